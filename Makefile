@@ -1,0 +1,39 @@
+# Two commands: `make run` and `make test`. Both install what is missing first.
+SHELL := /bin/bash
+CARGO ?= cargo
+# Debian packages the build, the tests and the benchmarks need.
+APT_PACKAGES := pkg-config libvirt-dev libvirt-clients tmux htop iproute2 procps \
+	systemd systemd-journal-remote nix-bin
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: deps run test bench fmt clean
+
+deps:
+	@missing=$$(for p in $(APT_PACKAGES); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "installing: $$missing"; \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	fi
+	@$(CARGO) fmt --version >/dev/null 2>&1 || rustup component add rustfmt
+	@$(CARGO) clippy --version >/dev/null 2>&1 || rustup component add clippy
+
+run: deps
+	$(CARGO) build --release
+	./target/release/hypervisor-tui $(ARGS)
+
+test: deps
+	$(CARGO) fmt --check
+	$(CARGO) clippy --all-targets -- -D warnings
+	@for f in $$(git ls-files '*.nix' 2>/dev/null || find . -name '*.nix' -not -path './target/*'); do \
+		nix-instantiate --parse "$$f" >/dev/null || exit 1; done; echo "nix: every .nix file parses"
+	$(CARGO) test --all-targets
+
+bench: deps
+	$(CARGO) build --release
+	benches/idle.sh
+
+fmt:
+	$(CARGO) fmt
+
+clean:
+	$(CARGO) clean

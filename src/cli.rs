@@ -1,0 +1,116 @@
+//! Command line (SPEC §4): interactive by default, or one verb.
+
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser, PartialEq)]
+#[command(
+    name = "hypervisor-tui",
+    version,
+    about = "Console for NixOS hypervisor hosts: journal, health, network and guests"
+)]
+pub struct Cli {
+    /// Configuration file [default: /etc/hypervisor-tui/config.toml, optional]
+    #[arg(long, global = true, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+
+    /// Run as an SSH forced command: SSH_ORIGINAL_COMMAND picks a whitelisted verb.
+    #[arg(long, hide = true)]
+    pub forced_command: bool,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand, PartialEq)]
+pub enum Command {
+    /// One sample of every source, as text or JSON; no terminal needed.
+    Snapshot {
+        /// Print the stable JSON document instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Journal lines as the F1 screen filters them.
+    Logs(LogsArgs),
+    /// Which sources are reachable, and why not.
+    Check,
+}
+
+#[derive(Debug, Args, PartialEq, Default)]
+pub struct LogsArgs {
+    /// Only this unit (repeatable).
+    #[arg(short = 'u', long = "unit", value_name = "UNIT")]
+    pub units: Vec<String>,
+    /// Most verbose priority (0-7 or emerg..debug).
+    #[arg(short = 'p', long = "priority", value_name = "PRIO")]
+    pub priority: Option<String>,
+    /// Number of lines.
+    #[arg(short = 'n', long = "lines", value_name = "N")]
+    pub lines: Option<usize>,
+    /// Keep printing new entries.
+    #[arg(short = 'f', long)]
+    pub follow: bool,
+    /// Only the current boot.
+    #[arg(short = 'b', long = "boot")]
+    pub boot: bool,
+    /// One JSON object a line, with journalctl's field names.
+    #[arg(long)]
+    pub json: bool,
+    /// Read this journal file (repeatable).
+    #[arg(long = "file", value_name = "PATH")]
+    pub files: Vec<PathBuf>,
+    /// Read this journal directory.
+    #[arg(short = 'D', long = "directory", value_name = "DIR")]
+    pub directory: Option<PathBuf>,
+}
+
+/// Verbs an SSH forced command may run.
+pub const FORCED_VERBS: [&str; 3] = ["snapshot", "logs", "check"];
+
+/// Turns `SSH_ORIGINAL_COMMAND` into a command, or says why not.
+/// `None`/empty means the interactive console.
+pub fn forced_command(original: Option<&str>) -> Result<Option<Command>, String> {
+    let Some(text) = original.map(str::trim).filter(|t| !t.is_empty()) else {
+        return Ok(None);
+    };
+    if let Some(c) = text.chars().find(|c| !(c.is_ascii_alphanumeric() || " -_.@:=/".contains(*c))) {
+        return Err(format!("refused: character {c:?} is not allowed in a command"));
+    }
+    let words: Vec<&str> = text.split_ascii_whitespace().collect();
+    if !FORCED_VERBS.contains(&words[0]) {
+        return Err(format!("refused: {:?} is not one of: {}", words[0], FORCED_VERBS.join(", ")));
+    }
+    if words.iter().any(|w| w.starts_with("--config") || w.starts_with("--forced-command")) {
+        return Err("refused: --config cannot be given over SSH".into());
+    }
+    let argv = std::iter::once("hypervisor-tui").chain(words.iter().copied());
+    match Cli::try_parse_from(argv) {
+        Ok(cli) => Ok(cli.command),
+        Err(e) => Err(format!("refused: {}", e.to_string().lines().next().unwrap_or("bad arguments"))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn forced_whitelist() {
+        assert_eq!(forced_command(None), Ok(None));
+        assert_eq!(forced_command(Some("  ")), Ok(None));
+        assert_eq!(forced_command(Some("snapshot --json")), Ok(Some(Command::Snapshot { json: true })));
+        assert_eq!(forced_command(Some("check")), Ok(Some(Command::Check)));
+        assert!(matches!(forced_command(Some("logs -u sshd.service -n 5")), Ok(Some(Command::Logs(_)))));
+        for bad in [
+            "bash",
+            "snapshot; id",
+            "check && sh",
+            "logs $(id)",
+            "snapshot --config /tmp/x",
+            "snapshot --bogus",
+            "id",
+        ] {
+            assert!(forced_command(Some(bad)).is_err(), "{bad} accepted");
+        }
+    }
+}

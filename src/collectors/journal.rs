@@ -1,0 +1,81 @@
+//! The journal source. For now: which journal files exist and can be read;
+//! the reader itself (tail, follow, filters) is the F1 issue's.
+
+use crate::config::JournalConfig;
+use crate::event::Health;
+use std::path::{Path, PathBuf};
+
+/// The host's journal directories, persistent first.
+pub const HOST_DIRS: [&str; 2] = ["/var/log/journal", "/run/log/journal"];
+
+pub fn directories(cfg: &JournalConfig) -> Vec<PathBuf> {
+    match &cfg.directory {
+        Some(d) => vec![d.clone()],
+        None => HOST_DIRS.iter().map(PathBuf::from).collect(),
+    }
+}
+
+/// Journal files in `dir` and its machine-id subdirectories.
+pub fn journal_files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let Ok(entries) = std::fs::read_dir(dir) else { return out };
+    for e in entries.flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            if let Ok(sub) = std::fs::read_dir(&p) {
+                out.extend(sub.flatten().map(|s| s.path()).filter(|s| is_journal(s)));
+            }
+        } else if is_journal(&p) {
+            out.push(p);
+        }
+    }
+    out
+}
+
+fn is_journal(p: &Path) -> bool {
+    let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    name.ends_with(".journal") || name.ends_with(".journal~")
+}
+
+/// Health of the journal source: files found and readable.
+pub fn probe(cfg: &JournalConfig) -> Health {
+    let dirs = directories(cfg);
+    let shown = dirs.iter().map(|d| d.display().to_string()).collect::<Vec<_>>().join(", ");
+    let files: Vec<PathBuf> = dirs.iter().flat_map(|d| journal_files(d)).collect();
+    if files.is_empty() {
+        let denied = dirs
+            .iter()
+            .any(|d| std::fs::read_dir(d).is_err_and(|e| e.kind() == std::io::ErrorKind::PermissionDenied));
+        return if denied {
+            Health::Error(format!("permission denied on {shown} (join the systemd-journal group)"))
+        } else {
+            Health::Unavailable(format!("no journal files in {shown}"))
+        };
+    }
+    let readable = files.iter().filter(|f| std::fs::File::open(f).is_ok()).count();
+    if readable == 0 {
+        return Health::Error(format!(
+            "{} journal files in {shown}, none readable (join the systemd-journal group)",
+            files.len()
+        ));
+    }
+    Health::Ok(format!("{readable} files in {shown}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn missing_directory_is_unavailable() {
+        let cfg = JournalConfig { directory: Some("/nonexistent/journal".into()), ..Default::default() };
+        assert!(matches!(probe(&cfg), Health::Unavailable(r) if r.contains("/nonexistent/journal")));
+    }
+
+    #[test]
+    fn fixture_directory_is_ok() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures/journal/variants");
+        let cfg = JournalConfig { directory: Some(dir), ..Default::default() };
+        assert!(matches!(probe(&cfg), Health::Ok(r) if r.starts_with("9 files")));
+    }
+}

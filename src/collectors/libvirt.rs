@@ -1,0 +1,65 @@
+//! The libvirt source: read-only connections, off the async runtime.
+//! For now: connect and count domains; the guest model is the libvirt issue's.
+
+use crate::event::Health;
+use virt::connect::Connect;
+
+/// Stops libvirt from printing its errors onto the console; call once at start.
+pub fn silence_default_errors() {
+    virt::error::clear_error_callback();
+}
+
+/// Domain count of one URI, read-only.
+pub fn count_domains(uri: &str) -> Result<u32, String> {
+    let mut conn = Connect::open_read_only(Some(uri)).map_err(|e| e.to_string())?;
+    let n = conn.num_of_domains().and_then(|a| Ok(a + conn.num_of_defined_domains()?));
+    let _ = conn.close();
+    n.map_err(|e| e.to_string())
+}
+
+/// Health over every configured URI (blocking).
+pub fn probe(uris: &[String]) -> Health {
+    silence_default_errors();
+    if uris.is_empty() {
+        return Health::Disabled("no URIs in [libvirt] uris".into());
+    }
+    let mut total = 0;
+    let mut failures = Vec::new();
+    for uri in uris {
+        match count_domains(uri) {
+            Ok(n) => total += n,
+            Err(e) => failures.push(format!("{uri}: {}", first_line(&e))),
+        }
+    }
+    match failures.len() {
+        0 => Health::Ok(format!("{total} domains on {} URI(s)", uris.len())),
+        n if n == uris.len() => Health::Unavailable(failures.join("; ")),
+        _ => Health::Error(format!("{total} domains; {}", failures.join("; "))),
+    }
+}
+
+pub async fn probe_async(uris: Vec<String>) -> Health {
+    tokio::task::spawn_blocking(move || probe(&uris))
+        .await
+        .unwrap_or_else(|e| Health::Error(format!("libvirt probe failed: {e}")))
+}
+
+fn first_line(s: &str) -> &str {
+    s.lines().next().unwrap_or(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn test_driver_answers() {
+        assert!(matches!(probe(&["test:///default".into()]), Health::Ok(r) if r.starts_with("1 domains on 1 URI")));
+    }
+
+    #[test]
+    fn unreachable_uri_is_unavailable_with_reason() {
+        let h = probe(&["qemu+unix:///system?socket=/nonexistent/sock".into()]);
+        assert!(matches!(&h, Health::Unavailable(r) if r.contains("/nonexistent/sock")), "{h:?}");
+    }
+}

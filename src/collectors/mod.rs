@@ -1,0 +1,143 @@
+//! Collectors: one per source, each a task (or a thread for blocking libraries)
+//! that sends `Update`s over a bounded channel and reports its own health.
+
+pub mod journal;
+pub mod kube;
+pub mod libvirt;
+pub mod netlink;
+pub mod procfs;
+pub mod procfs_parse;
+
+use crate::config::Config;
+use crate::event::{Health, SourceId, Update};
+use std::future::Future;
+use std::path::PathBuf;
+use std::time::Duration;
+use tokio::sync::mpsc;
+
+/// Capacity of the collector → app channel; a slow UI slows the collectors, never grows memory.
+pub const CHANNEL_CAPACITY: usize = 256;
+
+/// A collector's handle on the channel, remembering the last health it sent.
+pub struct SourceTx {
+    id: SourceId,
+    tx: mpsc::Sender<Update>,
+    last: Option<Health>,
+}
+
+impl SourceTx {
+    pub fn new(id: SourceId, tx: mpsc::Sender<Update>) -> Self {
+        SourceTx { id, tx, last: None }
+    }
+
+    /// Sends an update; false once the app has gone.
+    pub async fn send(&self, u: Update) -> bool {
+        self.tx.send(u).await.is_ok()
+    }
+
+    /// Reports health, only when it changed (an idle console redraws nothing).
+    pub async fn health(&mut self, h: Health) {
+        if self.last.as_ref() != Some(&h) {
+            self.last = Some(h.clone());
+            let _ = self.tx.send(Update::Health(self.id, h)).await;
+        }
+    }
+}
+
+/// Exponential backoff for retries: 1 s, 2 s, 4 s … capped.
+#[derive(Debug, Clone)]
+pub struct Backoff {
+    next: Duration,
+    max: Duration,
+}
+
+impl Backoff {
+    pub fn new(max: Duration) -> Self {
+        Backoff { next: Duration::from_secs(1), max }
+    }
+
+    pub fn next_delay(&mut self) -> Duration {
+        let d = self.next;
+        self.next = (self.next * 2).min(self.max);
+        d
+    }
+
+    pub fn reset(&mut self) {
+        self.next = Duration::from_secs(1);
+    }
+}
+
+/// Re-probes a source forever: every `interval` while it answers, with backoff while it does not.
+pub async fn poll_health<F, Fut>(mut tx: SourceTx, interval: Duration, mut probe: F)
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Health>,
+{
+    let mut backoff = Backoff::new(Duration::from_secs(60).max(interval));
+    loop {
+        let h = probe().await;
+        let delay = match &h {
+            Health::Ok(_) => {
+                backoff.reset();
+                interval
+            }
+            Health::Disabled(_) => Duration::from_secs(3600),
+            _ => backoff.next_delay(),
+        };
+        tx.health(h).await;
+        if tx.tx.is_closed() {
+            return;
+        }
+        tokio::time::sleep(delay).await;
+    }
+}
+
+/// Where /proc is: `HYPERVISOR_TUI_PROC` for tests on fixture trees, else /proc.
+pub fn proc_root() -> PathBuf {
+    std::env::var_os("HYPERVISOR_TUI_PROC").map(PathBuf::from).unwrap_or_else(|| "/proc".into())
+}
+
+/// Starts every collector on the current runtime.
+pub fn spawn_all(config: &Config, tx: mpsc::Sender<Update>) {
+    let refresh = config.refresh();
+    let slow = refresh.max(Duration::from_secs(10));
+    tokio::spawn(procfs::run(SourceTx::new(SourceId::Procfs, tx.clone()), proc_root(), refresh));
+    let journal = config.journal.clone();
+    tokio::spawn(poll_health(SourceTx::new(SourceId::Journal, tx.clone()), slow, move || {
+        let j = journal.clone();
+        async move { journal::probe(&j) }
+    }));
+    tokio::spawn(poll_health(SourceTx::new(SourceId::Netlink, tx.clone()), slow, netlink::probe));
+    let uris = config.libvirt.uris.clone();
+    tokio::spawn(poll_health(SourceTx::new(SourceId::Libvirt, tx.clone()), slow, move || {
+        libvirt::probe_async(uris.clone())
+    }));
+    tokio::spawn(kube::run(config.kubernetes.clone(), tx, slow));
+}
+
+/// Asks every source once (for `check` and `snapshot`), each bounded by `timeout`.
+pub async fn check_all(config: &Config, timeout: Duration) -> Vec<(SourceId, Health)> {
+    let bounded = |f: std::pin::Pin<Box<dyn Future<Output = Health> + Send>>| async move {
+        tokio::time::timeout(timeout, f)
+            .await
+            .unwrap_or_else(|_| Health::Unavailable(format!("no answer within {} s", timeout.as_secs())))
+    };
+    let procfs = match std::fs::read_to_string(proc_root().join("stat")) {
+        Ok(_) => Health::Ok(proc_root().display().to_string()),
+        Err(e) => Health::Error(format!("cannot read {}: {e}", proc_root().join("stat").display())),
+    };
+    let journal = journal::probe(&config.journal);
+    let (netlink, libvirt, (k8s, kubevirt)) = tokio::join!(
+        bounded(Box::pin(netlink::probe())),
+        bounded(Box::pin(libvirt::probe_async(config.libvirt.uris.clone()))),
+        kube::probe_both(&config.kubernetes, timeout),
+    );
+    vec![
+        (SourceId::Journal, journal),
+        (SourceId::Procfs, procfs),
+        (SourceId::Netlink, netlink),
+        (SourceId::Libvirt, libvirt),
+        (SourceId::Kubernetes, k8s),
+        (SourceId::Kubevirt, kubevirt),
+    ]
+}

@@ -1,0 +1,100 @@
+//! Host metrics from /proc (root configurable so tests can use fixture trees).
+
+use super::SourceTx;
+use super::procfs_parse::{ProcStat, parse_loadavg, parse_meminfo, parse_stat, parse_uptime};
+use crate::event::{Health, Update};
+use crate::model::host::{CpuUsage, HostSample, Memory};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// Reads /proc under `root` and keeps the previous CPU counters for deltas.
+pub struct ProcReader {
+    root: PathBuf,
+    prev: Option<ProcStat>,
+}
+
+impl ProcReader {
+    pub fn new(root: impl Into<PathBuf>) -> Self {
+        ProcReader { root: root.into(), prev: None }
+    }
+
+    fn read(&self, name: &str) -> std::io::Result<String> {
+        std::fs::read_to_string(self.root.join(name))
+    }
+
+    /// One sample; CPU usage is `None` until a previous sample exists.
+    pub fn sample(&mut self) -> std::io::Result<HostSample> {
+        let stat = parse_stat(&self.read("stat")?);
+        let mem = parse_meminfo(&self.read("meminfo")?);
+        let load = parse_loadavg(&self.read("loadavg").unwrap_or_default());
+        let uptime_s = parse_uptime(&self.read("uptime").unwrap_or_default());
+        let cpu = cpu_usage(&stat, self.prev.as_ref());
+        self.prev = Some(stat);
+        Ok(HostSample {
+            hostname: hostname(&self.root),
+            kernel: self.read("sys/kernel/osrelease").unwrap_or_default().trim().to_string(),
+            uptime_s,
+            load,
+            cpu,
+            memory: Memory {
+                total_bytes: mem.total,
+                available_bytes: mem.available,
+                used_bytes: mem.used(),
+                swap_total_bytes: mem.swap_total,
+                swap_used_bytes: mem.swap_total.saturating_sub(mem.swap_free),
+            },
+        })
+    }
+}
+
+fn cpu_usage(stat: &ProcStat, prev: Option<&ProcStat>) -> CpuUsage {
+    let cores = stat.cores.len().max(1);
+    let Some(prev) = prev else {
+        return CpuUsage { cores, usage_percent: None, per_core_percent: Vec::new() };
+    };
+    let per_core_percent = stat
+        .cores
+        .iter()
+        .enumerate()
+        .map(|(i, c)| prev.cores.get(i).and_then(|p| c.busy_percent_since(p)).unwrap_or(0.0))
+        .collect();
+    CpuUsage { cores, usage_percent: stat.total.busy_percent_since(&prev.total), per_core_percent }
+}
+
+fn hostname(proc_root: &Path) -> String {
+    std::fs::read_to_string(proc_root.join("sys/kernel/hostname"))
+        .map(|s| s.trim().to_string())
+        .ok()
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| "localhost".into())
+}
+
+/// Two samples `gap` apart, for one-shot commands that need a CPU percentage.
+pub fn sample_twice(root: &Path, gap: Duration) -> std::io::Result<HostSample> {
+    let mut r = ProcReader::new(root);
+    r.sample()?;
+    std::thread::sleep(gap);
+    r.sample()
+}
+
+/// The collector task: one sample per `interval`, health on failure, never ends.
+pub async fn run(mut tx: SourceTx, root: PathBuf, interval: Duration) {
+    let mut reader = ProcReader::new(root);
+    let mut tick = tokio::time::interval(interval);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    // The first CPU percentage needs two readings: take the second soon.
+    let _ = reader.sample();
+    tokio::time::sleep(Duration::from_millis(250)).await;
+    loop {
+        match reader.sample() {
+            Ok(s) => {
+                tx.health(Health::Ok(format!("{} cores", s.cpu.cores))).await;
+                if !tx.send(Update::Host(Box::new(s))).await {
+                    return;
+                }
+            }
+            Err(e) => tx.health(Health::Error(format!("cannot read /proc: {e}"))).await,
+        }
+        tick.tick().await;
+    }
+}

@@ -1,0 +1,322 @@
+//! TOML configuration: `Config` with every key of SPEC §5, validated, with
+//! errors that name the file, the key and the line.
+
+mod locate;
+
+use serde::Deserialize;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// Where the console looks when `--config` is not given.
+pub const DEFAULT_PATH: &str = "/etc/hypervisor-tui/config.toml";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum GlyphChoice {
+    #[default]
+    Auto,
+    Unicode,
+    Ascii,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    /// Seconds between samples of the polled sources.
+    pub refresh_interval: u64,
+    /// Journal entries kept in memory for F1.
+    pub log_buffer_size: usize,
+    pub glyphs: GlyphChoice,
+    /// Whether `q` / Ctrl-C end the console (the NixOS module sets false).
+    pub allow_quit: bool,
+    pub journal: JournalConfig,
+    pub kubernetes: KubernetesConfig,
+    pub libvirt: LibvirtConfig,
+    pub network: NetworkConfig,
+    pub alerts: AlertsConfig,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct JournalConfig {
+    /// Units shown on F1; empty means all.
+    pub units: Vec<String>,
+    /// Most verbose priority shown (0 emerg … 7 debug).
+    pub priority: u8,
+    /// Read this journal directory instead of the host's.
+    pub directory: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct KubernetesConfig {
+    pub enabled: bool,
+    /// Explicit kubeconfig; otherwise KUBECONFIG, k3s, ~/.kube/config, in-cluster.
+    pub kubeconfig: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct LibvirtConfig {
+    pub uris: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct NetworkConfig {
+    /// Extra URLs shown in F3's management banner.
+    pub management_urls: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct AlertsConfig {
+    /// Gauges turn yellow at or above this percentage.
+    pub warn_percent: u8,
+    /// CPU busy percentage that turns red.
+    pub cpu_percent: u8,
+    /// Memory used percentage that turns red and raises an alert.
+    pub memory_percent: u8,
+    /// Filesystem used percentage that turns red and raises an alert.
+    pub disk_percent: u8,
+    /// Swap used percentage that raises an alert.
+    pub swap_percent: u8,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            refresh_interval: 2,
+            log_buffer_size: 10_000,
+            glyphs: GlyphChoice::Auto,
+            allow_quit: true,
+            journal: JournalConfig { priority: 7, ..Default::default() },
+            kubernetes: KubernetesConfig::default(),
+            libvirt: LibvirtConfig::default(),
+            network: NetworkConfig::default(),
+            alerts: AlertsConfig::default(),
+        }
+    }
+}
+
+impl Default for KubernetesConfig {
+    fn default() -> Self {
+        KubernetesConfig { enabled: true, kubeconfig: None }
+    }
+}
+
+impl Default for LibvirtConfig {
+    fn default() -> Self {
+        LibvirtConfig { uris: vec!["qemu:///system".into()] }
+    }
+}
+
+impl Default for AlertsConfig {
+    fn default() -> Self {
+        AlertsConfig {
+            warn_percent: 80,
+            cpu_percent: 90,
+            memory_percent: 90,
+            disk_percent: 90,
+            swap_percent: 50,
+        }
+    }
+}
+
+impl Config {
+    pub fn refresh(&self) -> Duration {
+        Duration::from_secs(self.refresh_interval)
+    }
+
+    /// Loads `path`; when `explicit` is false a missing file means defaults.
+    pub fn load(path: &Path, explicit: bool) -> Result<Config, ConfigError> {
+        match std::fs::read_to_string(path) {
+            Ok(text) => Config::parse(&text, path),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && !explicit => Ok(Config::default()),
+            Err(e) => Err(ConfigError {
+                file: path.to_path_buf(),
+                key: None,
+                line: None,
+                message: format!("cannot read: {e}"),
+            }),
+        }
+    }
+
+    pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
+        let err = |key: Option<String>, line: Option<usize>, message: String| ConfigError {
+            file: path.to_path_buf(),
+            key,
+            line,
+            message,
+        };
+        let config: Config = match toml::from_str(text) {
+            Ok(c) => c,
+            Err(e) => {
+                let (key, line) = match e.span() {
+                    Some(span) => locate::key_at(text, span),
+                    None => (None, None),
+                };
+                return Err(err(key, line, e.message().trim().to_string()));
+            }
+        };
+        match config.validate() {
+            Ok(()) => Ok(config),
+            Err((key, message)) => {
+                let line = locate::line_of_key(text, &key);
+                Err(err(Some(key), line, message))
+            }
+        }
+    }
+
+    /// Range and consistency checks serde cannot express. Returns the dotted key.
+    fn validate(&self) -> Result<(), (String, String)> {
+        let bad = |k: &str, m: String| Err((k.to_string(), m));
+        if !(1..=3600).contains(&self.refresh_interval) {
+            return bad(
+                "refresh_interval",
+                format!("{} is out of range 1..=3600 seconds", self.refresh_interval),
+            );
+        }
+        if !(100..=1_000_000).contains(&self.log_buffer_size) {
+            return bad("log_buffer_size", format!("{} is out of range 100..=1000000", self.log_buffer_size));
+        }
+        if self.journal.priority > 7 {
+            return bad(
+                "journal.priority",
+                format!("{} is out of range 0 (emerg) ..= 7 (debug)", self.journal.priority),
+            );
+        }
+        if let Some(u) = self.journal.units.iter().find(|u| u.trim().is_empty()) {
+            return bad("journal.units", format!("unit name {u:?} is empty"));
+        }
+        if let Some(u) = self.libvirt.uris.iter().find(|u| !u.contains(':')) {
+            return bad("libvirt.uris", format!("{u:?} is not a libvirt URI (e.g. qemu:///system)"));
+        }
+        self.alerts.validate()
+    }
+}
+
+impl AlertsConfig {
+    fn validate(&self) -> Result<(), (String, String)> {
+        let fields = [
+            ("alerts.warn_percent", self.warn_percent),
+            ("alerts.cpu_percent", self.cpu_percent),
+            ("alerts.memory_percent", self.memory_percent),
+            ("alerts.disk_percent", self.disk_percent),
+            ("alerts.swap_percent", self.swap_percent),
+        ];
+        if let Some((k, v)) = fields.iter().find(|(_, v)| !(1..=100).contains(v)) {
+            return Err((k.to_string(), format!("{v} is out of range 1..=100 percent")));
+        }
+        if let Some((k, v)) = fields[1..4].iter().find(|(_, v)| *v < self.warn_percent) {
+            return Err((
+                k.to_string(),
+                format!(
+                    "{v} is below alerts.warn_percent ({}); red must not come before yellow",
+                    self.warn_percent
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Severity of a percentage against a red threshold: 0 ok, 1 warn, 2 critical.
+    pub fn level(&self, percent: f64, crit: u8) -> u8 {
+        if percent >= f64::from(crit) {
+            2
+        } else if percent >= f64::from(self.warn_percent) {
+            1
+        } else {
+            0
+        }
+    }
+}
+
+/// A configuration problem, printed as `file:line: key `k`: message`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigError {
+    pub file: PathBuf,
+    pub key: Option<String>,
+    pub line: Option<usize>,
+    pub message: String,
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.file.display())?;
+        if let Some(line) = self.line {
+            write!(f, ":{line}")?;
+        }
+        write!(f, ": ")?;
+        if let Some(key) = &self.key {
+            write!(f, "key `{key}`: ")?;
+        }
+        write!(f, "{}", self.message)
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(s: &str) -> Result<Config, ConfigError> {
+        Config::parse(s, Path::new("/t/config.toml"))
+    }
+
+    #[test]
+    fn empty_is_default() {
+        assert_eq!(parse("").unwrap(), Config::default());
+    }
+
+    #[test]
+    fn unknown_nested_key_names_path_and_line() {
+        let e = parse("refresh_interval = 2\n\n[journal]\nunits = []\ncolour = true\n").unwrap_err();
+        assert_eq!(e.key.as_deref(), Some("journal.colour"));
+        assert_eq!(e.line, Some(5));
+        assert!(e.message.contains("unknown field"), "{}", e.message);
+    }
+
+    #[test]
+    fn wrong_type_names_key_and_line() {
+        let e = parse("glyphs = \"ascii\"\nrefresh_interval = \"fast\"\n").unwrap_err();
+        assert_eq!(e.key.as_deref(), Some("refresh_interval"));
+        assert_eq!(e.line, Some(2));
+    }
+
+    #[test]
+    fn bad_enum_value_names_key() {
+        let e = parse("\nglyphs = \"emoji\"\n").unwrap_err();
+        assert_eq!((e.key.as_deref(), e.line), (Some("glyphs"), Some(2)));
+    }
+
+    #[test]
+    fn out_of_range_names_key_and_line() {
+        let e = parse("[alerts]\nwarn_percent = 80\ndisk_percent = 50\n").unwrap_err();
+        assert_eq!((e.key.as_deref(), e.line), (Some("alerts.disk_percent"), Some(3)));
+        let e = parse("refresh_interval = 0\n").unwrap_err();
+        assert_eq!((e.key.as_deref(), e.line), (Some("refresh_interval"), Some(1)));
+    }
+
+    #[test]
+    fn dotted_and_inline_keys_are_located() {
+        let e = parse("alerts.cpu_percent = 101\n").unwrap_err();
+        assert_eq!((e.key.as_deref(), e.line), (Some("alerts.cpu_percent"), Some(1)));
+        let e = parse("libvirt = { uris = [\"nope\"] }\n").unwrap_err();
+        assert_eq!((e.key.as_deref(), e.line), (Some("libvirt.uris"), Some(1)));
+    }
+
+    #[test]
+    fn syntax_error_has_line() {
+        let e = parse("a = 1\nb = \n").unwrap_err();
+        assert_eq!(e.line, Some(2));
+    }
+
+    #[test]
+    fn levels() {
+        let a = AlertsConfig::default();
+        assert_eq!((a.level(10.0, 90), a.level(85.0, 90), a.level(95.0, 90)), (0, 1, 2));
+    }
+}

@@ -1,0 +1,162 @@
+//! The messages that drive the app: `Update`s from collectors, `Action`s from keys.
+
+use crate::model::host::HostSample;
+use std::fmt;
+
+/// The data sources, each with its own health.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum SourceId {
+    Journal,
+    Procfs,
+    Netlink,
+    Libvirt,
+    Kubernetes,
+    Kubevirt,
+}
+
+impl SourceId {
+    pub const ALL: [SourceId; 6] = [
+        SourceId::Journal,
+        SourceId::Procfs,
+        SourceId::Netlink,
+        SourceId::Libvirt,
+        SourceId::Kubernetes,
+        SourceId::Kubevirt,
+    ];
+
+    /// The key used in `snapshot --json` and `check`.
+    pub fn key(self) -> &'static str {
+        match self {
+            SourceId::Journal => "journal",
+            SourceId::Procfs => "procfs",
+            SourceId::Netlink => "netlink",
+            SourceId::Libvirt => "libvirt",
+            SourceId::Kubernetes => "kubernetes",
+            SourceId::Kubevirt => "kubevirt",
+        }
+    }
+
+    /// The label in the header.
+    pub fn label(self) -> &'static str {
+        match self {
+            SourceId::Kubernetes => "k8s",
+            SourceId::Kubevirt => "kubevirt",
+            other => other.key(),
+        }
+    }
+}
+
+/// What a source says about itself.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Health {
+    #[default]
+    Starting,
+    Ok(String),
+    Disabled(String),
+    Unavailable(String),
+    Error(String),
+}
+
+impl Health {
+    /// The state word of SPEC §4 (`ok|unavailable|error`), `starting` before the first answer.
+    pub fn state(&self) -> &'static str {
+        match self {
+            Health::Starting => "starting",
+            Health::Ok(_) => "ok",
+            Health::Disabled(_) | Health::Unavailable(_) => "unavailable",
+            Health::Error(_) => "error",
+        }
+    }
+
+    /// The one word shown in the header.
+    pub fn word(&self) -> &'static str {
+        match self {
+            Health::Starting => "...",
+            Health::Ok(_) => "ok",
+            Health::Disabled(_) => "off",
+            Health::Unavailable(_) => "n/a",
+            Health::Error(_) => "err",
+        }
+    }
+
+    pub fn reason(&self) -> &str {
+        match self {
+            Health::Starting => "waiting for the first answer",
+            Health::Ok(r) | Health::Disabled(r) | Health::Unavailable(r) | Health::Error(r) => r,
+        }
+    }
+
+    pub fn is_ok(&self) -> bool {
+        matches!(self, Health::Ok(_))
+    }
+}
+
+impl fmt::Display for Health {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.state(), self.reason())
+    }
+}
+
+/// A message from a collector to the app loop.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Update {
+    Health(SourceId, Health),
+    Host(Box<HostSample>),
+}
+
+/// The screens, in tab order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Screen {
+    #[default]
+    Logs,
+    Dashboard,
+    Network,
+    Machines,
+}
+
+impl Screen {
+    pub const ALL: [Screen; 4] = [Screen::Logs, Screen::Dashboard, Screen::Network, Screen::Machines];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Screen::Logs => "Logs",
+            Screen::Dashboard => "Dashboard",
+            Screen::Network => "Network",
+            Screen::Machines => "Machines",
+        }
+    }
+
+    pub fn index(self) -> usize {
+        Screen::ALL.iter().position(|s| *s == self).unwrap_or(0)
+    }
+
+    pub fn next(self) -> Screen {
+        Screen::ALL[(self.index() + 1) % Screen::ALL.len()]
+    }
+
+    pub fn prev(self) -> Screen {
+        Screen::ALL[(self.index() + Screen::ALL.len() - 1) % Screen::ALL.len()]
+    }
+}
+
+/// What a key asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Action {
+    Show(Screen),
+    NextScreen,
+    PrevScreen,
+    ToggleHelp,
+    CloseOverlay,
+    Refresh,
+    Quit,
+}
+
+/// Everything the loop reacts to.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Event {
+    Key(crossterm::event::KeyEvent),
+    Resize(u16, u16),
+    Update(Update),
+    /// SIGTERM / SIGHUP: end now, whatever `allow_quit` says.
+    Terminate,
+}

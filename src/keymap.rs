@@ -1,0 +1,146 @@
+//! Keys as data: one table drives key handling, the footer and the `?` help overlay.
+
+use crate::event::{Action, Screen};
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+
+/// A key as the operator types it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Key {
+    F(u8),
+    Char(char),
+    Ctrl(char),
+    Tab,
+    BackTab,
+    Esc,
+}
+
+impl Key {
+    pub fn matches(self, ev: &KeyEvent) -> bool {
+        let ctrl = ev.modifiers.contains(KeyModifiers::CONTROL);
+        match (self, ev.code) {
+            (Key::F(n), KeyCode::F(m)) => n == m,
+            (Key::Char(c), KeyCode::Char(d)) => !ctrl && c == d,
+            (Key::Ctrl(c), KeyCode::Char(d)) => ctrl && c.eq_ignore_ascii_case(&d),
+            (Key::Tab, KeyCode::Tab) => !ev.modifiers.contains(KeyModifiers::SHIFT),
+            (Key::BackTab, KeyCode::BackTab) => true,
+            (Key::BackTab, KeyCode::Tab) => ev.modifiers.contains(KeyModifiers::SHIFT),
+            (Key::Esc, KeyCode::Esc) => true,
+            _ => false,
+        }
+    }
+
+    pub fn label(self) -> String {
+        match self {
+            Key::F(n) => format!("F{n}"),
+            Key::Char(' ') => "Space".into(),
+            Key::Char(c) => c.to_string(),
+            Key::Ctrl(c) => format!("Ctrl-{}", c.to_ascii_uppercase()),
+            Key::Tab => "Tab".into(),
+            Key::BackTab => "Shift-Tab".into(),
+            Key::Esc => "Esc".into(),
+        }
+    }
+}
+
+/// One row of the keymap.
+#[derive(Debug, Clone, Copy)]
+pub struct Binding {
+    pub keys: &'static [Key],
+    pub action: Action,
+    /// `None`: on every screen.
+    pub screen: Option<Screen>,
+    /// Short hint for the footer; `None` keeps it out of the footer.
+    pub hint: Option<&'static str>,
+    pub help: &'static str,
+}
+
+const fn global(
+    keys: &'static [Key],
+    action: Action,
+    hint: Option<&'static str>,
+    help: &'static str,
+) -> Binding {
+    Binding { keys, action, screen: None, hint, help }
+}
+
+pub const BINDINGS: &[Binding] = &[
+    global(&[Key::F(1), Key::Char('1')], Action::Show(Screen::Logs), None, "Logs: the systemd journal"),
+    global(&[Key::F(2), Key::Char('2')], Action::Show(Screen::Dashboard), None, "Dashboard: host health"),
+    global(
+        &[Key::F(3), Key::Char('3')],
+        Action::Show(Screen::Network),
+        None,
+        "Network: links, addresses, routes",
+    ),
+    global(
+        &[Key::F(4), Key::Char('4')],
+        Action::Show(Screen::Machines),
+        None,
+        "Machines: libvirt and KubeVirt guests",
+    ),
+    global(&[Key::Tab], Action::NextScreen, None, "next screen"),
+    global(&[Key::BackTab], Action::PrevScreen, None, "previous screen"),
+    global(&[Key::Char('?')], Action::ToggleHelp, Some("help"), "show or hide this help"),
+    global(&[Key::Esc], Action::CloseOverlay, None, "close the help"),
+    global(&[Key::Char('q'), Key::Ctrl('c')], Action::Quit, Some("quit"), "quit (when allowed)"),
+];
+
+/// Bindings that apply on `screen`, global ones first.
+pub fn bindings_for(screen: Screen) -> impl Iterator<Item = &'static Binding> {
+    BINDINGS.iter().filter(move |b| b.screen.is_none_or(|s| s == screen))
+}
+
+/// The action a key press asks for on `screen`, if any. Key releases are ignored.
+pub fn action_for(screen: Screen, ev: &KeyEvent) -> Option<Action> {
+    if ev.kind == KeyEventKind::Release {
+        return None;
+    }
+    let screen_first = bindings_for(screen).filter(|b| b.screen.is_some()).chain(bindings_for(screen));
+    screen_first.filter(|b| b.keys.iter().any(|k| k.matches(ev))).map(|b| b.action).next()
+}
+
+/// "F1/1"-style label of a binding's keys.
+pub fn keys_label(b: &Binding) -> String {
+    b.keys.iter().map(|k| k.label()).collect::<Vec<_>>().join("/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(code: KeyCode, m: KeyModifiers) -> KeyEvent {
+        KeyEvent::new(code, m)
+    }
+
+    #[test]
+    fn fkeys_digits_and_tabs() {
+        let none = KeyModifiers::NONE;
+        assert_eq!(action_for(Screen::Logs, &key(KeyCode::F(3), none)), Some(Action::Show(Screen::Network)));
+        assert_eq!(
+            action_for(Screen::Logs, &key(KeyCode::Char('4'), none)),
+            Some(Action::Show(Screen::Machines))
+        );
+        assert_eq!(action_for(Screen::Logs, &key(KeyCode::Tab, none)), Some(Action::NextScreen));
+        assert_eq!(
+            action_for(Screen::Logs, &key(KeyCode::BackTab, KeyModifiers::SHIFT)),
+            Some(Action::PrevScreen)
+        );
+        assert_eq!(
+            action_for(Screen::Logs, &key(KeyCode::Char('c'), KeyModifiers::CONTROL)),
+            Some(Action::Quit)
+        );
+        assert_eq!(action_for(Screen::Logs, &key(KeyCode::Char('x'), none)), None);
+    }
+
+    #[test]
+    fn every_binding_has_help_and_distinct_keys() {
+        let mut seen = Vec::new();
+        for b in BINDINGS {
+            assert!(!b.help.is_empty());
+            for k in b.keys {
+                assert!(!seen.contains(&(b.screen, *k)), "{k:?} bound twice");
+                seen.push((b.screen, *k));
+            }
+        }
+    }
+}

@@ -1,0 +1,50 @@
+//! Plain data: no I/O, no ratatui. Only `App::update` changes it.
+
+pub mod host;
+
+use crate::event::{Health, SourceId, Update};
+use host::HostSample;
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Model {
+    pub host: HostSample,
+    pub health: BTreeMap<SourceId, Health>,
+}
+
+/// One line of the alerts strip.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Alert {
+    pub critical: bool,
+    pub text: String,
+}
+
+impl Model {
+    pub fn health(&self, id: SourceId) -> &Health {
+        static STARTING: Health = Health::Starting;
+        self.health.get(&id).unwrap_or(&STARTING)
+    }
+
+    pub fn apply(&mut self, update: Update) {
+        match update {
+            Update::Health(id, h) => {
+                self.health.insert(id, h);
+            }
+            Update::Host(sample) => self.host = *sample,
+        }
+    }
+
+    /// Things that need attention now, most severe first.
+    pub fn alerts(&self) -> Vec<Alert> {
+        let mut out: Vec<Alert> = self
+            .health
+            .iter()
+            .filter_map(|(id, h)| match h {
+                Health::Error(r) => Some(Alert { critical: true, text: format!("{}: {r}", id.key()) }),
+                _ => None,
+            })
+            .collect();
+        out.sort_by_key(|a| !a.critical);
+        out
+    }
+}

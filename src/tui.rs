@@ -1,0 +1,102 @@
+//! The real terminal: init, restore (guard, panic hook, signals), input stream.
+//! Nothing else in the program touches the terminal.
+
+use crate::app::App;
+use crate::collectors;
+use crate::config::Config;
+use crate::event::Event;
+use crate::ui::theme::Theme;
+use crossterm::event::{Event as CtEvent, EventStream};
+use crossterm::{cursor, execute, terminal};
+use futures::{Stream, StreamExt};
+use ratatui::Terminal;
+use ratatui::backend::CrosstermBackend;
+use std::io::{self, Stdout, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
+use tokio::sync::mpsc;
+
+static ACTIVE: AtomicBool = AtomicBool::new(false);
+
+/// The Linux VT has no alternate screen: draw on the main one and clear it on exit.
+fn use_alternate_screen() -> bool {
+    std::env::var("TERM").map(|t| t != "linux").unwrap_or(true)
+}
+
+/// Puts the terminal back as it was; safe to call more than once, from any path.
+pub fn restore() {
+    if !ACTIVE.swap(false, Ordering::SeqCst) {
+        return;
+    }
+    let _ = terminal::disable_raw_mode();
+    let mut out = io::stdout();
+    if use_alternate_screen() {
+        let _ = execute!(out, terminal::LeaveAlternateScreen, cursor::Show);
+    } else {
+        let _ = execute!(out, terminal::Clear(terminal::ClearType::All), cursor::MoveTo(0, 0), cursor::Show);
+    }
+    let _ = out.flush();
+}
+
+/// Restores the terminal when dropped (normal exit and unwinding).
+pub struct Guard;
+
+impl Drop for Guard {
+    fn drop(&mut self) {
+        restore();
+    }
+}
+
+fn init() -> io::Result<(Terminal<CrosstermBackend<Stdout>>, Guard)> {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        restore();
+        previous(info);
+    }));
+    terminal::enable_raw_mode()?;
+    ACTIVE.store(true, Ordering::SeqCst);
+    let guard = Guard;
+    let mut out = io::stdout();
+    if use_alternate_screen() {
+        execute!(out, terminal::EnterAlternateScreen)?;
+    }
+    execute!(out, cursor::Hide, terminal::Clear(terminal::ClearType::All))?;
+    let terminal = Terminal::new(CrosstermBackend::new(out))?;
+    Ok((terminal, guard))
+}
+
+/// Keys and resizes from the terminal, then SIGTERM/SIGHUP/SIGINT as `Terminate`.
+fn input() -> io::Result<impl Stream<Item = Event> + Unpin> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let keys = EventStream::new().filter_map(|ev| async move {
+        match ev {
+            Ok(CtEvent::Key(k)) => Some(Event::Key(k)),
+            Ok(CtEvent::Resize(w, h)) => Some(Event::Resize(w, h)),
+            Ok(_) => None,
+            // The terminal is gone (hang-up): end.
+            Err(_) => Some(Event::Terminate),
+        }
+    });
+    let on = |kind: SignalKind| -> io::Result<_> {
+        let s = signal(kind)?;
+        Ok(futures::stream::unfold(s, |mut s| async move { s.recv().await.map(|_| (Event::Terminate, s)) })
+            .boxed())
+    };
+    let signals = futures::stream::select_all([
+        on(SignalKind::terminate())?,
+        on(SignalKind::hangup())?,
+        on(SignalKind::interrupt())?,
+    ]);
+    Ok(futures::stream::select(keys.boxed(), signals))
+}
+
+/// The interactive console on the real terminal.
+pub async fn run(config: &Config) -> anyhow::Result<()> {
+    let theme = Theme::from_env(config.glyphs);
+    let (tx, rx) = mpsc::channel(collectors::CHANNEL_CAPACITY);
+    collectors::spawn_all(config, tx);
+    let input = input()?;
+    let (mut terminal, _guard) = init()?;
+    let mut app = App::new(theme, config.allow_quit);
+    app.run(&mut terminal, input, rx).await?;
+    Ok(())
+}

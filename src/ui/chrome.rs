@@ -1,0 +1,126 @@
+//! The header and footer every screen shares.
+
+use super::fmt;
+use super::theme::Theme;
+use crate::app::View;
+use crate::event::{Action, Health, Screen, SourceId};
+use crate::keymap;
+use crate::model::Model;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+/// Sources whose health word the header shows (procfs and netlink speak through alerts).
+const HEADER_SOURCES: [SourceId; 4] =
+    [SourceId::Journal, SourceId::Kubernetes, SourceId::Kubevirt, SourceId::Libvirt];
+
+pub fn health_style(theme: &Theme, h: &Health) -> Style {
+    match h {
+        Health::Ok(_) => theme.ok(),
+        Health::Error(_) => theme.crit(),
+        Health::Unavailable(_) => theme.warn(),
+        Health::Starting | Health::Disabled(_) => theme.dim(),
+    }
+}
+
+/// How much the header says: the longest form that fits the width wins.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Detail {
+    Wide,
+    Compact,
+    Tight,
+}
+
+/// Host facts for the header.
+fn host_parts(model: &Model, detail: Detail) -> Vec<String> {
+    let h = &model.host;
+    if h.hostname.is_empty() {
+        return vec!["waiting for /proc".into()];
+    }
+    let cpu = h.cpu.usage_percent.map_or("--".to_string(), |p| format!("{p:.0}%"));
+    let mem = fmt::bytes_pair(h.memory.used_bytes, h.memory.total_bytes);
+    let mut parts = vec![fmt::sanitize(&h.hostname)];
+    if detail != Detail::Tight {
+        parts.push(format!("up {}", fmt::duration(h.uptime_s)));
+    }
+    parts.push(format!("CPU {cpu}"));
+    parts.push(format!("mem {mem}"));
+    parts.push(match detail {
+        Detail::Wide => format!("load {:.2} {:.2} {:.2}", h.load[0], h.load[1], h.load[2]),
+        _ => format!("load {:.2}", h.load[0]),
+    });
+    parts
+}
+
+fn header_line<'a>(model: &Model, theme: &Theme, detail: Detail) -> Line<'a> {
+    let sep = match detail {
+        Detail::Wide => format!(" {} ", theme.glyphs.sep),
+        _ => " ".to_string(),
+    };
+    let mut spans = vec![Span::raw(" ")];
+    for (i, p) in host_parts(model, detail).into_iter().enumerate() {
+        if i > 0 {
+            spans.push(Span::raw(sep.clone()));
+        }
+        spans.push(Span::raw(p));
+    }
+    if detail != Detail::Wide {
+        spans.push(Span::raw(format!(" {} ", theme.glyphs.sep)));
+    }
+    for (i, id) in HEADER_SOURCES.into_iter().enumerate() {
+        let h = model.health(id);
+        let label = match detail {
+            Detail::Wide => format!("{} ", id.label()),
+            _ => format!("{}:", short_label(id)),
+        };
+        if detail == Detail::Wide || i > 0 {
+            spans.push(Span::raw(sep.clone()));
+        }
+        spans.push(Span::raw(label));
+        spans.push(Span::styled(h.word(), health_style(theme, h).bg(theme.header().bg.unwrap_or_default())));
+    }
+    Line::from(spans)
+}
+
+fn short_label(id: SourceId) -> &'static str {
+    match id {
+        SourceId::Journal => "jrnl",
+        SourceId::Kubernetes => "k8s",
+        SourceId::Kubevirt => "kv",
+        SourceId::Libvirt => "virt",
+        other => other.key(),
+    }
+}
+
+pub fn render_header(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let line = [Detail::Wide, Detail::Compact, Detail::Tight]
+        .into_iter()
+        .map(|d| header_line(model, theme, d))
+        .find(|l| l.width() <= area.width as usize)
+        .unwrap_or_else(|| header_line(model, theme, Detail::Tight));
+    frame.render_widget(Paragraph::new(line).style(theme.header()), area);
+}
+
+pub fn render_footer(view: &View, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let mut spans = Vec::new();
+    for s in Screen::ALL {
+        let label = format!(" F{} {} ", s.index() + 1, s.title());
+        let style = if s == view.screen { theme.tab_active() } else { Style::new() };
+        spans.push(Span::styled(label, style));
+    }
+    spans.push(Span::raw(format!(" {} ", theme.glyphs.sep)));
+    if let Some(msg) = &view.status {
+        spans.push(Span::styled(msg.clone(), theme.warn()));
+    } else {
+        let hints = keymap::bindings_for(view.screen)
+            .filter(|b| view.allow_quit || b.action != Action::Quit)
+            .filter_map(|b| Some((b.keys.first()?, b.hint?)));
+        for (key, hint) in hints {
+            spans.push(Span::styled(key.label(), theme.key()));
+            spans.push(Span::raw(format!(" {hint}  ")));
+        }
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}

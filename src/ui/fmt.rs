@@ -1,0 +1,83 @@
+//! Formatting helpers shared by the screens and the text snapshot.
+
+/// 1536 → "1.5K", binary units, one decimal below 10.
+pub fn bytes(n: u64) -> String {
+    const UNITS: [&str; 7] = ["B", "K", "M", "G", "T", "P", "E"];
+    let mut v = n as f64;
+    let mut i = 0;
+    while v >= 1024.0 && i + 1 < UNITS.len() {
+        v /= 1024.0;
+        i += 1;
+    }
+    if i == 0 {
+        format!("{n}B")
+    } else if v < 10.0 {
+        format!("{v:.1}{}", UNITS[i])
+    } else {
+        format!("{v:.0}{}", UNITS[i])
+    }
+}
+
+/// "used/total" with one unit, e.g. "3.1/15.6G".
+pub fn bytes_pair(used: u64, total: u64) -> String {
+    let g = 1024.0 * 1024.0 * 1024.0;
+    if total as f64 >= g {
+        format!("{:.1}/{:.1}G", used as f64 / g, total as f64 / g)
+    } else {
+        format!("{}/{}", bytes(used), bytes(total))
+    }
+}
+
+/// 273_000 s → "3d 3h", 4000 s → "1h 6m", 59 s → "59s".
+pub fn duration(secs: u64) -> String {
+    let (d, h, m) = (secs / 86_400, secs % 86_400 / 3600, secs % 3600 / 60);
+    match (d, h, m) {
+        (0, 0, 0) => format!("{secs}s"),
+        (0, 0, m) => format!("{m}m"),
+        (0, h, m) => format!("{h}h {m}m"),
+        (d, h, _) => format!("{d}d {h}h"),
+    }
+}
+
+/// Untrusted text made safe for the terminal: control characters and escape
+/// sequences become visible caret notation (`ESC` → `^[`), so nothing can move
+/// the cursor, retitle the window or switch screens.
+pub fn sanitize(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '\t' => out.push_str("    "),
+            c if (c as u32) < 0x20 => {
+                out.push('^');
+                out.push((c as u8 + 0x40) as char);
+            }
+            '\u{7f}' => out.push_str("^?"),
+            c if ('\u{80}'..='\u{9f}').contains(&c) => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn units() {
+        assert_eq!(bytes(512), "512B");
+        assert_eq!(bytes(1536), "1.5K");
+        assert_eq!(bytes(64 * 1024 * 1024 * 1024), "64G");
+        assert_eq!(bytes_pair(3 << 30, 16 << 30), "3.0/16.0G");
+        assert_eq!(duration(3 * 86_400 + 4 * 3600 + 5), "3d 4h");
+        assert_eq!(duration(4000), "1h 6m");
+    }
+
+    #[test]
+    fn sanitize_neutralises_escapes() {
+        let evil = "a\x1b]0;title\x07b\x1b[2J\u{9b}c\r\n";
+        let safe = sanitize(evil);
+        assert!(!safe.chars().any(|c| c.is_control()), "{safe:?}");
+        assert_eq!(safe, "a^[]0;title^Gb^[[2J\\u{9b}c^M^J");
+    }
+}

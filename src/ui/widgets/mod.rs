@@ -1,0 +1,3 @@
+//! Small text widgets drawn with the theme's glyph set.
+
+pub mod bar;

@@ -1,0 +1,61 @@
+//! Every screen rendered on `TestBackend` at 80x24 and 200x60 in both glyph sets.
+
+mod support;
+
+use hypervisor_tui::app::View;
+use hypervisor_tui::event::Screen;
+use hypervisor_tui::ui::{self, theme::Glyphs, theme::Theme};
+use ratatui::{Terminal, backend::TestBackend};
+use support::{buffer_text, sample_model};
+
+fn draw(view: &View, theme: &Theme, w: u16, h: u16) -> String {
+    let model = sample_model();
+    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+    t.draw(|f| ui::render(&model, view, theme, f)).unwrap();
+    buffer_text(t.backend().buffer())
+}
+
+#[test]
+fn screens_at_both_sizes_in_both_glyph_sets() {
+    for (glyphs, gname) in [(Glyphs::UNICODE, "unicode"), (Glyphs::ASCII, "ascii")] {
+        let theme = Theme::new(glyphs, false);
+        for screen in Screen::ALL {
+            for (w, h) in [(80, 24), (200, 60)] {
+                let view = View { screen, allow_quit: true, ..View::default() };
+                let text = draw(&view, &theme, w, h);
+                assert!(text.contains(&format!(" {} ", screen.title())), "title of {screen:?} missing");
+                if glyphs.ascii {
+                    assert!(text.is_ascii(), "{screen:?} {w}x{h} has non-ASCII in the ascii set");
+                }
+                let name = format!("{}_{w}x{h}_{gname}", screen.title().to_lowercase());
+                insta::assert_snapshot!(name, text);
+            }
+        }
+    }
+}
+
+#[test]
+fn help_overlay_lists_the_keymap() {
+    let theme = Theme::new(Glyphs::UNICODE, false);
+    let view = View { screen: Screen::Network, help: true, allow_quit: false, status: None };
+    let text = draw(&view, &theme, 80, 24);
+    for needle in ["Keys: Network", "F1/1", "Shift-Tab", "q/Ctrl-C"] {
+        assert!(text.contains(needle), "{needle} missing:\n{text}");
+    }
+    // With quitting disabled the footer does not offer it.
+    assert!(!text.lines().last().unwrap().contains("quit"));
+    insta::assert_snapshot!("help_80x24", text);
+}
+
+#[test]
+fn tiny_areas_do_not_panic() {
+    let theme = Theme::new(Glyphs::UNICODE, true);
+    for screen in Screen::ALL {
+        for (w, h) in [(0, 0), (1, 1), (0, 5), (5, 0), (2, 2), (10, 3), (20, 5)] {
+            for help in [false, true] {
+                let view = View { screen, help, ..View::default() };
+                draw(&view, &theme, w, h);
+            }
+        }
+    }
+}

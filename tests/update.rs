@@ -1,0 +1,83 @@
+//! `App::update` driven by `Update`s and `Action`s, and the loop on `TestBackend`.
+
+mod support;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use hypervisor_tui::app::App;
+use hypervisor_tui::event::{Action, Event, Health, Screen, SourceId, Update};
+use hypervisor_tui::ui::theme::{Glyphs, Theme};
+use ratatui::{Terminal, backend::TestBackend};
+use support::{buffer_text, sample_host};
+
+fn app(allow_quit: bool) -> App {
+    App::new(Theme::new(Glyphs::UNICODE, false), allow_quit)
+}
+
+fn key(c: KeyCode) -> Event {
+    Event::Key(KeyEvent::new(c, KeyModifiers::NONE))
+}
+
+#[test]
+fn updates_change_the_model() {
+    let mut a = app(true);
+    assert_eq!(a.model.health(SourceId::Libvirt), &Health::Starting);
+    assert!(a.update(Event::Update(Update::Health(SourceId::Libvirt, Health::Error("boom".into())))));
+    assert_eq!(a.model.health(SourceId::Libvirt).state(), "error");
+    assert_eq!(a.model.alerts().len(), 1, "an erroring source raises an alert");
+    a.update(Event::Update(Update::Host(Box::new(sample_host(16)))));
+    assert_eq!(a.model.host.cpu.cores, 16);
+}
+
+#[test]
+fn keys_and_actions_move_between_screens() {
+    let mut a = app(true);
+    a.update(key(KeyCode::F(3)));
+    assert_eq!(a.view.screen, Screen::Network);
+    a.update(key(KeyCode::Tab));
+    assert_eq!(a.view.screen, Screen::Machines);
+    a.update(key(KeyCode::Tab));
+    assert_eq!(a.view.screen, Screen::Logs, "Tab wraps around");
+    a.update(key(KeyCode::BackTab));
+    assert_eq!(a.view.screen, Screen::Machines);
+    a.update(key(KeyCode::Char('2')));
+    assert_eq!(a.view.screen, Screen::Dashboard);
+    a.act(Action::ToggleHelp);
+    assert!(a.view.help);
+    a.update(key(KeyCode::Esc));
+    assert!(!a.view.help);
+    assert!(!a.update(key(KeyCode::Char('z'))), "an unbound key does not redraw");
+}
+
+#[test]
+fn quit_obeys_allow_quit_but_signals_always_end() {
+    let mut a = app(false);
+    a.update(key(KeyCode::Char('q')));
+    a.update(Event::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)));
+    assert!(!a.quit);
+    assert!(a.view.status.as_deref().unwrap_or("").contains("disabled"));
+    a.update(Event::Terminate);
+    assert!(a.quit);
+    let mut b = app(true);
+    b.update(key(KeyCode::Char('q')));
+    assert!(b.quit);
+}
+
+#[tokio::test]
+async fn run_loop_draws_updates_and_ends_on_q() {
+    let mut a = app(true);
+    let mut term = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    let (tx, rx) = tokio::sync::mpsc::channel(8);
+    tx.send(Update::Host(Box::new(sample_host(2)))).await.unwrap();
+    tx.send(Update::Health(SourceId::Journal, Health::Ok("1 files".into()))).await.unwrap();
+    // Keys arrive after the updates have been drained.
+    let keys = futures::stream::iter([key(KeyCode::F(2)), key(KeyCode::Char('q'))]);
+    let input = Box::pin(futures::StreamExt::then(keys, |k| async move {
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        k
+    }));
+    a.run(&mut term, input, rx).await.unwrap();
+    assert!(a.quit);
+    let text = buffer_text(term.backend().buffer());
+    assert!(text.contains("Dashboard") && text.contains("hv-01"), "{text}");
+    assert!(text.contains("journal ok") || text.contains("jrnl:ok"), "{text}");
+}
