@@ -9,6 +9,7 @@ use futures::{Stream, StreamExt};
 use ratatui::{Terminal, backend::Backend};
 use std::time::Duration;
 use tokio::sync::mpsc;
+use tokio::time::Instant;
 
 /// View state: what the operator is looking at, not what the host is.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -67,7 +68,6 @@ impl App {
             Action::PrevScreen => self.view.screen = self.view.screen.prev(),
             Action::ToggleHelp => self.view.help = !self.view.help,
             Action::CloseOverlay => self.view.help = false,
-            Action::Refresh => {}
             Action::Quit if self.view.allow_quit => self.quit = true,
             Action::Quit => {
                 self.view.status = Some("quit is disabled on this console (allow_quit = false)".into())
@@ -93,9 +93,11 @@ impl App {
         S: Stream<Item = Event> + Unpin,
     {
         self.draw(terminal)?;
-        let mut dirty = false;
+        // When a batch of collector updates is due on screen; keys draw at once.
+        let mut frame_due: Option<Instant> = None;
         let mut updates_open = true;
         while !self.quit {
+            let due = frame_due.unwrap_or_else(Instant::now);
             let event = tokio::select! {
                 ev = input.next() => match ev {
                     Some(ev) => ev,
@@ -105,18 +107,21 @@ impl App {
                     Some(u) => Event::Update(u),
                     None => { updates_open = false; continue; }
                 },
-                _ = tokio::time::sleep(FRAME_GAP), if dirty => {
+                _ = tokio::time::sleep_until(due), if frame_due.is_some() => {
                     self.draw(terminal)?;
-                    dirty = false;
+                    frame_due = None;
                     continue;
                 }
             };
-            let redraw = self.update(event);
-            // Keys answer at once; collector updates are batched into the next frame.
-            if redraw && !dirty && updates.is_empty() {
+            let is_key = matches!(event, Event::Key(_) | Event::Resize(..));
+            if !self.update(event) {
+                continue;
+            }
+            if is_key {
                 self.draw(terminal)?;
+                frame_due = None;
             } else {
-                dirty |= redraw;
+                frame_due.get_or_insert_with(|| Instant::now() + FRAME_GAP);
             }
         }
         Ok(())

@@ -68,6 +68,14 @@ impl Health {
         }
     }
 
+    /// The state as the screens and `check` print it (`disabled` is kept apart there).
+    pub fn label(&self) -> &'static str {
+        match self {
+            Health::Disabled(_) => "disabled",
+            other => other.state(),
+        }
+    }
+
     /// The one word shown in the header.
     pub fn word(&self) -> &'static str {
         match self {
@@ -147,7 +155,6 @@ pub enum Action {
     PrevScreen,
     ToggleHelp,
     CloseOverlay,
-    Refresh,
     Quit,
 }
 

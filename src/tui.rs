@@ -97,6 +97,11 @@ pub async fn run(config: &Config) -> anyhow::Result<()> {
     let input = input()?;
     let (mut terminal, _guard) = init()?;
     let mut app = App::new(theme, config.allow_quit);
+    if std::env::var_os("HYPERVISOR_TUI_TEST_PANIC").is_some() {
+        // Lets the end-to-end test prove that a panic restores the terminal.
+        app.draw(&mut terminal)?;
+        panic!("panic requested by HYPERVISOR_TUI_TEST_PANIC");
+    }
     app.run(&mut terminal, input, rx).await?;
     Ok(())
 }

@@ -11,9 +11,14 @@ struct Tmux {
 
 impl Tmux {
     fn start(term: &str, config: &std::path::Path) -> Tmux {
-        let socket = format!("hvtui-e2e-{}-{term}", std::process::id());
+        Tmux::start_with(term, term, config, "")
+    }
+
+    /// Runs the console, then prints its exit status and the tty's line discipline.
+    fn start_with(name: &str, term: &str, config: &std::path::Path, env: &str) -> Tmux {
+        let socket = format!("hvtui-e2e-{}-{name}", std::process::id());
         let cmd = format!(
-            "env TERM={term} LANG=C.UTF-8 {BIN} --config {}; echo EXITED=$?; sleep 60",
+            "env TERM={term} LANG=C.UTF-8 {env} {BIN} --config {}; echo EXITED=$?; stty -a | tr ' ' '\\n' | grep -x -- '-*icanon'; echo TTY-CHECKED; sleep 60",
             config.display()
         );
         let ok = Command::new("tmux")
@@ -27,6 +32,13 @@ impl Tmux {
     fn tmux(&self, args: &[&str]) -> String {
         let out = Command::new("tmux").arg("-L").arg(&self.socket).args(args).output().unwrap();
         String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// PID of the console (the child of the pane's shell).
+    fn console_pid(&self) -> String {
+        let shell = self.tmux(&["display-message", "-p", "#{pane_pid}"]);
+        let out = Command::new("pgrep").args(["-P", shell.trim(), "-x", "hypervisor-tui"]).output().unwrap();
+        String::from_utf8_lossy(&out.stdout).trim().to_string()
     }
 
     fn screen(&self) -> String {
@@ -59,11 +71,16 @@ impl Drop for Tmux {
     }
 }
 
-fn session(term: &str) {
-    let dir = tempfile::tempdir().unwrap();
+fn quiet_config(dir: &tempfile::TempDir) -> std::path::PathBuf {
     let config = dir.path().join("c.toml");
     std::fs::write(&config, "[libvirt]\nuris = [\"test:///default\"]\n[kubernetes]\nenabled = false\n")
         .unwrap();
+    config
+}
+
+fn session(term: &str) {
+    let dir = tempfile::tempdir().unwrap();
+    let config = quiet_config(&dir);
     let t = Tmux::start(term, &config);
     let corner = if term == "vt220" { "+" } else { "┌" };
     let mut screens = vec![t.wait_for("start", &format!("{corner} Logs "))];
@@ -84,7 +101,8 @@ fn session(term: &str) {
     screens.push(t.wait_for("help", "Keys: Logs"));
     t.send_hex(&["1b"]);
     t.send_hex(&["71"]);
-    let end = t.wait_for("quit", "EXITED=");
+    let end = t.wait_for("quit", "TTY-CHECKED");
+    assert!(end.lines().any(|l| l == "icanon"), "quit left the tty raw:\n{end}");
     assert!(end.contains("EXITED=0"), "{end}");
     if term == "vt220" {
         for s in &screens {
@@ -103,4 +121,33 @@ fn linux_console_session() {
 #[test]
 fn vt220_serial_session() {
     session("vt220");
+}
+
+/// SIGTERM (systemd stopping the unit) and SIGHUP (an SSH session dropping) end the
+/// console and leave the terminal in cooked mode.
+#[test]
+fn signals_restore_the_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = quiet_config(&dir);
+    for sig in ["TERM", "HUP"] {
+        let t = Tmux::start_with(&format!("sig{sig}"), "xterm-256color", &config, "");
+        t.wait_for("start", "F4 Machines");
+        let pid = t.console_pid();
+        assert!(!pid.is_empty(), "console process not found");
+        assert!(Command::new("kill").args([&format!("-{sig}"), &pid]).status().unwrap().success());
+        let end = t.wait_for(sig, "TTY-CHECKED");
+        assert!(end.lines().any(|l| l == "icanon"), "SIG{sig} left the tty raw:\n{end}");
+        assert!(!end.contains("F4 Machines"), "SIG{sig} left the console on screen:\n{end}");
+    }
+}
+
+#[test]
+fn a_panic_restores_the_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = quiet_config(&dir);
+    let t = Tmux::start_with("panic", "linux", &config, "HYPERVISOR_TUI_TEST_PANIC=1 RUST_BACKTRACE=0");
+    let end = t.wait_for("panic", "TTY-CHECKED");
+    assert!(end.contains("EXITED=101"), "{end}");
+    assert!(end.lines().any(|l| l == "icanon"), "panic left the tty raw:\n{end}");
+    assert!(end.contains("panic requested"), "the panic message is shown after restore:\n{end}");
 }

@@ -59,3 +59,23 @@ fn tiny_areas_do_not_panic() {
         }
     }
 }
+
+#[test]
+fn linux_console_gets_only_the_basic_colours() {
+    use ratatui::style::Color;
+    let theme = Theme::detect(hypervisor_tui::config::GlyphChoice::Auto, Some("linux"), Some("C.UTF-8"));
+    assert!(theme.basic);
+    let model = sample_model();
+    for screen in Screen::ALL {
+        for help in [false, true] {
+            let view = View { screen, help, allow_quit: true, status: None };
+            let mut t = Terminal::new(TestBackend::new(120, 40)).unwrap();
+            t.draw(|f| ui::render(&model, &view, &theme, f)).unwrap();
+            for cell in t.backend().buffer().content() {
+                for c in [cell.fg, cell.bg] {
+                    assert!(!matches!(c, Color::Rgb(..) | Color::Indexed(_)), "{c:?} on {screen:?}");
+                }
+            }
+        }
+    }
+}

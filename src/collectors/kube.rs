@@ -81,14 +81,7 @@ pub async fn run(cfg: KubernetesConfig, tx: mpsc::Sender<Update>, interval: Dura
     let mut backoff = super::Backoff::new(Duration::from_secs(60).max(interval));
     loop {
         let (a, b) = probe_both(&cfg, Duration::from_secs(5)).await;
-        let delay = match &a {
-            Health::Ok(_) => {
-                backoff.reset();
-                interval
-            }
-            Health::Disabled(_) => Duration::from_secs(3600),
-            _ => backoff.next_delay(),
-        };
+        let delay = super::next_probe_delay(&a, &mut backoff, interval);
         k8s.health(a).await;
         kv.health(b).await;
         if tx.is_closed() {

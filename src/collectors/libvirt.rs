@@ -32,9 +32,9 @@ pub fn probe(uris: &[String]) -> Health {
         }
     }
     match failures.len() {
-        0 => Health::Ok(format!("{total} domains on {} URI(s)", uris.len())),
+        0 => Health::Ok(format!("{total} domain(s) on {} URI(s)", uris.len())),
         n if n == uris.len() => Health::Unavailable(failures.join("; ")),
-        _ => Health::Error(format!("{total} domains; {}", failures.join("; "))),
+        _ => Health::Error(format!("{total} domain(s); {}", failures.join("; "))),
     }
 }
 
@@ -54,7 +54,9 @@ mod tests {
 
     #[test]
     fn test_driver_answers() {
-        assert!(matches!(probe(&["test:///default".into()]), Health::Ok(r) if r.starts_with("1 domains on 1 URI")));
+        assert!(
+            matches!(probe(&["test:///default".into()]), Health::Ok(r) if r.starts_with("1 domain(s) on 1 URI"))
+        );
     }
 
     #[test]

@@ -67,6 +67,19 @@ impl Backoff {
     }
 }
 
+/// The wait before the next probe: `interval` while the source answers, backoff while
+/// it does not, an hour when it is disabled.
+pub fn next_probe_delay(h: &Health, backoff: &mut Backoff, interval: Duration) -> Duration {
+    match h {
+        Health::Ok(_) => {
+            backoff.reset();
+            interval
+        }
+        Health::Disabled(_) => Duration::from_secs(3600),
+        _ => backoff.next_delay(),
+    }
+}
+
 /// Re-probes a source forever: every `interval` while it answers, with backoff while it does not.
 pub async fn poll_health<F, Fut>(mut tx: SourceTx, interval: Duration, mut probe: F)
 where
@@ -76,14 +89,7 @@ where
     let mut backoff = Backoff::new(Duration::from_secs(60).max(interval));
     loop {
         let h = probe().await;
-        let delay = match &h {
-            Health::Ok(_) => {
-                backoff.reset();
-                interval
-            }
-            Health::Disabled(_) => Duration::from_secs(3600),
-            _ => backoff.next_delay(),
-        };
+        let delay = next_probe_delay(&h, &mut backoff, interval);
         tx.health(h).await;
         if tx.tx.is_closed() {
             return;
@@ -140,4 +146,20 @@ pub async fn check_all(config: &Config, timeout: Duration) -> Vec<(SourceId, Hea
         (SourceId::Kubernetes, k8s),
         (SourceId::Kubevirt, kubevirt),
     ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_to_the_cap_and_resets_on_ok() {
+        let mut b = Backoff::new(Duration::from_secs(5));
+        let fail = Health::Unavailable("x".into());
+        let i = Duration::from_secs(2);
+        let delays: Vec<u64> = (0..5).map(|_| next_probe_delay(&fail, &mut b, i).as_secs()).collect();
+        assert_eq!(delays, [1, 2, 4, 5, 5]);
+        assert_eq!(next_probe_delay(&Health::Ok(String::new()), &mut b, i), i);
+        assert_eq!(next_probe_delay(&fail, &mut b, i).as_secs(), 1);
+    }
 }

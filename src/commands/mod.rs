@@ -20,7 +20,7 @@ pub async fn check(config: &Config) -> ExitCode {
     let mut healthy = true;
     for (id, h) in &results {
         healthy &= matches!(h, Health::Ok(_) | Health::Disabled(_));
-        let _ = writeln!(out, "{:<11} {:<12} {}", id.key(), h.state(), crate::ui::fmt::sanitize(h.reason()));
+        let _ = writeln!(out, "{:<11} {:<12} {}", id.key(), h.label(), crate::ui::fmt::sanitize(h.reason()));
     }
     if healthy { ExitCode::SUCCESS } else { ExitCode::from(1) }
 }

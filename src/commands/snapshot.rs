@@ -74,7 +74,7 @@ impl Snapshot {
         }
         s += "sources\n";
         for (id, h) in &self.sources {
-            s += &format!("  {:<11} {:<12} {}\n", id.key(), h.state(), fmt::sanitize(h.reason()));
+            s += &format!("  {:<11} {:<12} {}\n", id.key(), h.label(), fmt::sanitize(h.reason()));
         }
         s
     }

@@ -23,7 +23,7 @@ pub fn source_line<'a>(model: &Model, id: SourceId, theme: &Theme) -> Line<'a> {
     let h = model.health(id);
     Line::from(vec![
         Span::raw(format!(" {:<11}", id.key())),
-        Span::styled(format!("{:<12}", h.state()), health_style(theme, h)),
+        Span::styled(format!("{:<12}", h.label()), health_style(theme, h)),
         Span::raw(sanitize(h.reason())),
     ])
 }
