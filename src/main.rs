@@ -50,7 +50,12 @@ async fn dispatch(command: Option<Command>, config: &Config) -> ExitCode {
     match command {
         Some(Command::Snapshot { json }) => print_snapshot(config, json).await,
         Some(Command::Check) => commands::check(config).await,
-        Some(Command::Logs(args)) => commands::logs(&args),
+        Some(Command::Logs(args)) => {
+            let config = config.clone();
+            tokio::task::spawn_blocking(move || commands::logs::run(&args, &config))
+                .await
+                .unwrap_or(ExitCode::from(1))
+        }
         None if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() => {
             // No terminal (e.g. `ssh host` without a pty): a text snapshot instead.
             print_snapshot(config, false).await

@@ -1,8 +1,8 @@
 //! One-shot verbs: `snapshot`, `check`, `logs`. No terminal needed.
 
+pub mod logs;
 pub mod snapshot;
 
-use crate::cli::LogsArgs;
 use crate::collectors;
 use crate::config::Config;
 use crate::event::Health;
@@ -23,10 +23,4 @@ pub async fn check(config: &Config) -> ExitCode {
         let _ = writeln!(out, "{:<11} {:<12} {}", id.key(), h.label(), crate::ui::fmt::sanitize(h.reason()));
     }
     if healthy { ExitCode::SUCCESS } else { ExitCode::from(1) }
-}
-
-/// `logs`: the journal reader is the F1 issue's; until it lands, say so plainly.
-pub fn logs(_args: &LogsArgs) -> ExitCode {
-    eprintln!("hypervisor-tui logs: the journal reader is not built yet; use journalctl meanwhile");
-    ExitCode::from(1)
 }

@@ -1,6 +1,7 @@
 //! Plain data: no I/O, no ratatui. Only `App::update` changes it.
 
 pub mod host;
+pub mod logs;
 
 use crate::event::{Health, SourceId, Update};
 use host::HostSample;

@@ -1,5 +1,8 @@
-//! The journal source. For now: which journal files exist and can be read;
-//! the reader itself (tail, follow, filters) is the F1 issue's.
+//! The journal source: which journal files exist and can be read (`probe`),
+//! and reading them (`reader`, `json`).
+
+pub mod json;
+pub mod reader;
 
 use crate::config::JournalConfig;
 use crate::event::Health;

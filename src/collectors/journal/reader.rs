@@ -1,0 +1,239 @@
+//! Reading the journal: sdjournal first; for files it refuses, journalctl in a
+//! child process (a crash there cannot take the console down).
+
+use super::json;
+use crate::model::logs::LogEntry;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// Where the entries come from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origin {
+    /// Journal directories (the host's, or one from the config or `--directory`).
+    Directories(Vec<PathBuf>),
+    /// Single journal files (`--file`).
+    Files(Vec<PathBuf>),
+}
+
+/// Which entries to show.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Filter {
+    /// Units, any of which matches; empty means all.
+    pub units: Vec<String>,
+    /// Most verbose level shown (the level parsed from the message counts).
+    pub max_level: Option<u8>,
+    /// Only this boot.
+    pub boot_id: Option<[u8; 16]>,
+}
+
+impl Filter {
+    /// Checks what the journal's own matches cannot: the derived level.
+    pub fn admits(&self, e: &LogEntry) -> bool {
+        self.max_level.is_none_or(|max| e.level() <= max)
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    #[error("{0}")]
+    Journal(#[from] sdjournal::SdJournalError),
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+    #[error("journalctl fallback failed: {0}")]
+    Fallback(String),
+}
+
+/// A private directory of hard links (or copies) to `--file` arguments: sdjournal opens
+/// directories only. Removed on drop.
+struct LinkDir(PathBuf);
+
+impl LinkDir {
+    fn new(files: &[PathBuf]) -> std::io::Result<LinkDir> {
+        let dir = std::env::temp_dir().join(format!("hypervisor-tui-{}-{}", std::process::id(), unique()));
+        std::fs::create_dir(&dir)?;
+        let me = LinkDir(dir);
+        for (i, f) in files.iter().enumerate() {
+            let target = me.0.join(format!("{i}.journal"));
+            if std::fs::hard_link(f, &target).is_err() {
+                std::fs::copy(f, &target)?;
+            }
+        }
+        Ok(me)
+    }
+}
+
+fn unique() -> u64 {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static N: AtomicU64 = AtomicU64::new(0);
+    N.fetch_add(1, Ordering::Relaxed)
+}
+
+impl Drop for LinkDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// An open journal.
+pub struct JournalReader {
+    journal: sdjournal::Journal,
+    _links: Option<LinkDir>,
+}
+
+fn to_entry(e: &sdjournal::EntryRef) -> LogEntry {
+    LogEntry {
+        cursor: e.cursor().map(|c| c.to_string()).unwrap_or_default(),
+        boot_id: e.boot_id(),
+        realtime_usec: e.realtime_usec(),
+        monotonic_usec: e.monotonic_usec(),
+        fields: e.iter_fields().map(|(k, v)| (k.into(), v.into())).collect(),
+    }
+}
+
+impl JournalReader {
+    pub fn open(origin: &Origin) -> Result<JournalReader, ReadError> {
+        match origin {
+            Origin::Directories(dirs) => {
+                let existing: Vec<PathBuf> = dirs.iter().filter(|d| d.is_dir()).cloned().collect();
+                Ok(JournalReader { journal: sdjournal::Journal::open_dirs(&existing)?, _links: None })
+            }
+            Origin::Files(files) => {
+                let links = LinkDir::new(files)?;
+                let journal = sdjournal::Journal::open_dir(&links.0)?;
+                Ok(JournalReader { journal, _links: Some(links) })
+            }
+        }
+    }
+
+    /// One query per unit (all entries when no unit is given). sdjournal 0.1.15 returns
+    /// nothing for an OR-group of two values of one field, so units are merged here.
+    fn queries(&self, filter: &Filter) -> Vec<sdjournal::JournalQuery> {
+        let base = || {
+            let mut q = self.journal.query();
+            if let Some(b) = filter.boot_id {
+                let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
+                q.match_exact("_BOOT_ID", hex.as_bytes());
+            }
+            q
+        };
+        if filter.units.is_empty() {
+            return vec![base()];
+        }
+        filter
+            .units
+            .iter()
+            .map(|u| {
+                let mut q = base();
+                q.match_unit(u);
+                q
+            })
+            .collect()
+    }
+
+    /// The newest `n` entries that pass `filter`, oldest first.
+    pub fn tail(&self, n: usize, filter: &Filter) -> Result<Vec<LogEntry>, ReadError> {
+        let mut merged = Vec::new();
+        for mut q in self.queries(filter) {
+            q.seek_tail().reverse(true);
+            if filter.max_level.is_none() {
+                q.limit(n);
+            }
+            let mut newest_first = Vec::new();
+            for item in q.iter()? {
+                if newest_first.len() >= n {
+                    break;
+                }
+                let e = to_entry(&item?);
+                if filter.admits(&e) {
+                    newest_first.push(e);
+                }
+            }
+            merged.extend(newest_first.into_iter().rev());
+        }
+        Ok(newest_in_order(merged, n, filter.units.len() > 1))
+    }
+
+    /// Entries after `last` (all when `None`) that pass `filter`, oldest first.
+    pub fn after(&self, last: Option<&LogEntry>, filter: &Filter) -> Result<Vec<LogEntry>, ReadError> {
+        let mut merged = Vec::new();
+        for mut q in self.queries(filter) {
+            match last {
+                Some(e) => q.after_cursor(sdjournal::Cursor::parse(&e.cursor)?),
+                None => q.seek_head(),
+            };
+            for item in q.iter()? {
+                let e = to_entry(&item?);
+                if filter.admits(&e) {
+                    merged.push(e);
+                }
+            }
+        }
+        Ok(newest_in_order(merged, usize::MAX, filter.units.len() > 1))
+    }
+}
+
+/// Time order across merged queries, duplicates (one entry matching two units) dropped,
+/// the newest `n` kept.
+fn newest_in_order(mut v: Vec<LogEntry>, n: usize, merged: bool) -> Vec<LogEntry> {
+    if merged {
+        v.sort_by_key(|e| e.realtime_usec); // stable: each query's own order is kept
+        let mut seen = std::collections::HashSet::new();
+        v.retain(|e| seen.insert(e.cursor.clone()));
+    }
+    let skip = v.len().saturating_sub(n);
+    v.drain(..skip);
+    v
+}
+
+/// The journalctl child for files sdjournal refuses: `journalctl --file F -o json -a`.
+pub fn tail_with_journalctl(
+    files: &[PathBuf],
+    n: usize,
+    filter: &Filter,
+) -> Result<Vec<LogEntry>, ReadError> {
+    let mut cmd = Command::new("journalctl");
+    cmd.args(["-o", "json", "-a", "-q", "--no-pager"]);
+    for f in files {
+        cmd.arg("--file").arg(f);
+    }
+    for u in &filter.units {
+        cmd.arg("-u").arg(u);
+    }
+    if let Some(b) = filter.boot_id {
+        let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
+        cmd.arg(format!("_BOOT_ID={hex}"));
+    }
+    let out = cmd.output().map_err(|e| ReadError::Fallback(format!("cannot run journalctl: {e}")))?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    let mut entries: Vec<LogEntry> =
+        text.lines().filter_map(json::from_json).filter(|e| filter.admits(e)).collect();
+    if entries.is_empty() && !out.status.success() {
+        let why = String::from_utf8_lossy(&out.stderr);
+        return Err(ReadError::Fallback(format!("journalctl: {} ({})", why.trim(), out.status)));
+    }
+    let skip = entries.len().saturating_sub(n);
+    entries.drain(..skip);
+    Ok(entries)
+}
+
+/// Tail through sdjournal, falling back to journalctl for files it refuses.
+/// Returns the entries and whether the fallback was used.
+pub fn tail(origin: &Origin, n: usize, filter: &Filter) -> Result<(Vec<LogEntry>, bool), ReadError> {
+    let primary = JournalReader::open(origin).and_then(|r| r.tail(n, filter));
+    match (primary, origin) {
+        (Ok(v), _) => Ok((v, false)),
+        (Err(_), Origin::Files(files)) => tail_with_journalctl(files, n, filter).map(|v| (v, true)),
+        (Err(e), _) => Err(e),
+    }
+}
+
+/// This boot's id, from the kernel.
+pub fn current_boot_id(proc_root: &Path) -> Option<[u8; 16]> {
+    let text = std::fs::read_to_string(proc_root.join("sys/kernel/random/boot_id")).ok()?;
+    let hex: String = text.trim().chars().filter(|c| *c != '-').collect();
+    let mut out = [0u8; 16];
+    for (i, slot) in out.iter_mut().enumerate() {
+        *slot = u8::from_str_radix(hex.get(i * 2..i * 2 + 2)?, 16).ok()?;
+    }
+    Some(out)
+}

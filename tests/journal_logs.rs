@@ -1,0 +1,151 @@
+//! `logs` against journal files written by systemd's own tools, compared with journalctl.
+
+use hypervisor_tui::collectors::journal::reader::{self, Filter, Origin};
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+const BIN: &str = env!("CARGO_BIN_EXE_hypervisor-tui");
+
+fn fixtures(kind: &str) -> Vec<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures/journal").join(kind);
+    let mut v: Vec<PathBuf> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
+    v.sort();
+    v
+}
+
+fn json_lines(out: &[u8]) -> Vec<serde_json::Map<String, Value>> {
+    String::from_utf8_lossy(out)
+        .lines()
+        .map(|l| match serde_json::from_str(l).unwrap() {
+            Value::Object(m) => m,
+            other => panic!("not an object: {other}"),
+        })
+        .collect()
+}
+
+#[test]
+fn every_variant_equals_journalctl_field_by_field() {
+    let files = fixtures("variants");
+    assert_eq!(files.len(), 9);
+    for f in files {
+        let ours =
+            Command::new(BIN).args(["logs", "-n", "10000", "--json", "--file"]).arg(&f).output().unwrap();
+        assert!(ours.status.success(), "{}: {}", f.display(), String::from_utf8_lossy(&ours.stderr));
+        assert!(ours.stderr.is_empty(), "sdjournal, not the fallback, reads {}", f.display());
+        let theirs = Command::new("journalctl")
+            .args(["-o", "json", "-a", "-n", "10000", "--file"])
+            .arg(&f)
+            .output()
+            .unwrap();
+        let (a, b) = (json_lines(&ours.stdout), json_lines(&theirs.stdout));
+        assert_eq!(a.len(), 10_000, "{}", f.display());
+        assert_eq!(a.len(), b.len());
+        let (mut multi, mut binary) = (0, 0);
+        for (x, y) in a.iter().zip(&b) {
+            // Every field but the cursor, whose text is reader-specific.
+            for k in x.keys().chain(y.keys()).filter(|k| *k != "__CURSOR") {
+                assert_eq!(
+                    x.get(k),
+                    y.get(k),
+                    "{} field {k} of entry {:?}",
+                    f.display(),
+                    y.get("__REALTIME_TIMESTAMP")
+                );
+            }
+            multi +=
+                x.values().filter(|v| v.as_array().is_some_and(|a| a.iter().all(|i| !i.is_number()))).count();
+            binary +=
+                x.values().filter(|v| v.as_array().is_some_and(|a| a.iter().all(Value::is_number))).count();
+        }
+        assert!(
+            multi > 0 && binary > 0,
+            "{}: the fixture has multi-valued ({multi}) and binary ({binary}) fields",
+            f.display()
+        );
+    }
+}
+
+#[test]
+fn unit_filter_matches_journalctl() {
+    let f = &fixtures("variants")[0];
+    let ours = Command::new(BIN)
+        .args(["logs", "-u", "sshd.service", "-u", "nginx.service", "-n", "500", "--json", "--file"])
+        .arg(f)
+        .output()
+        .unwrap();
+    let theirs = Command::new("journalctl")
+        .args(["-o", "json", "-a", "-n", "500", "-u", "sshd.service", "-u", "nginx.service", "--file"])
+        .arg(f)
+        .output()
+        .unwrap();
+    let (a, b) = (json_lines(&ours.stdout), json_lines(&theirs.stdout));
+    assert_eq!(a.len(), 500);
+    let ts = |v: &[serde_json::Map<String, Value>]| {
+        v.iter().map(|m| m["__REALTIME_TIMESTAMP"].clone()).collect::<Vec<_>>()
+    };
+    assert_eq!(ts(&a), ts(&b));
+}
+
+#[test]
+fn corrupted_files_never_panic_or_hang() {
+    let files = fixtures("corrupted");
+    assert!(files.len() >= 600);
+    let (mut read, mut refused) = (0, 0);
+    for f in files {
+        let (tx, rx) = std::sync::mpsc::channel();
+        let path = f.clone();
+        std::thread::spawn(move || {
+            let r = std::panic::catch_unwind(|| {
+                reader::tail(&Origin::Files(vec![path]), usize::MAX, &Filter::default())
+            });
+            let _ = tx.send(r.map(|r| r.map(|(v, _)| v.len())));
+        });
+        match rx.recv_timeout(Duration::from_secs(20)) {
+            Ok(Ok(Ok(_))) => read += 1,
+            Ok(Ok(Err(_))) => refused += 1,
+            Ok(Err(_)) => panic!("panic reading {}", f.display()),
+            Err(_) => panic!("hang reading {}", f.display()),
+        }
+    }
+    eprintln!("corrupted corpus: {read} read, {refused} refused with an error");
+}
+
+/// A journal holding hostile text, written by systemd-journal-remote from export format.
+fn hostile_journal(dir: &Path) -> PathBuf {
+    let msg = b"before \x1b]0;pwned\x07 \x1b[2J \x1b[?1049l after";
+    let mut export = Vec::new();
+    export.extend_from_slice(b"__REALTIME_TIMESTAMP=1735689600000000\n__MONOTONIC_TIMESTAMP=1000\n");
+    export.extend_from_slice(
+        b"_BOOT_ID=0123456789abcdef0123456789abcdef\nSYSLOG_IDENTIFIER=evil\nPRIORITY=3\n",
+    );
+    export.extend_from_slice(b"MESSAGE\n");
+    export.extend_from_slice(&(msg.len() as u64).to_le_bytes());
+    export.extend_from_slice(msg);
+    export.extend_from_slice(b"\n\n");
+    let out = dir.join("hostile.journal");
+    let mut child = Command::new("/lib/systemd/systemd-journal-remote")
+        .arg(format!("--output={}", out.display()))
+        .arg("-")
+        .stdin(Stdio::piped())
+        .spawn()
+        .expect("systemd-journal-remote (make test installs it)");
+    std::io::Write::write_all(child.stdin.as_mut().unwrap(), &export).unwrap();
+    drop(child.stdin.take());
+    assert!(child.wait().unwrap().success());
+    out
+}
+
+#[test]
+fn escape_sequences_in_messages_are_shown_not_obeyed() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = hostile_journal(dir.path());
+    let out = Command::new(BIN).args(["logs", "--file"]).arg(&f).output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(!text.bytes().any(|b| b == 0x1b || b == 0x07), "raw control bytes reached the output: {text:?}");
+    assert!(text.contains("before ^[]0;pwned^G ^[[2J ^[[?1049l after"), "{text}");
+    let json = Command::new(BIN).args(["logs", "--json", "--file"]).arg(&f).output().unwrap();
+    let m = &json_lines(&json.stdout)[0];
+    assert!(m["MESSAGE"].is_array(), "like journalctl, unprintable text is a byte array");
+}
