@@ -1,7 +1,12 @@
 //! The app: one owner of state. `update()` applies events; `run()` is the loop,
 //! generic over the ratatui backend so tests drive it on `TestBackend`.
 
-use crate::event::{Action, Event, Screen};
+mod logs;
+
+pub use logs::{LogsView, PRIORITY_NAMES, Prompt};
+
+use crate::collectors::journal::live::{JournalHandle, LogUpdate};
+use crate::event::{Action, Event, Screen, Update};
 use crate::keymap;
 use crate::model::Model;
 use crate::ui::{self, theme::Theme};
@@ -20,6 +25,9 @@ pub struct View {
     pub status: Option<String>,
     /// Whether `q` / Ctrl-C may end the console (from the config).
     pub allow_quit: bool,
+    pub logs: LogsView,
+    /// Terminal size, for paging.
+    pub size: (u16, u16),
 }
 
 pub struct App {
@@ -27,6 +35,10 @@ pub struct App {
     pub view: View,
     pub theme: Theme,
     pub quit: bool,
+    /// The journal thread, when one runs (not in most tests).
+    pub journal: Option<JournalHandle>,
+    /// This boot's id, for F1's boot filter.
+    pub boot_id: Option<[u8; 16]>,
 }
 
 /// Shortest time between two frames: ~30 fps at most, whatever arrives.
@@ -34,21 +46,44 @@ const FRAME_GAP: Duration = Duration::from_millis(33);
 
 impl App {
     pub fn new(theme: Theme, allow_quit: bool) -> Self {
-        App { model: Model::default(), view: View { allow_quit, ..View::default() }, theme, quit: false }
+        App {
+            model: Model::default(),
+            view: View { allow_quit, ..View::default() },
+            theme,
+            quit: false,
+            journal: None,
+            boot_id: None,
+        }
     }
 
     /// Applies one event; returns whether the screen needs redrawing.
     pub fn update(&mut self, event: Event) -> bool {
         match event {
             Event::Update(u) => {
-                self.model.apply(u);
+                if let Update::Logs(LogUpdate::Append(lines)) = &u {
+                    let n = lines.len();
+                    self.model.apply(u);
+                    self.view.logs.on_append(n, &self.model.logs);
+                } else {
+                    self.model.apply(u);
+                }
                 true
             }
-            Event::Key(k) => match keymap::action_for(self.view.screen, &k) {
-                Some(a) => self.act(a),
-                None => self.view.status.take().is_some(),
-            },
-            Event::Resize(..) => true,
+            Event::Key(k) => {
+                if self.view.screen == Screen::Logs
+                    && let Some(out) = self.view.logs.prompt_key(&k, &self.model.logs)
+                {
+                    return self.apply_logs_outcome(out);
+                }
+                match keymap::action_for(self.view.screen, &k) {
+                    Some(a) => self.act(a),
+                    None => self.view.status.take().is_some(),
+                }
+            }
+            Event::Resize(w, h) => {
+                self.view.size = (w, h);
+                true
+            }
             Event::Terminate => {
                 self.quit = true;
                 false
@@ -67,13 +102,28 @@ impl App {
             Action::NextScreen => self.view.screen = self.view.screen.next(),
             Action::PrevScreen => self.view.screen = self.view.screen.prev(),
             Action::ToggleHelp => self.view.help = !self.view.help,
-            Action::CloseOverlay => self.view.help = false,
+            Action::CloseOverlay if self.view.help => self.view.help = false,
+            Action::CloseOverlay if !self.view.help && self.view.screen == Screen::Logs => {
+                self.view.logs.search = None;
+            }
             Action::Quit if self.view.allow_quit => self.quit = true,
             Action::Quit => {
                 self.view.status = Some("quit is disabled on this console (allow_quit = false)".into())
             }
+            other => {
+                let page = usize::from(self.view.size.1.saturating_sub(6)).max(1);
+                let out = self.view.logs.act(other, &self.model.logs, page, self.boot_id);
+                return self.apply_logs_outcome(out);
+            }
         }
         true
+    }
+
+    fn apply_logs_outcome(&mut self, out: logs::Outcome) -> bool {
+        if let (Some(f), Some(j)) = (out.refilter, &self.journal) {
+            j.set_filter(f);
+        }
+        out.redraw
     }
 
     pub fn draw<B: Backend>(&self, terminal: &mut Terminal<B>) -> Result<(), B::Error> {

@@ -37,7 +37,7 @@ pub struct Config {
     pub alerts: AlertsConfig,
 }
 
-#[derive(Debug, Clone, PartialEq, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct JournalConfig {
     /// Units shown on F1; empty means all.
@@ -91,12 +91,18 @@ impl Default for Config {
             log_buffer_size: 10_000,
             glyphs: GlyphChoice::Auto,
             allow_quit: true,
-            journal: JournalConfig { priority: 7, ..Default::default() },
+            journal: JournalConfig::default(),
             kubernetes: KubernetesConfig::default(),
             libvirt: LibvirtConfig::default(),
             network: NetworkConfig::default(),
             alerts: AlertsConfig::default(),
         }
+    }
+}
+
+impl Default for JournalConfig {
+    fn default() -> Self {
+        JournalConfig { units: Vec::new(), priority: 7, directory: None }
     }
 }
 
@@ -269,6 +275,14 @@ mod tests {
     #[test]
     fn empty_is_default() {
         assert_eq!(parse("").unwrap(), Config::default());
+    }
+
+    #[test]
+    fn a_partial_table_keeps_the_other_defaults() {
+        let c = parse("[journal]\nunits = [\"a.service\"]\n[alerts]\ndisk_percent = 95\n").unwrap();
+        assert_eq!(c.journal.priority, 7);
+        assert_eq!(c.alerts.warn_percent, 80);
+        assert_eq!(c.libvirt, LibvirtConfig::default());
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! The messages that drive the app: `Update`s from collectors, `Action`s from keys.
 
+use crate::collectors::journal::live::LogUpdate;
 use crate::model::host::HostSample;
 use std::fmt;
 
@@ -110,6 +111,7 @@ impl fmt::Display for Health {
 pub enum Update {
     Health(SourceId, Health),
     Host(Box<HostSample>),
+    Logs(LogUpdate),
 }
 
 /// The screens, in tab order.
@@ -156,6 +158,22 @@ pub enum Action {
     ToggleHelp,
     CloseOverlay,
     Quit,
+    ScrollUp,
+    ScrollDown,
+    PageUp,
+    PageDown,
+    Top,
+    Bottom,
+    LogSearch,
+    LogSearchNext,
+    LogSearchPrev,
+    LogTextFilter,
+    LogPickUnits,
+    LogPickPriority,
+    LogCycleBoot,
+    LogToggleKernel,
+    LogTogglePause,
+    LogToggleWrap,
 }
 
 /// Everything the loop reacts to.

@@ -12,6 +12,12 @@ pub enum Key {
     Tab,
     BackTab,
     Esc,
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+    Home,
+    End,
 }
 
 impl Key {
@@ -25,6 +31,12 @@ impl Key {
             (Key::BackTab, KeyCode::BackTab) => true,
             (Key::BackTab, KeyCode::Tab) => ev.modifiers.contains(KeyModifiers::SHIFT),
             (Key::Esc, KeyCode::Esc) => true,
+            (Key::Up, KeyCode::Up) => true,
+            (Key::Down, KeyCode::Down) => true,
+            (Key::PageUp, KeyCode::PageUp) => true,
+            (Key::PageDown, KeyCode::PageDown) => true,
+            (Key::Home, KeyCode::Home) => true,
+            (Key::End, KeyCode::End) => true,
             _ => false,
         }
     }
@@ -38,6 +50,12 @@ impl Key {
             Key::Tab => "Tab".into(),
             Key::BackTab => "Shift-Tab".into(),
             Key::Esc => "Esc".into(),
+            Key::Up => "Up".into(),
+            Key::Down => "Down".into(),
+            Key::PageUp => "PgUp".into(),
+            Key::PageDown => "PgDn".into(),
+            Key::Home => "Home".into(),
+            Key::End => "End".into(),
         }
     }
 }
@@ -52,6 +70,16 @@ pub struct Binding {
     /// Short hint for the footer; `None` keeps it out of the footer.
     pub hint: Option<&'static str>,
     pub help: &'static str,
+}
+
+const fn on(
+    screen: Screen,
+    keys: &'static [Key],
+    action: Action,
+    hint: Option<&'static str>,
+    help: &'static str,
+) -> Binding {
+    Binding { keys, action, screen: Some(screen), hint, help }
 }
 
 const fn global(
@@ -83,6 +111,41 @@ pub const BINDINGS: &[Binding] = &[
     global(&[Key::Char('?')], Action::ToggleHelp, Some("help"), "show or hide this help"),
     global(&[Key::Esc], Action::CloseOverlay, None, "close the help"),
     global(&[Key::Char('q'), Key::Ctrl('c')], Action::Quit, Some("quit"), "quit (when allowed)"),
+    // F1 Logs
+    on(
+        Screen::Logs,
+        &[Key::Char('/')],
+        Action::LogSearch,
+        Some("search"),
+        "search (regex or text); n/N next/previous",
+    ),
+    on(Screen::Logs, &[Key::Char('n')], Action::LogSearchNext, None, "next search match (older)"),
+    on(Screen::Logs, &[Key::Char('N')], Action::LogSearchPrev, None, "previous search match (newer)"),
+    on(
+        Screen::Logs,
+        &[Key::Char('f')],
+        Action::LogTextFilter,
+        Some("filter"),
+        "show only lines matching a text or regex",
+    ),
+    on(Screen::Logs, &[Key::Char('u')], Action::LogPickUnits, Some("units"), "pick units from those seen"),
+    on(
+        Screen::Logs,
+        &[Key::Char('p')],
+        Action::LogPickPriority,
+        Some("prio"),
+        "pick the most verbose priority shown",
+    ),
+    on(Screen::Logs, &[Key::Char('b')], Action::LogCycleBoot, Some("boot"), "this boot / every boot"),
+    on(Screen::Logs, &[Key::Char('k')], Action::LogToggleKernel, None, "show or hide kernel messages"),
+    on(Screen::Logs, &[Key::Char(' ')], Action::LogTogglePause, Some("pause"), "pause or resume following"),
+    on(Screen::Logs, &[Key::Char('w')], Action::LogToggleWrap, None, "wrap or truncate long lines"),
+    on(Screen::Logs, &[Key::Up], Action::ScrollUp, None, "scroll up a line"),
+    on(Screen::Logs, &[Key::Down], Action::ScrollDown, None, "scroll down a line"),
+    on(Screen::Logs, &[Key::PageUp], Action::PageUp, None, "scroll up a page"),
+    on(Screen::Logs, &[Key::PageDown], Action::PageDown, None, "scroll down a page"),
+    on(Screen::Logs, &[Key::Home, Key::Char('g')], Action::Top, None, "oldest line in the buffer"),
+    on(Screen::Logs, &[Key::End, Key::Char('G')], Action::Bottom, None, "newest line, and follow again"),
 ];
 
 /// Bindings that apply on `screen`, global ones first.

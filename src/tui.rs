@@ -3,6 +3,7 @@
 
 use crate::app::App;
 use crate::collectors;
+use crate::collectors::journal::reader;
 use crate::config::Config;
 use crate::event::Event;
 use crate::ui::theme::Theme;
@@ -93,10 +94,14 @@ fn input() -> io::Result<impl Stream<Item = Event> + Unpin> {
 pub async fn run(config: &Config) -> anyhow::Result<()> {
     let theme = Theme::from_env(config.glyphs);
     let (tx, rx) = mpsc::channel(collectors::CHANNEL_CAPACITY);
-    collectors::spawn_all(config, tx);
+    let journal = collectors::spawn_all(config, tx);
     let input = input()?;
     let (mut terminal, _guard) = init()?;
     let mut app = App::new(theme, config.allow_quit);
+    app.journal = Some(journal);
+    app.boot_id = reader::current_boot_id(&collectors::proc_root());
+    app.view.logs.filter = reader::Filter::from_config(&config.journal);
+    app.view.size = terminal::size().unwrap_or((80, 24));
     if std::env::var_os("HYPERVISOR_TUI_TEST_PANIC").is_some() {
         // Lets the end-to-end test prove that a panic restores the terminal.
         app.draw(&mut terminal)?;

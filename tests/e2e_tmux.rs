@@ -1,5 +1,7 @@
 //! The real binary in tmux at 80x24, as an operator on a console or serial line sees it.
 
+mod support;
+
 use std::process::Command;
 use std::time::{Duration, Instant};
 
@@ -150,4 +152,26 @@ fn a_panic_restores_the_terminal() {
     assert!(end.contains("EXITED=101"), "{end}");
     assert!(end.lines().any(|l| l == "icanon"), "panic left the tty raw:\n{end}");
     assert!(end.contains("panic requested"), "the panic message is shown after restore:\n{end}");
+}
+
+/// Hostile log text (window title, clear screen, leave the alternate screen) is shown as
+/// caret text on F1 and changes nothing in the terminal.
+#[test]
+fn hostile_journal_text_is_shown_not_obeyed() {
+    let dir = tempfile::tempdir().unwrap();
+    let jdir = dir.path().join("journal");
+    std::fs::create_dir(&jdir).unwrap();
+    support::hostile_journal(&jdir);
+    let config = dir.path().join("c.toml");
+    std::fs::write(
+        &config,
+        format!("[journal]\ndirectory = \"{}\"\n[libvirt]\nuris = []\n[kubernetes]\nenabled = false\n", jdir.display()),
+    )
+    .unwrap();
+    let t = Tmux::start_with("hostile", "xterm-256color", &config, "");
+    let screen = t.wait_for("hostile line", "pwned");
+    assert!(screen.contains("before ^[]0;pwned^G ^[[2J ^[[?1049l after"), "{screen}");
+    assert_ne!(t.tmux(&["display-message", "-p", "#{pane_title}"]).trim(), "pwned", "the title changed");
+    assert_eq!(t.tmux(&["display-message", "-p", "#{alternate_on}"]).trim(), "1", "left the alternate screen");
+    assert!(screen.contains("F4 Machines"), "the screen was cleared:\n{screen}");
 }

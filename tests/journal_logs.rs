@@ -3,8 +3,12 @@
 use hypervisor_tui::collectors::journal::reader::{self, Filter, Origin};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::Duration;
+
+mod support;
+
+use support::hostile_journal;
 
 const BIN: &str = env!("CARGO_BIN_EXE_hypervisor-tui");
 
@@ -110,31 +114,6 @@ fn corrupted_files_never_panic_or_hang() {
         }
     }
     eprintln!("corrupted corpus: {read} read, {refused} refused with an error");
-}
-
-/// A journal holding hostile text, written by systemd-journal-remote from export format.
-fn hostile_journal(dir: &Path) -> PathBuf {
-    let msg = b"before \x1b]0;pwned\x07 \x1b[2J \x1b[?1049l after";
-    let mut export = Vec::new();
-    export.extend_from_slice(b"__REALTIME_TIMESTAMP=1735689600000000\n__MONOTONIC_TIMESTAMP=1000\n");
-    export.extend_from_slice(
-        b"_BOOT_ID=0123456789abcdef0123456789abcdef\nSYSLOG_IDENTIFIER=evil\nPRIORITY=3\n",
-    );
-    export.extend_from_slice(b"MESSAGE\n");
-    export.extend_from_slice(&(msg.len() as u64).to_le_bytes());
-    export.extend_from_slice(msg);
-    export.extend_from_slice(b"\n\n");
-    let out = dir.join("hostile.journal");
-    let mut child = Command::new("/lib/systemd/systemd-journal-remote")
-        .arg(format!("--output={}", out.display()))
-        .arg("-")
-        .stdin(Stdio::piped())
-        .spawn()
-        .expect("systemd-journal-remote (make test installs it)");
-    std::io::Write::write_all(child.stdin.as_mut().unwrap(), &export).unwrap();
-    drop(child.stdin.take());
-    assert!(child.wait().unwrap().success());
-    out
 }
 
 #[test]

@@ -37,7 +37,7 @@ fn screens_at_both_sizes_in_both_glyph_sets() {
 #[test]
 fn help_overlay_lists_the_keymap() {
     let theme = Theme::new(Glyphs::UNICODE, false);
-    let view = View { screen: Screen::Network, help: true, allow_quit: false, status: None };
+    let view = View { screen: Screen::Network, help: true, allow_quit: false, ..View::default() };
     let text = draw(&view, &theme, 80, 24);
     for needle in ["Keys: Network", "F1/1", "Shift-Tab", "q/Ctrl-C"] {
         assert!(text.contains(needle), "{needle} missing:\n{text}");
@@ -68,7 +68,7 @@ fn linux_console_gets_only_the_basic_colours() {
     let model = sample_model();
     for screen in Screen::ALL {
         for help in [false, true] {
-            let view = View { screen, help, allow_quit: true, status: None };
+            let view = View { screen, help, allow_quit: true, ..View::default() };
             let mut t = Terminal::new(TestBackend::new(120, 40)).unwrap();
             t.draw(|f| ui::render(&model, &view, &theme, f)).unwrap();
             for cell in t.backend().buffer().content() {
@@ -78,4 +78,26 @@ fn linux_console_gets_only_the_basic_colours() {
             }
         }
     }
+}
+
+#[test]
+fn logs_screen_states() {
+    use hypervisor_tui::app::Prompt;
+    use hypervisor_tui::model::logs::TextMatch;
+    let theme = Theme::new(Glyphs::UNICODE, false);
+    let mut view = View { screen: Screen::Logs, allow_quit: true, ..View::default() };
+    view.logs.search = Some(TextMatch::new("session"));
+    view.logs.paused = true;
+    view.logs.scroll = 5;
+    view.logs.wrap = true;
+    let text = draw(&view, &theme, 80, 24);
+    assert!(text.contains("paused"), "{text}");
+    assert!(!text.contains('\u{1b}'), "escape reached the screen");
+    insta::assert_snapshot!("logs_paused_wrapped_80x24", text);
+    view.logs.prompt = Some(Prompt::Units { cursor: 1, selected: ["k3s.service".to_string()].into() });
+    let text = draw(&view, &theme, 80, 24);
+    assert!(text.contains("[x] k3s.service") && text.contains("[ ] libvirtd.service"), "{text}");
+    view.logs.prompt = Some(Prompt::Search("fail".into()));
+    let text = draw(&view, &theme, 80, 24);
+    assert!(text.contains("/fail_"), "{text}");
 }

@@ -103,22 +103,24 @@ pub fn proc_root() -> PathBuf {
     std::env::var_os("HYPERVISOR_TUI_PROC").map(PathBuf::from).unwrap_or_else(|| "/proc".into())
 }
 
-/// Starts every collector on the current runtime.
-pub fn spawn_all(config: &Config, tx: mpsc::Sender<Update>) {
+/// Where F1 reads: the configured directory, else the host's journal.
+pub fn journal_origin(config: &Config) -> journal::reader::Origin {
+    journal::reader::Origin::Directories(journal::directories(&config.journal))
+}
+
+/// Starts every collector on the current runtime; returns the journal thread's handle.
+pub fn spawn_all(config: &Config, tx: mpsc::Sender<Update>) -> journal::live::JournalHandle {
     let refresh = config.refresh();
     let slow = refresh.max(Duration::from_secs(10));
     tokio::spawn(procfs::run(SourceTx::new(SourceId::Procfs, tx.clone()), proc_root(), refresh));
-    let journal = config.journal.clone();
-    tokio::spawn(poll_health(SourceTx::new(SourceId::Journal, tx.clone()), slow, move || {
-        let j = journal.clone();
-        async move { journal::probe(&j) }
-    }));
     tokio::spawn(poll_health(SourceTx::new(SourceId::Netlink, tx.clone()), slow, netlink::probe));
     let uris = config.libvirt.uris.clone();
     tokio::spawn(poll_health(SourceTx::new(SourceId::Libvirt, tx.clone()), slow, move || {
         libvirt::probe_async(uris.clone())
     }));
-    tokio::spawn(kube::run(config.kubernetes.clone(), tx, slow));
+    tokio::spawn(kube::run(config.kubernetes.clone(), tx.clone(), slow));
+    let filter = journal::reader::Filter::from_config(&config.journal);
+    journal::live::spawn(journal_origin(config), filter, config.log_buffer_size, tx)
 }
 
 /// Asks every source once (for `check` and `snapshot`), each bounded by `timeout`.

@@ -32,7 +32,7 @@ fn filter(args: &LogsArgs, config: &Config) -> Result<Filter, String> {
     } else {
         None
     };
-    Ok(Filter { units, max_level, boot_id })
+    Ok(Filter { units, max_level, boot_id, ..Filter::default() })
 }
 
 /// `Nov 06 10:23:45`, local time.

@@ -122,3 +122,61 @@ mod tests {
         assert_eq!(parse_priority("loud"), None);
     }
 }
+
+/// A text filter or search: a case-insensitive regex, or a plain substring when the
+/// pattern is not a valid regex.
+#[derive(Debug, Clone)]
+pub struct TextMatch {
+    pub pattern: String,
+    regex: Option<regex::Regex>,
+}
+
+impl PartialEq for TextMatch {
+    fn eq(&self, other: &Self) -> bool {
+        self.pattern == other.pattern
+    }
+}
+
+impl Eq for TextMatch {}
+
+impl TextMatch {
+    pub fn new(pattern: &str) -> Self {
+        let regex = regex::RegexBuilder::new(pattern).case_insensitive(true).size_limit(1 << 20).build().ok();
+        TextMatch { pattern: pattern.to_string(), regex }
+    }
+
+    pub fn is_regex(&self) -> bool {
+        self.regex.is_some()
+    }
+
+    /// Byte ranges of every match in `text`.
+    pub fn find_all(&self, text: &str) -> Vec<std::ops::Range<usize>> {
+        match &self.regex {
+            Some(r) => r.find_iter(text).filter(|m| !m.is_empty()).map(|m| m.range()).collect(),
+            None if self.pattern.is_empty() => Vec::new(),
+            None => text.match_indices(&self.pattern).map(|(i, s)| i..i + s.len()).collect(),
+        }
+    }
+
+    pub fn is_match(&self, text: &str) -> bool {
+        match &self.regex {
+            Some(r) => r.is_match(text),
+            None => text.contains(&self.pattern),
+        }
+    }
+}
+
+#[cfg(test)]
+mod text_tests {
+    use super::TextMatch;
+
+    #[test]
+    fn regex_or_substring() {
+        let m = TextMatch::new("fail(ed)?");
+        assert!(m.is_regex());
+        assert_eq!(m.find_all("Failed, then fail"), vec![0..6, 13..17]);
+        let bad = TextMatch::new("vm[1");
+        assert!(!bad.is_regex());
+        assert_eq!(bad.find_all("x vm[1 y"), vec![2..6]);
+    }
+}

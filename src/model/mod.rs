@@ -1,8 +1,10 @@
 //! Plain data: no I/O, no ratatui. Only `App::update` changes it.
 
 pub mod host;
+pub mod log_buffer;
 pub mod logs;
 
+use crate::collectors::journal::live::LogUpdate;
 use crate::event::{Health, SourceId, Update};
 use host::HostSample;
 use std::collections::BTreeMap;
@@ -11,6 +13,7 @@ use std::collections::BTreeMap;
 pub struct Model {
     pub host: HostSample,
     pub health: BTreeMap<SourceId, Health>,
+    pub logs: log_buffer::LogBuffer,
 }
 
 /// One line of the alerts strip.
@@ -32,6 +35,8 @@ impl Model {
                 self.health.insert(id, h);
             }
             Update::Host(sample) => self.host = *sample,
+            Update::Logs(LogUpdate::Reset { lines, fallback }) => self.logs.reset(lines, fallback),
+            Update::Logs(LogUpdate::Append(lines)) => self.logs.append(lines),
         }
     }
 

@@ -117,9 +117,16 @@ pub fn render_footer(view: &View, theme: &Theme, frame: &mut Frame, area: Rect) 
         let hints = keymap::bindings_for(view.screen)
             .filter(|b| view.allow_quit || b.action != Action::Quit)
             .filter_map(|b| Some((b.keys.first()?, b.hint?)));
+        // Whole hints only, as many as fit; `?` lists the rest.
+        let mut used: usize = spans.iter().map(Span::width).sum();
         for (key, hint) in hints {
-            spans.push(Span::styled(key.label(), theme.key()));
-            spans.push(Span::raw(format!(" {hint}  ")));
+            let (k, h) = (key.label(), format!(" {hint}  "));
+            used += k.len() + h.len();
+            if used > area.width as usize + 2 {
+                break;
+            }
+            spans.push(Span::styled(k, theme.key()));
+            spans.push(Span::raw(h));
         }
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);

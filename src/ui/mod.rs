@@ -36,7 +36,7 @@ pub fn render(model: &Model, view: &View, theme: &Theme, frame: &mut Frame) {
     chrome::render_header(model, theme, frame, head);
     render_alerts(&alerts, theme, frame, strip);
     match view.screen {
-        Screen::Logs => screens::logs::render(model, theme, frame, body),
+        Screen::Logs => screens::logs::render(model, view, theme, frame, body),
         Screen::Dashboard => screens::dashboard::render(model, theme, frame, body),
         Screen::Network => screens::network::render(model, theme, frame, body),
         Screen::Machines => screens::machines::render(model, theme, frame, body),

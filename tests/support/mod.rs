@@ -4,7 +4,10 @@
 use hypervisor_tui::event::{Health, SourceId, Update};
 use hypervisor_tui::model::Model;
 use hypervisor_tui::model::host::{CpuUsage, HostSample, Memory};
+use hypervisor_tui::model::log_buffer::LogLine;
 use ratatui::buffer::Buffer;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
 
 /// A fixed host, so screens render the same on every machine.
 pub fn sample_host(cores: usize) -> HostSample {
@@ -43,7 +46,34 @@ pub fn sample_model() -> Model {
     for (id, h) in healths {
         m.apply(Update::Health(id, h));
     }
+    m.logs.append(sample_log_lines(40));
     m
+}
+
+/// Journal lines of every level, one hostile, one long; 2025-01-01 from 00:00 UTC.
+pub fn sample_log_lines(n: u64) -> Vec<LogLine> {
+    let units = ["libvirtd.service", "k3s.service", "sshd.service", "kernel"];
+    (0..n)
+        .map(|i| {
+            let unit = units[(i % 4) as usize];
+            let message = match i % 10 {
+                3 => "E1122 10:00:00.000000 1234 kubelet.go:1] Failed to sync pod vm-17".to_string(),
+                5 => "evil \x1b]0;pwned\x07 \x1b[2J done".to_string(),
+                7 => format!("migration of vm{i} completed, downtime {} ms, {}", i * 7, "x".repeat(150)),
+                _ => format!("Started Session {i} of User root."),
+            };
+            LogLine {
+                cursor: i.to_string().into(),
+                realtime_usec: 1_735_689_600_000_000 + i * 1_500_000,
+                level: [6, 4, 6, 3, 6, 2, 5, 6, 7, 6][(i % 10) as usize],
+                unit: if unit == "kernel" { "".into() } else { unit.into() },
+                ident: unit.trim_end_matches(".service").into(),
+                pid: (unit != "kernel").then_some(1000 + i as u32),
+                kernel: unit == "kernel",
+                message: message.into(),
+            }
+        })
+        .collect()
 }
 
 /// The buffer as text, one line per row, trailing spaces kept.
@@ -56,5 +86,30 @@ pub fn buffer_text(buf: &Buffer) -> String {
         }
         out.push('\n');
     }
+    out
+}
+
+/// A journal holding hostile text, written by systemd-journal-remote from export format.
+pub fn hostile_journal(dir: &Path) -> PathBuf {
+    let msg = b"before \x1b]0;pwned\x07 \x1b[2J \x1b[?1049l after";
+    let mut export = Vec::new();
+    export.extend_from_slice(b"__REALTIME_TIMESTAMP=1735689600000000\n__MONOTONIC_TIMESTAMP=1000\n");
+    export.extend_from_slice(
+        b"_BOOT_ID=0123456789abcdef0123456789abcdef\nSYSLOG_IDENTIFIER=evil\nPRIORITY=3\n",
+    );
+    export.extend_from_slice(b"MESSAGE\n");
+    export.extend_from_slice(&(msg.len() as u64).to_le_bytes());
+    export.extend_from_slice(msg);
+    export.extend_from_slice(b"\n\n");
+    let out = dir.join("hostile.journal");
+    let mut child = Command::new("/lib/systemd/systemd-journal-remote")
+        .arg(format!("--output={}", out.display()))
+        .arg("-")
+        .stdin(Stdio::piped())
+        .spawn()
+        .expect("systemd-journal-remote (make test installs it)");
+    std::io::Write::write_all(child.stdin.as_mut().unwrap(), &export).unwrap();
+    drop(child.stdin.take());
+    assert!(child.wait().unwrap().success());
     out
 }

@@ -2,6 +2,7 @@
 //! and reading them (`reader`, `json`).
 
 pub mod json;
+pub mod live;
 pub mod reader;
 
 use crate::config::JournalConfig;
@@ -42,7 +43,11 @@ fn is_journal(p: &Path) -> bool {
 
 /// Health of the journal source: files found and readable.
 pub fn probe(cfg: &JournalConfig) -> Health {
-    let dirs = directories(cfg);
+    probe_dirs(&directories(cfg))
+}
+
+/// Health of journal directories: files found and readable.
+pub fn probe_dirs(dirs: &[PathBuf]) -> Health {
     let shown = dirs.iter().map(|d| d.display().to_string()).collect::<Vec<_>>().join(", ");
     let files: Vec<PathBuf> = dirs.iter().flat_map(|d| journal_files(d)).collect();
     if files.is_empty() {

@@ -2,9 +2,10 @@
 //! child process (a crash there cannot take the console down).
 
 use super::json;
-use crate::model::logs::LogEntry;
+use crate::model::logs::{LogEntry, TextMatch};
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::time::Duration;
 
 /// Where the entries come from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -16,7 +17,7 @@ pub enum Origin {
 }
 
 /// Which entries to show.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Filter {
     /// Units, any of which matches; empty means all.
     pub units: Vec<String>,
@@ -24,12 +25,49 @@ pub struct Filter {
     pub max_level: Option<u8>,
     /// Only this boot.
     pub boot_id: Option<[u8; 16]>,
+    /// Only messages matching this.
+    pub text: Option<TextMatch>,
+    /// Kernel messages shown.
+    pub kernel: bool,
 }
 
+impl Default for Filter {
+    fn default() -> Self {
+        Filter { units: Vec::new(), max_level: None, boot_id: None, text: None, kernel: true }
+    }
+}
+
+const UNIT_FIELDS: [&str; 3] = ["_SYSTEMD_UNIT", "UNIT", "OBJECT_SYSTEMD_UNIT"];
+
 impl Filter {
-    /// Checks what the journal's own matches cannot: the derived level.
+    /// F1's starting filter: `[journal] units` and `priority`.
+    pub fn from_config(cfg: &crate::config::JournalConfig) -> Filter {
+        Filter {
+            units: cfg.units.clone(),
+            max_level: Some(cfg.priority).filter(|p| *p < 7),
+            ..Filter::default()
+        }
+    }
+
+    /// The whole filter on one entry (queries apply units and boot already; live
+    /// entries and the journalctl fallback need all of it).
     pub fn admits(&self, e: &LogEntry) -> bool {
-        self.max_level.is_none_or(|max| e.level() <= max)
+        let unit_ok = self.units.is_empty()
+            || UNIT_FIELDS
+                .iter()
+                .any(|f| e.get(f).is_some_and(|v| self.units.iter().any(|u| u.as_bytes() == v)));
+        let boot_ok = self.boot_id.is_none_or(|b| b == e.boot_id);
+        let kernel_ok = self.kernel || e.get("_TRANSPORT") != Some(b"kernel".as_slice());
+        let text_ok = self
+            .text
+            .as_ref()
+            .is_none_or(|t| t.is_match(&String::from_utf8_lossy(e.get("MESSAGE").unwrap_or_default())));
+        unit_ok && boot_ok && kernel_ok && text_ok && self.max_level.is_none_or(|max| e.level() <= max)
+    }
+
+    /// Whether every entry passes (no post-filtering needed).
+    pub fn is_open(&self) -> bool {
+        self.max_level.is_none() && self.text.is_none() && self.kernel
     }
 }
 
@@ -80,7 +118,7 @@ pub struct JournalReader {
     _links: Option<LinkDir>,
 }
 
-fn to_entry(e: &sdjournal::EntryRef) -> LogEntry {
+pub fn to_entry(e: &sdjournal::EntryRef) -> LogEntry {
     LogEntry {
         cursor: e.cursor().map(|c| c.to_string()).unwrap_or_default(),
         boot_id: e.boot_id(),
@@ -92,17 +130,26 @@ fn to_entry(e: &sdjournal::EntryRef) -> LogEntry {
 
 impl JournalReader {
     pub fn open(origin: &Origin) -> Result<JournalReader, ReadError> {
+        // Live follow waits on inotify; this is only the safety-net re-check.
+        let config =
+            sdjournal::JournalConfig { poll_interval: Duration::from_millis(250), ..Default::default() };
         match origin {
             Origin::Directories(dirs) => {
                 let existing: Vec<PathBuf> = dirs.iter().filter(|d| d.is_dir()).cloned().collect();
-                Ok(JournalReader { journal: sdjournal::Journal::open_dirs(&existing)?, _links: None })
+                let journal = sdjournal::Journal::open_dirs_with_config(&existing, config)?;
+                Ok(JournalReader { journal, _links: None })
             }
             Origin::Files(files) => {
                 let links = LinkDir::new(files)?;
-                let journal = sdjournal::Journal::open_dir(&links.0)?;
+                let journal = sdjournal::Journal::open_dir_with_config(&links.0, config)?;
                 Ok(JournalReader { journal, _links: Some(links) })
             }
         }
+    }
+
+    /// The live-follow engine over the same files.
+    pub fn live(&self) -> Result<sdjournal::LiveJournal, ReadError> {
+        Ok(self.journal.live()?)
     }
 
     /// One query per unit (all entries when no unit is given). sdjournal 0.1.15 returns
@@ -135,7 +182,7 @@ impl JournalReader {
         let mut merged = Vec::new();
         for mut q in self.queries(filter) {
             q.seek_tail().reverse(true);
-            if filter.max_level.is_none() {
+            if filter.is_open() {
                 q.limit(n);
             }
             let mut newest_first = Vec::new();

@@ -1,0 +1,248 @@
+//! F1's view state and its keys: scrolling, pause, search, filters, pickers.
+
+use crate::collectors::journal::reader::Filter;
+use crate::event::Action;
+use crate::model::log_buffer::LogBuffer;
+use crate::model::logs::TextMatch;
+use crossterm::event::{KeyCode, KeyEvent};
+use std::collections::BTreeSet;
+
+pub const PRIORITY_NAMES: [&str; 8] = ["emerg", "alert", "crit", "err", "warning", "notice", "info", "debug"];
+
+/// A line of input or a picker that has the keyboard.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Prompt {
+    Search(String),
+    Filter(String),
+    Units { cursor: usize, selected: BTreeSet<String> },
+    Priority { cursor: usize },
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct LogsView {
+    /// Entries between the newest and the bottom of the screen; 0 follows the tail.
+    pub scroll: usize,
+    pub paused: bool,
+    /// `LogBuffer::arrived` when the pause began, for the "N new" marker.
+    pub paused_at: u64,
+    pub wrap: bool,
+    pub search: Option<TextMatch>,
+    /// What the journal thread reads; changing it re-reads the journal.
+    pub filter: Filter,
+    pub this_boot_only: bool,
+    pub prompt: Option<Prompt>,
+    /// A one-line note for the operator (e.g. "no match").
+    pub note: Option<String>,
+}
+
+/// What a key did: whether to redraw, and a new filter for the journal thread.
+#[derive(Debug, Default, PartialEq)]
+pub struct Outcome {
+    pub redraw: bool,
+    pub refilter: Option<Filter>,
+}
+
+impl Outcome {
+    fn redraw() -> Self {
+        Outcome { redraw: true, refilter: None }
+    }
+}
+
+impl LogsView {
+    pub fn following(&self) -> bool {
+        !self.paused && self.scroll == 0
+    }
+
+    /// New lines arrived: a paused or scrolled view stays on the lines it shows.
+    pub fn on_append(&mut self, count: usize, buf: &LogBuffer) {
+        if !self.following() {
+            self.scroll = (self.scroll + count).min(buf.len().saturating_sub(1));
+        }
+    }
+
+    fn clamp(&mut self, buf: &LogBuffer) {
+        self.scroll = self.scroll.min(buf.len().saturating_sub(1));
+    }
+
+    /// Carries out an F1 action; `page` is the number of rows a page scrolls.
+    pub fn act(&mut self, a: Action, buf: &LogBuffer, page: usize, boot: Option<[u8; 16]>) -> Outcome {
+        self.note = None;
+        match a {
+            Action::ScrollUp => self.scroll += 1,
+            Action::ScrollDown => self.scroll = self.scroll.saturating_sub(1),
+            Action::PageUp => self.scroll += page.max(1),
+            Action::PageDown => self.scroll = self.scroll.saturating_sub(page.max(1)),
+            Action::Top => self.scroll = buf.len(),
+            Action::Bottom => {
+                self.scroll = 0;
+                self.paused = false;
+            }
+            Action::LogTogglePause => {
+                self.paused = !self.paused;
+                self.paused_at = buf.arrived;
+                if !self.paused {
+                    self.scroll = 0;
+                }
+            }
+            Action::LogToggleWrap => self.wrap = !self.wrap,
+            Action::LogSearch => self.prompt = Some(Prompt::Search(String::new())),
+            Action::LogTextFilter => {
+                let current = self.filter.text.as_ref().map(|t| t.pattern.clone()).unwrap_or_default();
+                self.prompt = Some(Prompt::Filter(current));
+            }
+            Action::LogPickUnits => {
+                let selected = self.filter.units.iter().cloned().collect();
+                self.prompt = Some(Prompt::Units { cursor: 0, selected });
+            }
+            Action::LogPickPriority => {
+                let cursor = self.filter.max_level.map_or(8, usize::from);
+                self.prompt = Some(Prompt::Priority { cursor });
+            }
+            Action::LogSearchNext => self.jump(buf, true),
+            Action::LogSearchPrev => self.jump(buf, false),
+            Action::LogCycleBoot => {
+                self.this_boot_only = !self.this_boot_only && boot.is_some();
+                self.filter.boot_id = if self.this_boot_only { boot } else { None };
+                return self.refiltered();
+            }
+            Action::LogToggleKernel => {
+                self.filter.kernel = !self.filter.kernel;
+                return self.refiltered();
+            }
+            _ => return Outcome::default(),
+        }
+        self.clamp(buf);
+        Outcome::redraw()
+    }
+
+    fn refiltered(&mut self) -> Outcome {
+        self.scroll = 0;
+        self.paused = false;
+        Outcome { redraw: true, refilter: Some(self.filter.clone()) }
+    }
+
+    /// Moves to the next match older (`older`) or newer than the line at the bottom.
+    fn jump(&mut self, buf: &LogBuffer, older: bool) {
+        let Some(search) = &self.search else {
+            self.note = Some("no search: press / first".into());
+            return;
+        };
+        let len = buf.len();
+        let bottom = len.saturating_sub(1 + self.scroll);
+        let hit = |i: usize| buf.get(i).is_some_and(|l| search.is_match(&l.message));
+        let found =
+            if older { (0..bottom).rev().find(|&i| hit(i)) } else { (bottom + 1..len).find(|&i| hit(i)) };
+        match found {
+            Some(i) => {
+                self.scroll = len - 1 - i;
+                self.paused = true;
+            }
+            None => {
+                self.note = Some(format!(
+                    "no {} match for {:?}",
+                    if older { "older" } else { "newer" },
+                    search.pattern
+                ))
+            }
+        }
+    }
+
+    /// A key while a prompt is open. Returns `None` when there is no prompt.
+    pub fn prompt_key(&mut self, key: &KeyEvent, buf: &LogBuffer) -> Option<Outcome> {
+        let prompt = self.prompt.take()?;
+        let mut out = Outcome::redraw();
+        self.prompt = match prompt {
+            Prompt::Search(_) | Prompt::Filter(_) if key.code == KeyCode::Esc => None,
+            Prompt::Search(text) => edit(text, key, Prompt::Search, |t| {
+                self.search = (!t.is_empty()).then(|| TextMatch::new(&t));
+                self.scroll = 0;
+                self.jump(buf, true);
+                if self.search.is_none() {
+                    self.note = None;
+                }
+            }),
+            Prompt::Filter(text) => edit(text, key, Prompt::Filter, |t| {
+                self.filter.text = (!t.is_empty()).then(|| TextMatch::new(&t));
+                out = self.refiltered();
+            }),
+            Prompt::Units { cursor, selected } => self.units_key(cursor, selected, key, buf, &mut out),
+            Prompt::Priority { cursor } => self.priority_key(cursor, key, &mut out),
+        };
+        Some(out)
+    }
+
+    fn units_key(
+        &mut self,
+        cursor: usize,
+        mut selected: BTreeSet<String>,
+        key: &KeyEvent,
+        buf: &LogBuffer,
+        out: &mut Outcome,
+    ) -> Option<Prompt> {
+        let units: Vec<&str> = buf.units_seen.iter().map(|u| &**u).collect();
+        let last = units.len().saturating_sub(1);
+        match key.code {
+            KeyCode::Up => Some(Prompt::Units { cursor: cursor.saturating_sub(1), selected }),
+            KeyCode::Down => Some(Prompt::Units { cursor: (cursor + 1).min(last), selected }),
+            KeyCode::Char(' ') => {
+                if let Some(u) = units.get(cursor)
+                    && !selected.remove(*u)
+                {
+                    selected.insert(u.to_string());
+                }
+                Some(Prompt::Units { cursor, selected })
+            }
+            KeyCode::Char('a') => Some(Prompt::Units { cursor, selected: BTreeSet::new() }),
+            KeyCode::Enter => {
+                self.filter.units = selected.into_iter().collect();
+                *out = self.refiltered();
+                None
+            }
+            KeyCode::Esc => None,
+            _ => Some(Prompt::Units { cursor, selected }),
+        }
+    }
+
+    fn priority_key(&mut self, cursor: usize, key: &KeyEvent, out: &mut Outcome) -> Option<Prompt> {
+        match key.code {
+            KeyCode::Up => Some(Prompt::Priority { cursor: cursor.saturating_sub(1) }),
+            KeyCode::Down => Some(Prompt::Priority { cursor: (cursor + 1).min(8) }),
+            KeyCode::Char(c @ '0'..='7') => {
+                self.filter.max_level = Some(c as u8 - b'0');
+                *out = self.refiltered();
+                None
+            }
+            KeyCode::Enter => {
+                self.filter.max_level = (cursor < 8).then_some(cursor as u8);
+                *out = self.refiltered();
+                None
+            }
+            KeyCode::Esc => None,
+            _ => Some(Prompt::Priority { cursor }),
+        }
+    }
+}
+
+/// Line editing: characters and Backspace edit, Enter commits through `done`.
+fn edit(
+    mut text: String,
+    key: &KeyEvent,
+    keep: fn(String) -> Prompt,
+    done: impl FnOnce(String),
+) -> Option<Prompt> {
+    match key.code {
+        KeyCode::Enter => {
+            done(text);
+            None
+        }
+        KeyCode::Backspace => {
+            text.pop();
+            Some(keep(text))
+        }
+        KeyCode::Char(c) if !c.is_control() && text.chars().count() < 200 => {
+            text.push(c);
+            Some(keep(text))
+        }
+        _ => Some(keep(text)),
+    }
+}
