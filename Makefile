@@ -31,6 +31,7 @@ test: deps
 bench: deps
 	$(CARGO) build --release
 	benches/idle.sh
+	benches/journal.sh
 
 fmt:
 	$(CARGO) fmt

@@ -165,13 +165,20 @@ fn hostile_journal_text_is_shown_not_obeyed() {
     let config = dir.path().join("c.toml");
     std::fs::write(
         &config,
-        format!("[journal]\ndirectory = \"{}\"\n[libvirt]\nuris = []\n[kubernetes]\nenabled = false\n", jdir.display()),
+        format!(
+            "[journal]\ndirectory = \"{}\"\n[libvirt]\nuris = []\n[kubernetes]\nenabled = false\n",
+            jdir.display()
+        ),
     )
     .unwrap();
     let t = Tmux::start_with("hostile", "xterm-256color", &config, "");
     let screen = t.wait_for("hostile line", "pwned");
     assert!(screen.contains("before ^[]0;pwned^G ^[[2J ^[[?1049l after"), "{screen}");
     assert_ne!(t.tmux(&["display-message", "-p", "#{pane_title}"]).trim(), "pwned", "the title changed");
-    assert_eq!(t.tmux(&["display-message", "-p", "#{alternate_on}"]).trim(), "1", "left the alternate screen");
+    assert_eq!(
+        t.tmux(&["display-message", "-p", "#{alternate_on}"]).trim(),
+        "1",
+        "left the alternate screen"
+    );
     assert!(screen.contains("F4 Machines"), "the screen was cleared:\n{screen}");
 }

@@ -4,7 +4,7 @@ use crate::cli::LogsArgs;
 use crate::collectors::journal::reader::{self, Filter, JournalReader, Origin};
 use crate::collectors::{journal, proc_root};
 use crate::config::Config;
-use crate::model::logs::{LogEntry, parse_priority};
+use crate::model::logs::{LogEntry, TextMatch, parse_priority};
 use crate::ui::fmt::sanitize;
 use std::io::Write;
 use std::process::ExitCode;
@@ -32,7 +32,8 @@ fn filter(args: &LogsArgs, config: &Config) -> Result<Filter, String> {
     } else {
         None
     };
-    Ok(Filter { units, max_level, boot_id, ..Filter::default() })
+    let text = args.grep.as_deref().map(TextMatch::new);
+    Ok(Filter { units, max_level, boot_id, text, ..Filter::default() })
 }
 
 /// `Nov 06 10:23:45`, local time.

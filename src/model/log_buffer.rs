@@ -1,6 +1,6 @@
 //! F1's ring buffer: compact display lines, bounded whatever arrives.
 
-use super::logs::LogEntry;
+use super::logs::{Fields, LogEntry};
 use std::collections::{BTreeSet, VecDeque};
 
 /// Longest message kept; longer ones are cut with a marker.
@@ -23,25 +23,35 @@ pub struct LogLine {
     pub message: Box<str>,
 }
 
-impl From<&LogEntry> for LogLine {
-    fn from(e: &LogEntry) -> Self {
-        let text = |k: &str| e.get_str(k).unwrap_or_default().into_boxed_str();
-        let ident = e.get_str("SYSLOG_IDENTIFIER").or_else(|| e.get_str("_COMM")).unwrap_or_default();
-        let raw = e.get("MESSAGE").unwrap_or_default();
+impl LogLine {
+    /// The display line of any entry; only the fields F1 shows are copied.
+    pub fn from_fields(e: &impl Fields, cursor: String, realtime_usec: u64) -> Self {
+        let text = |k: &str| e.field(k).map(|v| String::from_utf8_lossy(v).into_owned()).unwrap_or_default();
+        let ident = match e.field("SYSLOG_IDENTIFIER") {
+            Some(_) => text("SYSLOG_IDENTIFIER"),
+            None => text("_COMM"),
+        };
+        let raw = e.field("MESSAGE").unwrap_or_default();
         let mut message = String::from_utf8_lossy(&raw[..raw.len().min(MAX_MESSAGE_BYTES)]).into_owned();
         if raw.len() > MAX_MESSAGE_BYTES {
             message.push_str(&format!(" […{} more bytes]", raw.len() - MAX_MESSAGE_BYTES));
         }
         LogLine {
-            cursor: e.cursor.clone().into_boxed_str(),
-            realtime_usec: e.realtime_usec,
+            cursor: cursor.into_boxed_str(),
+            realtime_usec,
             level: e.level(),
-            unit: text("_SYSTEMD_UNIT"),
+            unit: text("_SYSTEMD_UNIT").into_boxed_str(),
             ident: ident.into_boxed_str(),
-            pid: e.get_str("_PID").and_then(|p| p.parse().ok()),
-            kernel: e.get("_TRANSPORT") == Some(b"kernel".as_slice()),
+            pid: std::str::from_utf8(e.field("_PID").unwrap_or_default()).ok().and_then(|p| p.parse().ok()),
+            kernel: e.field("_TRANSPORT") == Some(b"kernel".as_slice()),
             message: message.into_boxed_str(),
         }
+    }
+}
+
+impl From<&LogEntry> for LogLine {
+    fn from(e: &LogEntry) -> Self {
+        LogLine::from_fields(e, e.cursor.clone(), e.realtime_usec)
     }
 }
 

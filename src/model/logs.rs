@@ -11,19 +11,16 @@ pub struct LogEntry {
     pub fields: Vec<(Box<str>, Box<[u8]>)>,
 }
 
-impl LogEntry {
+/// Read access to an entry's fields, whoever holds them (our `LogEntry`, or the reader's
+/// own entry before anything is copied).
+pub trait Fields {
     /// The first value of `name`.
-    pub fn get(&self, name: &str) -> Option<&[u8]> {
-        self.fields.iter().find(|(k, _)| &**k == name).map(|(_, v)| &**v)
-    }
-
-    pub fn get_str(&self, name: &str) -> Option<String> {
-        self.get(name).map(|v| String::from_utf8_lossy(v).into_owned())
-    }
+    fn field(&self, name: &str) -> Option<&[u8]>;
+    fn boot(&self) -> [u8; 16];
 
     /// journald's PRIORITY, 6 (info) when absent or malformed.
-    pub fn journal_priority(&self) -> u8 {
-        self.get("PRIORITY")
+    fn journal_priority(&self) -> u8 {
+        self.field("PRIORITY")
             .and_then(|v| std::str::from_utf8(v).ok())
             .and_then(|s| s.trim().parse().ok())
             .filter(|p| *p <= 7)
@@ -32,12 +29,33 @@ impl LogEntry {
 
     /// The real severity: k3s, kubelet, containerd and klog log everything at 6, so the
     /// level written in the message wins when there is one.
-    pub fn level(&self) -> u8 {
+    fn level(&self) -> u8 {
         let p = self.journal_priority();
-        match self.get("MESSAGE").and_then(level_in_message) {
+        match self.field("MESSAGE").and_then(level_in_message) {
             Some(l) if p == 6 || p == 5 => l,
             _ => p,
         }
+    }
+}
+
+impl Fields for LogEntry {
+    fn field(&self, name: &str) -> Option<&[u8]> {
+        self.get(name)
+    }
+
+    fn boot(&self) -> [u8; 16] {
+        self.boot_id
+    }
+}
+
+impl LogEntry {
+    /// The first value of `name`.
+    pub fn get(&self, name: &str) -> Option<&[u8]> {
+        self.fields.iter().find(|(k, _)| &**k == name).map(|(_, v)| &**v)
+    }
+
+    pub fn get_str(&self, name: &str) -> Option<String> {
+        self.get(name).map(|v| String::from_utf8_lossy(v).into_owned())
     }
 
     pub fn boot_id_hex(&self) -> String {

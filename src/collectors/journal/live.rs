@@ -5,6 +5,7 @@ use super::reader::{self, Filter, JournalReader, Origin, ReadError};
 use crate::collectors::Backoff;
 use crate::event::{Health, SourceId, Update};
 use crate::model::log_buffer::LogLine;
+use std::collections::HashSet;
 use std::sync::mpsc as std_mpsc;
 use std::time::Duration;
 use tokio::sync::mpsc;
@@ -103,13 +104,20 @@ impl Session<'_> {
     }
 
     fn session(&mut self, filter: &Filter) -> Result<Exit, ReadError> {
-        let (entries, fallback) = reader::tail(self.origin, self.capacity, filter)?;
-        let last = entries.last().map(|e| e.cursor.clone());
-        let lines = entries.iter().map(LogLine::from).collect();
-        drop(entries);
+        // Subscribe before reading the tail so nothing written in between is lost; a
+        // live-only subscription does not walk the files' history (a backlog replay after a
+        // cursor touched ~400 MB of a 1.5M-entry journal).
+        let live = JournalReader::open(self.origin).and_then(|j| {
+            let mut live = j.live()?;
+            let sub = live.subscribe(live.filter())?;
+            Ok((live, sub))
+        });
+        let (lines, fallback) = reader::tail_lines(self.origin, self.capacity, filter)?;
+        let shown: HashSet<Box<str>> = lines.iter().map(|l| l.cursor.clone()).collect();
         if !self.send(Update::Logs(LogUpdate::Reset { lines, fallback })) {
             return Ok(Exit::AppGone);
         }
+        release_freed_memory();
         if fallback {
             self.health(Health::Ok("read through journalctl (fallback): no live follow".into()));
             return Ok(match self.commands.recv() {
@@ -117,25 +125,29 @@ impl Session<'_> {
                 Err(_) => Exit::AppGone,
             });
         }
-        self.follow(filter, last)
+        let (live, sub) = live?;
+        self.follow(filter, live, sub, shown)
     }
 
-    fn follow(&mut self, filter: &Filter, last: Option<String>) -> Result<Exit, ReadError> {
-        let journal = JournalReader::open(self.origin)?;
-        let mut live = journal.live()?;
-        let mut opts = sdjournal::SubscriptionOptions::new(live.filter());
-        if let Some(c) = last {
-            opts.after_cursor(sdjournal::Cursor::parse(&c)?);
-        }
-        let sub = live.subscribe_with_options(opts)?;
+    fn follow(
+        &mut self,
+        filter: &Filter,
+        mut live: sdjournal::LiveJournal,
+        sub: sdjournal::LiveSubscription,
+        mut shown: HashSet<Box<str>>,
+    ) -> Result<Exit, ReadError> {
         self.health(Health::Ok(format!("following {}", describe(self.origin))));
         loop {
             live.poll_once()?;
             let mut batch = Vec::new();
             while let Ok(item) = sub.try_recv() {
-                let e = reader::to_entry(&*item?);
-                if filter.admits(&e) {
-                    batch.push(LogLine::from(&e));
+                let e = item?;
+                if filter.admits(&*e) {
+                    let line = reader::to_line(&e);
+                    // Entries written while the tail was read arrive twice: once is enough.
+                    if shown.is_empty() || !shown.contains(&line.cursor) {
+                        batch.push(line);
+                    }
                 }
                 if batch.len() >= BATCH
                     && !self.send(Update::Logs(LogUpdate::Append(std::mem::take(&mut batch))))
@@ -143,6 +155,8 @@ impl Session<'_> {
                     return Ok(Exit::AppGone);
                 }
             }
+            // The overlap with the tail arrives with the first poll; past it, nothing repeats.
+            shown = HashSet::new();
             if !batch.is_empty() && !self.send(Update::Logs(LogUpdate::Append(batch))) {
                 return Ok(Exit::AppGone);
             }
@@ -161,4 +175,14 @@ fn describe(origin: &Origin) -> String {
         Origin::Files(f) => f.iter().map(|p| p.display().to_string()).collect(),
     };
     paths.join(", ")
+}
+
+/// Reading a tail parses thousands of entries into short-lived allocations; glibc keeps
+/// the freed pages in this thread's arena. Hand them back so an idle console stays small.
+fn release_freed_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only releases free heap pages; it has no preconditions.
+    unsafe {
+        libc::malloc_trim(0);
+    }
 }

@@ -2,7 +2,8 @@
 //! child process (a crash there cannot take the console down).
 
 use super::json;
-use crate::model::logs::{LogEntry, TextMatch};
+use crate::model::log_buffer::LogLine;
+use crate::model::logs::{Fields, LogEntry, TextMatch};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
@@ -51,18 +52,21 @@ impl Filter {
 
     /// The whole filter on one entry (queries apply units and boot already; live
     /// entries and the journalctl fallback need all of it).
-    pub fn admits(&self, e: &LogEntry) -> bool {
+    pub fn admits(&self, e: &impl Fields) -> bool {
         let unit_ok = self.units.is_empty()
             || UNIT_FIELDS
                 .iter()
-                .any(|f| e.get(f).is_some_and(|v| self.units.iter().any(|u| u.as_bytes() == v)));
-        let boot_ok = self.boot_id.is_none_or(|b| b == e.boot_id);
-        let kernel_ok = self.kernel || e.get("_TRANSPORT") != Some(b"kernel".as_slice());
+                .any(|f| e.field(f).is_some_and(|v| self.units.iter().any(|u| u.as_bytes() == v)));
+        let kernel_ok = self.kernel || e.field("_TRANSPORT") != Some(b"kernel".as_slice());
         let text_ok = self
             .text
             .as_ref()
-            .is_none_or(|t| t.is_match(&String::from_utf8_lossy(e.get("MESSAGE").unwrap_or_default())));
-        unit_ok && boot_ok && kernel_ok && text_ok && self.max_level.is_none_or(|max| e.level() <= max)
+            .is_none_or(|t| t.is_match(&String::from_utf8_lossy(e.field("MESSAGE").unwrap_or_default())));
+        unit_ok
+            && self.boot_id.is_none_or(|b| b == e.boot())
+            && kernel_ok
+            && text_ok
+            && self.max_level.is_none_or(|max| e.level() <= max)
     }
 
     /// Whether every entry passes (no post-filtering needed).
@@ -118,9 +122,28 @@ pub struct JournalReader {
     _links: Option<LinkDir>,
 }
 
+impl Fields for sdjournal::EntryRef {
+    fn field(&self, name: &str) -> Option<&[u8]> {
+        self.get(name)
+    }
+
+    fn boot(&self) -> [u8; 16] {
+        self.boot_id()
+    }
+}
+
+fn cursor_of(e: &sdjournal::EntryRef) -> String {
+    e.cursor().map(|c| c.to_string()).unwrap_or_default()
+}
+
+/// F1's display line straight from the reader's entry.
+pub fn to_line(e: &sdjournal::EntryRef) -> LogLine {
+    LogLine::from_fields(e, cursor_of(e), e.realtime_usec())
+}
+
 pub fn to_entry(e: &sdjournal::EntryRef) -> LogEntry {
     LogEntry {
-        cursor: e.cursor().map(|c| c.to_string()).unwrap_or_default(),
+        cursor: cursor_of(e),
         boot_id: e.boot_id(),
         realtime_usec: e.realtime_usec(),
         monotonic_usec: e.monotonic_usec(),
@@ -179,6 +202,26 @@ impl JournalReader {
 
     /// The newest `n` entries that pass `filter`, oldest first.
     pub fn tail(&self, n: usize, filter: &Filter) -> Result<Vec<LogEntry>, ReadError> {
+        let v = self.tail_with(n, filter, |e| (e.realtime_usec(), cursor_of(e), to_entry(e)))?;
+        Ok(v.into_iter().map(|(_, _, e)| e).collect())
+    }
+
+    /// The same as display lines, copying only what F1 shows.
+    pub fn tail_lines(&self, n: usize, filter: &Filter) -> Result<Vec<LogLine>, ReadError> {
+        let v = self.tail_with(n, filter, |e| {
+            let l = to_line(e);
+            (l.realtime_usec, l.cursor.to_string(), l)
+        })?;
+        Ok(v.into_iter().map(|(_, _, l)| l).collect())
+    }
+
+    /// Filters on the reader's own entries and converts only those that pass.
+    fn tail_with<T>(
+        &self,
+        n: usize,
+        filter: &Filter,
+        map: impl Fn(&sdjournal::EntryRef) -> Keyed<T>,
+    ) -> Result<Vec<Keyed<T>>, ReadError> {
         let mut merged = Vec::new();
         for mut q in self.queries(filter) {
             q.seek_tail().reverse(true);
@@ -190,9 +233,9 @@ impl JournalReader {
                 if newest_first.len() >= n {
                     break;
                 }
-                let e = to_entry(&item?);
+                let e = item?;
                 if filter.admits(&e) {
-                    newest_first.push(e);
+                    newest_first.push(map(&e));
                 }
             }
             merged.extend(newest_first.into_iter().rev());
@@ -209,23 +252,29 @@ impl JournalReader {
                 None => q.seek_head(),
             };
             for item in q.iter()? {
-                let e = to_entry(&item?);
+                let e = item?;
                 if filter.admits(&e) {
-                    merged.push(e);
+                    merged.push((e.realtime_usec(), cursor_of(&e), to_entry(&e)));
                 }
             }
         }
-        Ok(newest_in_order(merged, usize::MAX, filter.units.len() > 1))
+        Ok(newest_in_order(merged, usize::MAX, filter.units.len() > 1)
+            .into_iter()
+            .map(|(_, _, e)| e)
+            .collect())
     }
 }
 
 /// Time order across merged queries, duplicates (one entry matching two units) dropped,
 /// the newest `n` kept.
-fn newest_in_order(mut v: Vec<LogEntry>, n: usize, merged: bool) -> Vec<LogEntry> {
+/// An item with its realtime and cursor, for merging.
+type Keyed<T> = (u64, String, T);
+
+fn newest_in_order<T>(mut v: Vec<Keyed<T>>, n: usize, merged: bool) -> Vec<Keyed<T>> {
     if merged {
-        v.sort_by_key(|e| e.realtime_usec); // stable: each query's own order is kept
+        v.sort_by_key(|e| e.0); // stable: each query's own order is kept
         let mut seen = std::collections::HashSet::new();
-        v.retain(|e| seen.insert(e.cursor.clone()));
+        v.retain(|e| seen.insert(e.1.clone()));
     }
     let skip = v.len().saturating_sub(n);
     v.drain(..skip);
@@ -270,6 +319,18 @@ pub fn tail(origin: &Origin, n: usize, filter: &Filter) -> Result<(Vec<LogEntry>
     match (primary, origin) {
         (Ok(v), _) => Ok((v, false)),
         (Err(_), Origin::Files(files)) => tail_with_journalctl(files, n, filter).map(|v| (v, true)),
+        (Err(e), _) => Err(e),
+    }
+}
+
+/// `tail` as F1's display lines: straight from sdjournal, or converted from the fallback.
+pub fn tail_lines(origin: &Origin, n: usize, filter: &Filter) -> Result<(Vec<LogLine>, bool), ReadError> {
+    let primary = JournalReader::open(origin).and_then(|r| r.tail_lines(n, filter));
+    match (primary, origin) {
+        (Ok(v), _) => Ok((v, false)),
+        (Err(_), Origin::Files(files)) => {
+            tail_with_journalctl(files, n, filter).map(|v| (v.iter().map(LogLine::from).collect(), true))
+        }
         (Err(e), _) => Err(e),
     }
 }

@@ -1,0 +1,51 @@
+//! F1's load: the newest 10,000 entries of a journal into display lines, as the journal
+//! thread does at start and on every filter change. Run by benches/journal.sh.
+//! Usage: cargo bench --bench journal_tail -- DIR [N]
+
+use hypervisor_tui::collectors::journal::reader::{Filter, JournalReader, Origin};
+use hypervisor_tui::model::log_buffer::LogLine;
+use hypervisor_tui::model::logs::TextMatch;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+fn median(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v[v.len() / 2]
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).filter(|a| a != "--bench").collect();
+    let Some(dir) = args.first().map(PathBuf::from) else {
+        eprintln!("usage: journal_tail DIR [N]");
+        std::process::exit(2);
+    };
+    let n: usize = args.get(1).and_then(|s| s.parse().ok()).unwrap_or(10_000);
+    let origin = if dir.is_dir() { Origin::Directories(vec![dir]) } else { Origin::Files(vec![dir]) };
+    let cases = [
+        ("last N, no filter", Filter::default()),
+        (
+            "last N of one unit (sshd.service)",
+            Filter { units: vec!["sshd.service".into()], ..Filter::default() },
+        ),
+        (
+            "last N matching a text search (\"migration of vm4\")",
+            Filter { text: Some(TextMatch::new("migration of vm4")), ..Filter::default() },
+        ),
+    ];
+    println!("| case | entries | median of 5 (warm) |");
+    println!("|---|---|---|");
+    for (name, filter) in cases {
+        let mut times = Vec::new();
+        let mut count = 0;
+        for i in 0..6 {
+            let t = Instant::now();
+            let reader = JournalReader::open(&origin).expect("open the journal");
+            let lines: Vec<LogLine> = reader.tail_lines(n, &filter).expect("tail");
+            count = lines.len();
+            if i > 0 {
+                times.push(t.elapsed()); // the first run warms the page cache
+            }
+        }
+        println!("| {name} | {count} | {:.1} ms |", median(times).as_secs_f64() * 1000.0);
+    }
+}
