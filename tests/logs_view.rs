@@ -90,3 +90,12 @@ fn filters_change_the_view_filter() {
     a.update(key(KeyCode::Char('q')));
     assert!(!a.quit);
 }
+
+#[test]
+fn units_logging_errors_reach_the_alerts_strip() {
+    let a = app_with_lines(40);
+    let texts: Vec<String> = a.model.alerts().into_iter().map(|x| x.text).collect();
+    // Levels 2 and 3 land on k3s (i % 10 == 5 → k3s) and on the kernel ident (i % 10 == 3).
+    assert!(texts.iter().any(|t| t.starts_with("k3s.service logged 4 errors")), "{texts:?}");
+    assert!(texts.iter().any(|t| t.starts_with("kernel logged 4 errors")), "{texts:?}");
+}

@@ -1,6 +1,7 @@
 //! Plain data: no I/O, no ratatui. Only `App::update` changes it.
 
 pub mod host;
+pub mod log_alerts;
 pub mod log_buffer;
 pub mod logs;
 
@@ -14,6 +15,7 @@ pub struct Model {
     pub host: HostSample,
     pub health: BTreeMap<SourceId, Health>,
     pub logs: log_buffer::LogBuffer,
+    pub log_alerts: log_alerts::LogAlerts,
 }
 
 /// One line of the alerts strip.
@@ -35,8 +37,14 @@ impl Model {
                 self.health.insert(id, h);
             }
             Update::Host(sample) => self.host = *sample,
-            Update::Logs(LogUpdate::Reset { lines, fallback }) => self.logs.reset(lines, fallback),
-            Update::Logs(LogUpdate::Append(lines)) => self.logs.append(lines),
+            Update::Logs(LogUpdate::Reset { lines, fallback }) => {
+                self.log_alerts.observe(&lines);
+                self.logs.reset(lines, fallback);
+            }
+            Update::Logs(LogUpdate::Append(lines)) => {
+                self.log_alerts.observe(&lines);
+                self.logs.append(lines);
+            }
         }
     }
 
@@ -50,6 +58,7 @@ impl Model {
                 _ => None,
             })
             .collect();
+        out.extend(self.log_alerts.alerts());
         out.sort_by_key(|a| !a.critical);
         out
     }
