@@ -60,6 +60,9 @@ impl App {
     pub fn update(&mut self, event: Event) -> bool {
         match event {
             Event::Update(u) => {
+                if let Update::Logs(LogUpdate::Reset { .. }) = &u {
+                    self.view.logs.reading = false;
+                }
                 if let Update::Logs(LogUpdate::Append(lines)) = &u {
                     let n = lines.len();
                     self.model.apply(u);

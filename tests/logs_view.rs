@@ -69,6 +69,9 @@ fn filters_change_the_view_filter() {
     a.update(key(KeyCode::Char('p')));
     a.update(key(KeyCode::Char('3')));
     assert_eq!(a.view.logs.filter.max_level, Some(3));
+    assert!(a.view.logs.reading, "until the journal thread answers");
+    a.update(Event::Update(Update::Logs(LogUpdate::Reset { lines: sample_log_lines(3), fallback: false })));
+    assert!(!a.view.logs.reading);
     a.update(key(KeyCode::Char('f')));
     typed(&mut a, "vm-1[0-9]");
     assert_eq!(a.view.logs.filter.text.as_ref().map(|t| t.pattern.as_str()), Some("vm-1[0-9]"));

@@ -33,6 +33,8 @@ pub struct LogsView {
     pub prompt: Option<Prompt>,
     /// A one-line note for the operator (e.g. "no match").
     pub note: Option<String>,
+    /// A new filter was sent and its entries have not arrived yet.
+    pub reading: bool,
 }
 
 /// What a key did: whether to redraw, and a new filter for the journal thread.
@@ -118,6 +120,7 @@ impl LogsView {
     fn refiltered(&mut self) -> Outcome {
         self.scroll = 0;
         self.paused = false;
+        self.reading = true;
         Outcome { redraw: true, refilter: Some(self.filter.clone()) }
     }
 

@@ -82,7 +82,9 @@ fn visible<'a>(
 
 fn status<'a>(model: &Model, v: &LogsView, theme: &Theme) -> Line<'a> {
     let mut parts = vec![];
-    if v.following() {
+    if v.reading {
+        parts.push(Span::styled(" reading the journal... ", theme.warn()));
+    } else if v.following() {
         parts.push(Span::styled(" following ", theme.ok()));
     } else {
         let new = model.logs.arrived.saturating_sub(v.paused_at);
