@@ -128,3 +128,55 @@ fn escape_sequences_in_messages_are_shown_not_obeyed() {
     let m = &json_lines(&json.stdout)[0];
     assert!(m["MESSAGE"].is_array(), "like journalctl, unprintable text is a byte array");
 }
+
+#[test]
+fn logs_follow_prints_new_entries() {
+    use std::io::{BufRead, BufReader};
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("live.journal");
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/tools/gen_export.py");
+    let write = |entries: u32, seed: u32, start: u64| {
+        let cmd = format!(
+            "python3 {} --entries {entries} --seed {seed} --boots 1 --start-usec {start} --delay 0.1 | /lib/systemd/systemd-journal-remote --output={} -",
+            script.display(),
+            file.display()
+        );
+        Command::new("sh").args(["-c", &cmd]).stderr(std::process::Stdio::null()).status().unwrap()
+    };
+    assert!(write(3, 21, 1_735_689_600_000_000).success());
+    let mut child = Command::new(BIN)
+        .args(["logs", "-f", "-n", "1", "--json", "-D"])
+        .arg(dir.path())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let first = rx.recv_timeout(Duration::from_secs(10)).expect("the newest entry first");
+    assert!(write(5, 22, 1_735_689_700_000_000).success());
+    let mut more = Vec::new();
+    while more.len() < 5 {
+        more.push(rx.recv_timeout(Duration::from_secs(10)).expect("each new entry"));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    let expected = Command::new("journalctl")
+        .args(["-o", "json", "-a", "-n", "6", "--file"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    let expected: Vec<String> =
+        json_lines(&expected.stdout).iter().map(|m| m["MESSAGE"].to_string()).collect();
+    let got: Vec<String> = std::iter::once(&first)
+        .chain(&more)
+        .map(|l| json_lines(l.as_bytes())[0]["MESSAGE"].to_string())
+        .collect();
+    assert_eq!(got, expected);
+}
