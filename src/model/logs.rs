@@ -59,8 +59,13 @@ impl LogEntry {
     }
 
     pub fn boot_id_hex(&self) -> String {
-        self.boot_id.iter().map(|b| format!("{b:02x}")).collect()
+        hex16(&self.boot_id)
     }
+}
+
+/// A 128-bit id (boot, machine) as journald writes it: 32 lowercase hex digits.
+pub fn hex16(id: &[u8; 16]) -> String {
+    id.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// The level a k3s/containerd (`level=error`) or klog (`E1122 10:00:00.000 …`) line states.

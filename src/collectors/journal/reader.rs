@@ -3,7 +3,7 @@
 
 use super::json;
 use crate::model::log_buffer::LogLine;
-use crate::model::logs::{Fields, LogEntry, TextMatch};
+use crate::model::logs::{Fields, LogEntry, TextMatch, hex16};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
@@ -181,8 +181,7 @@ impl JournalReader {
         let base = || {
             let mut q = self.journal.query();
             if let Some(b) = filter.boot_id {
-                let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
-                q.match_exact("_BOOT_ID", hex.as_bytes());
+                q.match_exact("_BOOT_ID", hex16(&b).as_bytes());
             }
             q
         };
@@ -296,8 +295,7 @@ pub fn tail_with_journalctl(
         cmd.arg("-u").arg(u);
     }
     if let Some(b) = filter.boot_id {
-        let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
-        cmd.arg(format!("_BOOT_ID={hex}"));
+        cmd.arg(format!("_BOOT_ID={}", hex16(&b)));
     }
     let out = cmd.output().map_err(|e| ReadError::Fallback(format!("cannot run journalctl: {e}")))?;
     let text = String::from_utf8_lossy(&out.stdout);
