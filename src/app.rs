@@ -3,7 +3,7 @@
 
 mod logs;
 
-pub use logs::{LogsView, PRIORITY_NAMES, Prompt};
+pub use logs::{BootChoice, LogsView, PRIORITY_NAMES, Prompt};
 
 use crate::collectors::journal::live::{JournalHandle, LogUpdate};
 use crate::event::{Action, Event, Screen, Update};

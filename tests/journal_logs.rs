@@ -180,3 +180,35 @@ fn logs_follow_prints_new_entries() {
         .collect();
     assert_eq!(got, expected);
 }
+
+fn boot_id(hex: &str) -> [u8; 16] {
+    let mut b = [0u8; 16];
+    for (i, slot) in b.iter_mut().enumerate() {
+        *slot = u8::from_str_radix(&hex[i * 2..i * 2 + 2], 16).unwrap();
+    }
+    b
+}
+
+#[test]
+fn previous_boot_matches_journalctl_list_boots() {
+    use hypervisor_tui::collectors::journal::reader::JournalReader;
+    let f = fixtures("variants").into_iter().find(|p| p.ends_with("zstd-compact.journal")).unwrap();
+    let out =
+        Command::new("journalctl").args(["--list-boots", "-o", "json", "--file"]).arg(&f).output().unwrap();
+    let boots: Vec<[u8; 16]> = serde_json::from_slice::<Vec<Value>>(&out.stdout)
+        .unwrap()
+        .iter()
+        .map(|b| boot_id(b["boot_id"].as_str().unwrap()))
+        .collect();
+    assert_eq!(boots.len(), 3);
+    let r = JournalReader::open(&Origin::Files(vec![f])).unwrap();
+    assert_eq!(r.boot_before(boots[2]).unwrap(), Some(boots[1]));
+    assert_eq!(r.boot_before(boots[1]).unwrap(), Some(boots[0]));
+    assert_eq!(r.boot_before(boots[0]).unwrap(), None, "nothing before the first boot");
+    // F1's "previous boot" filter shows exactly that boot's last entries.
+    let filter = Filter { boot_before: Some(boots[2]), ..Filter::default() };
+    let lines = r.tail_lines(50, &filter).unwrap();
+    assert_eq!(lines.len(), 50);
+    let last = r.tail(50, &filter).unwrap();
+    assert!(last.iter().all(|e| e.boot_id == boots[1]));
+}

@@ -3,7 +3,7 @@
 mod support;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use hypervisor_tui::app::App;
+use hypervisor_tui::app::{App, BootChoice};
 use hypervisor_tui::collectors::journal::live::LogUpdate;
 use hypervisor_tui::event::{Event, Update};
 use hypervisor_tui::ui::theme::{Glyphs, Theme};
@@ -84,10 +84,14 @@ fn filters_change_the_view_filter() {
     assert!(!a.view.logs.filter.kernel);
     // With no boot id known, the boot filter stays at every boot.
     a.update(key(KeyCode::Char('b')));
-    assert!(!a.view.logs.this_boot_only);
+    assert_eq!(a.view.logs.boot, BootChoice::All);
     a.boot_id = Some([7; 16]);
     a.update(key(KeyCode::Char('b')));
     assert_eq!(a.view.logs.filter.boot_id, Some([7; 16]));
+    a.update(key(KeyCode::Char('b')));
+    assert_eq!((a.view.logs.filter.boot_id, a.view.logs.filter.boot_before), (None, Some([7; 16])));
+    a.update(key(KeyCode::Char('b')));
+    assert_eq!(a.view.logs.boot, BootChoice::All);
     // While a prompt is open, keys are text, not commands.
     a.update(key(KeyCode::Char('/')));
     a.update(key(KeyCode::Char('q')));

@@ -9,6 +9,25 @@ use std::collections::BTreeSet;
 
 pub const PRIORITY_NAMES: [&str; 8] = ["emerg", "alert", "crit", "err", "warning", "notice", "info", "debug"];
 
+/// Which boots F1 shows; `b` cycles through them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum BootChoice {
+    #[default]
+    All,
+    This,
+    Previous,
+}
+
+impl BootChoice {
+    pub fn label(self) -> Option<&'static str> {
+        match self {
+            BootChoice::All => None,
+            BootChoice::This => Some("this boot"),
+            BootChoice::Previous => Some("previous boot"),
+        }
+    }
+}
+
 /// A line of input or a picker that has the keyboard.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Prompt {
@@ -29,7 +48,7 @@ pub struct LogsView {
     pub search: Option<TextMatch>,
     /// What the journal thread reads; changing it re-reads the journal.
     pub filter: Filter,
-    pub this_boot_only: bool,
+    pub boot: BootChoice,
     pub prompt: Option<Prompt>,
     /// A one-line note for the operator (e.g. "no match").
     pub note: Option<String>,
@@ -103,8 +122,14 @@ impl LogsView {
             Action::LogSearchNext => self.jump(buf, true),
             Action::LogSearchPrev => self.jump(buf, false),
             Action::LogCycleBoot => {
-                self.this_boot_only = !self.this_boot_only && boot.is_some();
-                self.filter.boot_id = if self.this_boot_only { boot } else { None };
+                self.boot = match (self.boot, boot) {
+                    (_, None) => BootChoice::All,
+                    (BootChoice::All, _) => BootChoice::This,
+                    (BootChoice::This, _) => BootChoice::Previous,
+                    (BootChoice::Previous, _) => BootChoice::All,
+                };
+                self.filter.boot_id = (self.boot == BootChoice::This).then_some(boot).flatten();
+                self.filter.boot_before = (self.boot == BootChoice::Previous).then_some(boot).flatten();
                 return self.refiltered();
             }
             Action::LogToggleKernel => {

@@ -26,6 +26,8 @@ pub struct Filter {
     pub max_level: Option<u8>,
     /// Only this boot.
     pub boot_id: Option<[u8; 16]>,
+    /// Only the boot before this one (resolved by the reader into `boot_id`).
+    pub boot_before: Option<[u8; 16]>,
     /// Only messages matching this.
     pub text: Option<TextMatch>,
     /// Kernel messages shown.
@@ -34,7 +36,14 @@ pub struct Filter {
 
 impl Default for Filter {
     fn default() -> Self {
-        Filter { units: Vec::new(), max_level: None, boot_id: None, text: None, kernel: true }
+        Filter {
+            units: Vec::new(),
+            max_level: None,
+            boot_id: None,
+            boot_before: None,
+            text: None,
+            kernel: true,
+        }
     }
 }
 
@@ -170,6 +179,28 @@ impl JournalReader {
         }
     }
 
+    /// The boot that logged last before `boot`'s first entry.
+    pub fn boot_before(&self, boot: [u8; 16]) -> Result<Option<[u8; 16]>, ReadError> {
+        let mut first = self.journal.query();
+        first.match_exact("_BOOT_ID", hex16(&boot).as_bytes()).seek_head().limit(1);
+        let Some(start) = first.iter()?.next().transpose()?.map(|e| e.realtime_usec()) else {
+            return Ok(None);
+        };
+        let mut before = self.journal.query();
+        before.until_realtime(start.saturating_sub(1)).seek_tail().reverse(true).limit(1);
+        Ok(before.iter()?.next().transpose()?.map(|e| e.boot_id()).filter(|b| *b != boot))
+    }
+
+    /// `filter` with a "boot before" turned into the boot id it names.
+    fn resolved(&self, filter: &Filter) -> Result<Filter, ReadError> {
+        let mut f = filter.clone();
+        if let Some(b) = f.boot_before.take() {
+            // No earlier boot: an id no entry has, so nothing shows rather than everything.
+            f.boot_id = Some(self.boot_before(b)?.unwrap_or([0xff; 16]));
+        }
+        Ok(f)
+    }
+
     /// The live-follow engine over the same files.
     pub fn live(&self) -> Result<sdjournal::LiveJournal, ReadError> {
         Ok(self.journal.live()?)
@@ -201,12 +232,14 @@ impl JournalReader {
 
     /// The newest `n` entries that pass `filter`, oldest first.
     pub fn tail(&self, n: usize, filter: &Filter) -> Result<Vec<LogEntry>, ReadError> {
+        let filter = &self.resolved(filter)?;
         let v = self.tail_with(n, filter, |e| (e.realtime_usec(), cursor_of(e), to_entry(e)))?;
         Ok(v.into_iter().map(|(_, _, e)| e).collect())
     }
 
     /// The same as display lines, copying only what F1 shows.
     pub fn tail_lines(&self, n: usize, filter: &Filter) -> Result<Vec<LogLine>, ReadError> {
+        let filter = &self.resolved(filter)?;
         let v = self.tail_with(n, filter, |e| {
             let l = to_line(e);
             (l.realtime_usec, l.cursor.to_string(), l)

@@ -98,8 +98,8 @@ fn status<'a>(model: &Model, v: &LogsView, theme: &Theme) -> Line<'a> {
     if let Some(p) = f.max_level {
         what.push(format!("prio<={}", PRIORITY_NAMES[usize::from(p.min(7))]));
     }
-    if v.this_boot_only {
-        what.push("this boot".into());
+    if let Some(b) = v.boot.label() {
+        what.push(b.into());
     }
     if !f.kernel {
         what.push("no kernel".into());
