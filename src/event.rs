@@ -1,6 +1,7 @@
 //! The messages that drive the app: `Update`s from collectors, `Action`s from keys.
 
 use crate::model::host::HostSample;
+use crate::model::network::NetUpdate;
 use std::fmt;
 
 /// The data sources, each with its own health.
@@ -102,6 +103,7 @@ impl fmt::Display for Health {
 pub enum Update {
     Health(SourceId, Health),
     Host(Box<HostSample>),
+    Net(NetUpdate),
 }
 
 /// The screens, in tab order.

@@ -54,7 +54,9 @@ mod tests {
 
     #[test]
     fn test_driver_answers() {
-        assert!(matches!(probe(&["test:///default".into()]), Health::Ok(r) if r.starts_with("1 domains on 1 URI")));
+        assert!(
+            matches!(probe(&["test:///default".into()]), Health::Ok(r) if r.starts_with("1 domains on 1 URI"))
+        );
     }
 
     #[test]

@@ -107,7 +107,7 @@ pub fn spawn_all(config: &Config, tx: mpsc::Sender<Update>) {
         let j = journal.clone();
         async move { journal::probe(&j) }
     }));
-    tokio::spawn(poll_health(SourceTx::new(SourceId::Netlink, tx.clone()), slow, netlink::probe));
+    tokio::spawn(netlink::run(SourceTx::new(SourceId::Netlink, tx.clone()), refresh));
     let uris = config.libvirt.uris.clone();
     tokio::spawn(poll_health(SourceTx::new(SourceId::Libvirt, tx.clone()), slow, move || {
         libvirt::probe_async(uris.clone())

@@ -1,6 +1,7 @@
 //! Plain data: no I/O, no ratatui. Only `App::update` changes it.
 
 pub mod host;
+pub mod network;
 
 use crate::event::{Health, SourceId, Update};
 use host::HostSample;
@@ -10,6 +11,7 @@ use std::collections::BTreeMap;
 pub struct Model {
     pub host: HostSample,
     pub health: BTreeMap<SourceId, Health>,
+    pub network: network::Network,
 }
 
 /// One line of the alerts strip.
@@ -31,6 +33,7 @@ impl Model {
                 self.health.insert(id, h);
             }
             Update::Host(sample) => self.host = *sample,
+            Update::Net(u) => self.network.apply(u),
         }
     }
 
@@ -44,6 +47,7 @@ impl Model {
                 _ => None,
             })
             .collect();
+        out.extend(self.network.alerts().into_iter().map(|(critical, text)| Alert { critical, text }));
         out.sort_by_key(|a| !a.critical);
         out
     }
