@@ -24,6 +24,8 @@ const GROUPS: [MulticastGroup; 5] = [
     MulticastGroup::Ipv4Route,
     MulticastGroup::Ipv6Route,
 ];
+/// After a link changes, the routes it took with it are re-read this much later (debounced).
+const LINK_REDUMP_DELAY: Duration = Duration::from_millis(100);
 const RESOLV_CONF: &str = "/etc/resolv.conf";
 const SYS_CLASS_NET: &str = "/sys/class/net";
 
@@ -116,9 +118,12 @@ async fn follow(
             msg = messages.next() => {
                 let Some((msg, _)) = msg else { return Err("netlink event stream ended".into()) };
                 let rtnetlink::packet_core::NetlinkPayload::InnerMessage(inner) = msg.payload else { continue };
-                if let Some(u) = tracker.event(inner, Instant::now())
-                    && !tx.send(Update::Net(u)).await
-                {
+                let Some(u) = tracker.event(inner, Instant::now()) else { continue };
+                // IPv4 flushes a downed link's routes without telling anyone: re-dump soon.
+                if matches!(u, NetUpdate::Link(_)) {
+                    tick.reset_at(tokio::time::Instant::now() + LINK_REDUMP_DELAY);
+                }
+                if !tx.send(Update::Net(u)).await {
                     return Ok(());
                 }
             }
