@@ -19,6 +19,8 @@ pub struct View {
     pub status: Option<String>,
     /// Whether `q` / Ctrl-C may end the console (from the config).
     pub allow_quit: bool,
+    /// F3: scroll and name filter.
+    pub net: crate::ui::screens::network::state::NetView,
 }
 
 pub struct App {
@@ -41,6 +43,10 @@ impl App {
         match event {
             Event::Update(u) => {
                 self.model.apply(u);
+                true
+            }
+            Event::Key(k) if self.view.screen == Screen::Network && self.view.net.editing => {
+                self.view.net.edit(&k);
                 true
             }
             Event::Key(k) => match keymap::action_for(self.view.screen, &k) {
@@ -68,6 +74,7 @@ impl App {
             Action::ToggleHelp => self.view.help = !self.view.help,
             Action::CloseOverlay => self.view.help = false,
             Action::Refresh => {}
+            Action::Net(a) => self.view.net.act(a),
             Action::Quit if self.view.allow_quit => self.quit = true,
             Action::Quit => {
                 self.view.status = Some("quit is disabled on this console (allow_quit = false)".into())

@@ -151,6 +151,7 @@ pub enum Action {
     CloseOverlay,
     Refresh,
     Quit,
+    Net(crate::ui::screens::network::state::NetAction),
 }
 
 /// Everything the loop reacts to.

@@ -97,6 +97,7 @@ pub async fn run(config: &Config) -> anyhow::Result<()> {
     let input = input()?;
     let (mut terminal, _guard) = init()?;
     let mut app = App::new(theme, config.allow_quit);
+    app.model.network.management_urls = config.network.management_urls.clone();
     app.run(&mut terminal, input, rx).await?;
     Ok(())
 }

@@ -179,6 +179,8 @@ pub struct Network {
     pub dns: Vec<String>,
     /// Global addresses that went away (and have not come back), with the link's name.
     pub lost: Vec<(String, Addr)>,
+    /// Where else the host can be reached (config `[network] management_urls`).
+    pub management_urls: Vec<String>,
 }
 
 impl Network {
@@ -315,3 +317,7 @@ fn push_subtree<'a>(net: &'a Network, l: &'a Link, depth: usize, out: &mut Vec<(
         push_subtree(net, p, depth + 1, out);
     }
 }
+
+#[cfg(test)]
+#[path = "network_tests.rs"]
+mod tests;
