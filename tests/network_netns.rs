@@ -267,3 +267,43 @@ fn compare(ours: &NetState, before: &IpView, after: &IpView) {
     }
     assert!(ours.routes.iter().all(|r| r.dst.is_none_or(|(ip, _)| ip.to_string() != "10.77.0.0")));
 }
+
+#[test]
+fn snapshot_json_network_section_in_a_namespace() {
+    if !Netns::available() {
+        eprintln!("skipped: creating a network namespace needs root");
+        return;
+    }
+    let ns = Netns::new("snap");
+    build(&ns);
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("config.toml");
+    std::fs::write(&cfg, "[libvirt]\nuris = [\"test:///default\"]\n[kubernetes]\nenabled = false\n").unwrap();
+    let out = std::process::Command::new("ip")
+        .args(["netns", "exec", &ns.name, env!("CARGO_BIN_EXE_hypervisor-tui"), "--config"])
+        .arg(&cfg)
+        .args(["snapshot", "--json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let net = &v["network"];
+    let ip_links = ns.ip_json("link");
+    let names: Vec<&str> = net["links"].as_array().unwrap().iter().filter_map(|l| s(l, "name")).collect();
+    let ip_names: Vec<&str> = ip_links.as_array().unwrap().iter().filter_map(|l| s(l, "ifname")).collect();
+    assert_eq!(names, ip_names);
+    let br0 = net["links"].as_array().unwrap().iter().find(|l| l["name"] == "br0").unwrap();
+    // The link-local fe80:: address comes and goes with the link; the configured ones must be there.
+    let addrs: Vec<&str> = br0["addresses"].as_array().unwrap().iter().filter_map(Value::as_str).collect();
+    let global: Vec<&str> = addrs.iter().copied().filter(|a| !a.starts_with("fe80:")).collect();
+    assert_eq!(global, ["192.0.2.1/24", "2001:db8::1/64"]);
+    assert_eq!(br0["kind"], "bridge");
+    let tap = net["links"].as_array().unwrap().iter().find(|l| l["name"] == "tap0").unwrap();
+    assert_eq!((&tap["kind"], &tap["master"]), (&Value::from("tap"), &Value::from("br0")));
+    let gws = serde_json::json!([
+        { "gateway": "192.0.2.254", "dev": "br0", "family": "inet" },
+        { "gateway": "2001:db8::fe", "dev": "br0", "family": "inet6" },
+    ]);
+    assert_eq!(net["default_gateways"], gws);
+    assert_eq!(v["sources"]["netlink"]["state"], "ok");
+}

@@ -1,6 +1,7 @@
 //! One-shot verbs: `snapshot`, `check`, `logs`. No terminal needed.
 
 pub mod snapshot;
+pub mod snapshot_net;
 
 use crate::cli::LogsArgs;
 use crate::collectors;
