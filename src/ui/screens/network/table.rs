@@ -85,7 +85,7 @@ fn row<'a>(net: &Network, depth: usize, last: bool, l: &Link, width: usize, them
     };
     let vm = if l.is_vm_port() { " vm" } else { "" };
     let wide = width >= WIDE;
-    let name_w = if wide { 24 } else { 20 };
+    let name_w = if wide { 24 } else { 19 };
     let name = fit(&format!("{branch}{}{vm}", sanitize(&l.name)), name_w - 1);
     let kind = l.kind.as_ref().map_or("?".to_string(), |k| k.to_string());
     let rate = |r: Option<f64>| r.map_or("--".to_string(), |r| format!("{}/s", bytes(r as u64)));
@@ -96,7 +96,7 @@ fn row<'a>(net: &Network, depth: usize, last: bool, l: &Link, width: usize, them
         Span::raw(format!(" {name:<w$} ", w = name_w - 1)),
         Span::raw(format!("{:<w$}", fit(&kind, if wide { 11 } else { 9 }), w = if wide { 12 } else { 10 })),
         Span::styled(
-            format!("{:<w$}", fit(state, if wide { 8 } else { 6 }), w = if wide { 9 } else { 7 }),
+            format!("{:<w$}", fit(state, if wide { 8 } else { 7 }), w = if wide { 9 } else { 8 }),
             state_style,
         ),
         Span::raw(format!("{:>w$}", l.mtu, w = if wide { 6 } else { 5 })),
