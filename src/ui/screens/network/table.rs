@@ -69,7 +69,7 @@ fn header<'a>(width: usize, theme: &Theme) -> Line<'a> {
         )
     } else {
         format!(
-            " {:<20}{:<10}{:<7}{:>5}{:>8}{:>8}  ADDRESSES",
+            " {:<19}{:<10}{:<8}{:>5}{:>8}{:>8}  ADDRESSES",
             "NAME", "KIND", "STATE", "MTU", "RX/s", "TX/s"
         )
     };
