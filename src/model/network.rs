@@ -292,10 +292,16 @@ impl Network {
 }
 
 /// Links in display order as a tree: top-level links by group and name, each followed by its
-/// ports (recursively). Returns (depth, link).
+/// ports (bridge or bond members) and, for a vlan, the link it is stacked on when that link
+/// carries nothing else (bridge → bond0.20 → bond0 → NICs). Returns (depth, link).
 pub fn tree(net: &Network) -> Vec<(usize, &Link)> {
-    let mut tops: Vec<&Link> =
-        net.links.values().filter(|l| l.master.is_none_or(|m| !net.links.contains_key(&m))).collect();
+    let stacked = stacked_children(net);
+    let below: std::collections::HashSet<u32> = stacked.values().copied().collect();
+    let mut tops: Vec<&Link> = net
+        .links
+        .values()
+        .filter(|l| l.master.is_none_or(|m| !net.links.contains_key(&m)) && !below.contains(&l.index))
+        .collect();
     tops.sort_by(|a, b| {
         let ka = a.kind.as_ref().map_or(5, LinkKind::rank);
         let kb = b.kind.as_ref().map_or(5, LinkKind::rank);
@@ -303,18 +309,42 @@ pub fn tree(net: &Network) -> Vec<(usize, &Link)> {
     });
     let mut out = Vec::with_capacity(net.links.len());
     for t in tops {
-        push_subtree(net, t, 0, &mut out);
+        push_subtree(net, &stacked, t, 0, &mut out);
     }
     out
 }
 
-fn push_subtree<'a>(net: &'a Network, l: &'a Link, depth: usize, out: &mut Vec<(usize, &'a Link)>) {
+/// vlan index → its lower link, for lowers that have no master and only this one vlan on them.
+fn stacked_children(net: &Network) -> BTreeMap<u32, u32> {
+    let mut uppers: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
+    for l in net.links.values() {
+        if let (Some(LinkKind::Vlan(_)), Some(lower)) = (&l.kind, l.lower) {
+            uppers.entry(lower).or_default().push(l.index);
+        }
+    }
+    uppers
+        .into_iter()
+        .filter(|(lower, ups)| ups.len() == 1 && net.links.get(lower).is_some_and(|l| l.master.is_none()))
+        .map(|(lower, ups)| (ups[0], lower))
+        .collect()
+}
+
+fn push_subtree<'a>(
+    net: &'a Network,
+    stacked: &BTreeMap<u32, u32>,
+    l: &'a Link,
+    depth: usize,
+    out: &mut Vec<(usize, &'a Link)>,
+) {
     out.push((depth, l));
     if depth > 8 {
-        return; // a loop of masters is impossible in the kernel; guard anyway
+        return; // loops are impossible in the kernel; guard anyway
     }
     for p in net.ports_of(l.index) {
-        push_subtree(net, p, depth + 1, out);
+        push_subtree(net, stacked, p, depth + 1, out);
+    }
+    if let Some(lower) = stacked.get(&l.index).and_then(|i| net.links.get(i)) {
+        push_subtree(net, stacked, lower, depth + 1, out);
     }
 }
 

@@ -42,6 +42,31 @@ fn tree_groups_then_ports_depth_first() {
 }
 
 #[test]
+fn vlans_stack_over_their_only_lower() {
+    let mut s = state();
+    // br2 -> bond0.20 -> bond1 -> eno4; bond1 carries only this vlan.
+    s.links.push(link(8, "br2", LinkKind::Bridge, None));
+    let mut vlan = link(9, "bond1.20", LinkKind::Vlan(20), Some(8));
+    vlan.lower = Some(10);
+    s.links.push(vlan);
+    s.links.push(link(10, "bond1", LinkKind::Bond, None));
+    s.links.push(link(11, "eno4", LinkKind::Physical, Some(10)));
+    // eno3 carries two vlans: it stays at the top, the vlans stay where they are.
+    for (i, id) in [(12, 30), (13, 31)] {
+        let mut v = link(i, &format!("eno3.{id}"), LinkKind::Vlan(id), None);
+        v.lower = Some(7);
+        s.links.push(v);
+    }
+    let mut n = Network::default();
+    n.apply(NetUpdate::Full(Box::new(s)));
+    let t: Vec<(usize, &str)> = tree(&n).iter().map(|(d, l)| (*d, l.name.as_str())).collect();
+    let br2 = t.iter().position(|x| *x == (0, "br2")).unwrap();
+    assert_eq!(t[br2..br2 + 4], [(0, "br2"), (1, "bond1.20"), (2, "bond1"), (3, "eno4")]);
+    assert!(t.contains(&(0, "eno3")) && t.contains(&(0, "eno3.30")));
+    assert_eq!(t.len(), n.links.len(), "every link exactly once");
+}
+
+#[test]
 fn alerts_follow_the_default_route_link_and_lost_addresses() {
     let mut n = Network::default();
     assert!(n.alerts().is_empty(), "no alerts before the first dump");
