@@ -38,7 +38,7 @@ fn addr(index: u32, s: &str) -> Addr {
     let (ip, p) = s.split_once('/').unwrap();
     let ip: std::net::IpAddr = ip.parse().unwrap();
     let local_scope = ip.is_loopback() || ip.to_string().starts_with("fe80");
-    Addr { index, addr: ip, prefix: p.parse().unwrap(), local_scope }
+    Addr { index, addr: ip, prefix: p.parse().unwrap(), local_scope, temporary: false }
 }
 
 fn hypervisor() -> NetState {

@@ -123,6 +123,16 @@ pub struct Addr {
     pub prefix: u8,
     /// Host or link scope (fe80::, 127.0.0.1) rather than global.
     pub local_scope: bool,
+    /// An IPv6 privacy address (`IFA_F_TEMPORARY`): it expires by design, so losing it is news
+    /// to nobody.
+    pub temporary: bool,
+}
+
+impl Addr {
+    /// The same address on the same link, whatever its flags say now.
+    pub fn same(&self, o: &Addr) -> bool {
+        (self.index, self.addr, self.prefix) == (o.index, o.addr, o.prefix)
+    }
 }
 
 impl fmt::Display for Addr {
@@ -146,6 +156,9 @@ impl Route {
         self.dst.is_none_or(|(_, len)| len == 0)
     }
 }
+
+/// Lost addresses remembered at most (the oldest go first).
+const MAX_LOST: usize = 16;
 
 /// A full dump: what the collector sends first and on every safety-net re-dump.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -210,7 +223,7 @@ impl Network {
     fn replace(&mut self, s: NetState) {
         if self.loaded {
             let before: Vec<Addr> = self.addrs.clone();
-            for a in before.into_iter().filter(|a| !s.addrs.contains(a)) {
+            for a in before.into_iter().filter(|a| !s.addrs.iter().any(|n| n.same(a))) {
                 self.remove_addr(a);
             }
         }
@@ -224,18 +237,21 @@ impl Network {
 
     fn add_addr(&mut self, a: Addr) {
         self.lost.retain(|(_, l)| l.addr != a.addr);
-        if !self.addrs.contains(&a) {
-            self.addrs.push(a);
-            self.addrs.sort();
-        }
+        self.addrs.retain(|x| !x.same(&a));
+        self.addrs.push(a);
+        self.addrs.sort();
     }
 
     fn remove_addr(&mut self, a: Addr) {
-        let before = self.addrs.len();
-        self.addrs.retain(|x| *x != a);
-        if self.loaded && before != self.addrs.len() && !a.local_scope {
+        // The stored copy's flags count: a removal message may carry other ones.
+        let Some(pos) = self.addrs.iter().position(|x| x.same(&a)) else { return };
+        let a = self.addrs.remove(pos);
+        if self.loaded && !a.local_scope && !a.temporary {
             let name = self.links.get(&a.index).map_or_else(|| format!("#{}", a.index), |l| l.name.clone());
             self.lost.push((name, a));
+            if self.lost.len() > MAX_LOST {
+                self.lost.remove(0);
+            }
         }
     }
 

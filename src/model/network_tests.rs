@@ -13,7 +13,7 @@ fn link(index: u32, name: &str, kind: LinkKind, master: Option<u32>) -> Link {
 }
 
 fn a(index: u32, ip: &str) -> Addr {
-    Addr { index, addr: ip.parse().unwrap(), prefix: 24, local_scope: false }
+    Addr { index, addr: ip.parse().unwrap(), prefix: 24, local_scope: false, temporary: false }
 }
 
 fn state() -> NetState {
@@ -80,6 +80,11 @@ fn alerts_follow_the_default_route_link_and_lost_addresses() {
     assert!(n.alerts().contains(&(false, "network: address 192.0.2.1/24 lost from br0".to_string())));
     n.apply(NetUpdate::AddrAdded(a(4, "192.0.2.1")));
     assert_eq!(n.lost, []);
+    let privacy = Addr { temporary: true, ..a(4, "2001:db8::1234") };
+    n.apply(NetUpdate::AddrAdded(privacy));
+    n.apply(NetUpdate::AddrRemoved(Addr { temporary: false, ..privacy }));
+    assert!(n.addrs_of(4).all(|x| !x.same(&privacy)), "removed whatever its flags");
+    assert_eq!(n.lost, [], "a privacy address expiring is not an alert");
     n.apply(NetUpdate::LinkGone(4));
     assert!(n.routes.is_empty() && !n.links.contains_key(&4));
     assert_eq!(n.alerts()[0], (true, "network: no default route".to_string()));

@@ -94,3 +94,52 @@ impl Tracker {
 fn without_counters(l: &Link) -> Link {
     Link { stats: None, rx_rate: None, tx_rate: None, ..l.clone() }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use netlink_packet_route::link::{LinkAttribute, LinkHeader, Stats64};
+    use std::time::Duration;
+
+    fn msg(family: AddressFamily, rx: u64, mtu: u32) -> LinkMessage {
+        let mut m = LinkMessage::default();
+        m.header = LinkHeader { index: 7, interface_family: family, ..LinkHeader::default() };
+        let mut s = Stats64::default();
+        s.rx_bytes = rx;
+        s.tx_bytes = rx / 2;
+        m.attributes =
+            vec![LinkAttribute::IfName("eth0".into()), LinkAttribute::Mtu(mtu), LinkAttribute::Stats64(s)];
+        m
+    }
+
+    #[test]
+    fn rates_are_delta_over_elapsed_and_survive_counter_resets() {
+        let mut t = Tracker::new(None);
+        let t0 = Instant::now();
+        assert_eq!(t.link(&msg(AddressFamily::Unspec, 1000, 1500), t0).rx_rate, None);
+        let l = t.link(&msg(AddressFamily::Unspec, 5000, 1500), t0 + Duration::from_secs(2));
+        assert_eq!((l.rx_rate, l.tx_rate), (Some(2000.0), Some(1000.0)));
+        // Too close to the last sample: the previous rate stays.
+        let l = t.link(&msg(AddressFamily::Unspec, 9000, 1500), t0 + Duration::from_millis(2100));
+        assert_eq!(l.rx_rate, Some(2000.0));
+        // A counter reset (driver reload) is a zero rate, not a wrap to 2^64.
+        let l = t.link(&msg(AddressFamily::Unspec, 10, 1500), t0 + Duration::from_secs(4));
+        assert_eq!(l.rx_rate, Some(0.0));
+    }
+
+    #[test]
+    fn repeats_and_bridge_copies_are_dropped() {
+        let mut t = Tracker::new(None);
+        let now = Instant::now();
+        let first = t.event(RouteNetlinkMessage::NewLink(msg(AddressFamily::Unspec, 1, 1500)), now);
+        assert!(matches!(first, Some(NetUpdate::Link(_))));
+        // Same state, new counters: nothing the model shows changed.
+        assert_eq!(t.event(RouteNetlinkMessage::NewLink(msg(AddressFamily::Unspec, 99, 1500)), now), None);
+        assert_eq!(t.event(RouteNetlinkMessage::NewLink(msg(AddressFamily::Bridge, 1, 1400)), now), None);
+        assert_eq!(t.event(RouteNetlinkMessage::DelLink(msg(AddressFamily::Bridge, 1, 1400)), now), None);
+        let mtu = t.event(RouteNetlinkMessage::NewLink(msg(AddressFamily::Unspec, 1, 1400)), now);
+        assert!(matches!(mtu, Some(NetUpdate::Link(l)) if l.mtu == 1400));
+        let gone = t.event(RouteNetlinkMessage::DelLink(msg(AddressFamily::Unspec, 1, 1400)), now);
+        assert_eq!(gone, Some(NetUpdate::LinkGone(7)));
+    }
+}

@@ -2,7 +2,7 @@
 
 use crate::model::network::{Addr, Link, LinkKind, LinkStats, Route};
 use netlink_packet_route::AddressFamily;
-use netlink_packet_route::address::{AddressAttribute, AddressMessage, AddressScope};
+use netlink_packet_route::address::{AddressAttribute, AddressHeaderFlags, AddressMessage, AddressScope};
 use netlink_packet_route::link::{
     InfoData, InfoKind, InfoVlan, InfoVxlan, LinkAttribute, LinkFlags, LinkInfo, LinkLayerType, LinkMessage,
     State,
@@ -152,6 +152,9 @@ pub fn addr(msg: &AddressMessage) -> Option<Addr> {
         addr: local.or(address)?,
         prefix: msg.header.prefix_len,
         local_scope: !matches!(msg.header.scope, AddressScope::Universe),
+        // IFA_F_SECONDARY doubles as IFA_F_TEMPORARY for IPv6.
+        temporary: msg.header.family == AddressFamily::Inet6
+            && msg.header.flags.contains(AddressHeaderFlags::Secondary),
     })
 }
 
