@@ -306,4 +306,15 @@ fn snapshot_json_network_section_in_a_namespace() {
     ]);
     assert_eq!(net["default_gateways"], gws);
     assert_eq!(v["sources"]["netlink"]["state"], "ok");
+    // Speed as sysfs tells it inside the namespace (ip netns exec remounts /sys): a number
+    // where the driver knows one, null where it answers EINVAL or -1.
+    for l in net["links"].as_array().unwrap() {
+        let name = s(l, "name").unwrap();
+        let out = std::process::Command::new("ip")
+            .args(["netns", "exec", &ns.name, "cat", &format!("/sys/class/net/{name}/speed")])
+            .output()
+            .unwrap();
+        let sys = String::from_utf8_lossy(&out.stdout).trim().parse::<i64>().ok().filter(|v| *v > 0);
+        assert_eq!(l["speed_mbps"].as_i64(), sys, "{name}");
+    }
 }
