@@ -103,6 +103,8 @@ async fn follow(
     let task = tokio::spawn(conn);
     let _guard = AbortOnDrop(task);
     let mut tick = tokio::time::interval(refresh);
+    // A slow dump must not be followed by a burst of catch-up dumps.
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tokio::select! {
             _ = tick.tick() => {
