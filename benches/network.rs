@@ -7,9 +7,14 @@
 #[path = "../tests/netns/mod.rs"]
 mod netns;
 
+use hypervisor_tui::app::View;
 use hypervisor_tui::collectors::netlink::{self, events::Tracker};
+use hypervisor_tui::event::Screen;
+use hypervisor_tui::model::Model;
 use hypervisor_tui::model::network::{NetUpdate, Network};
+use hypervisor_tui::ui::{self, theme::Glyphs, theme::Theme};
 use netns::Netns;
+use ratatui::{Terminal, backend::TestBackend};
 use std::time::{Duration, Instant};
 
 /// veth pairs: 1,000 interfaces (this kernel has no dummy module), and runs per figure.
@@ -37,25 +42,39 @@ fn median(mut v: Vec<Duration>) -> Duration {
     v[v.len() / 2]
 }
 
-fn ours(ns: &Netns, runs: usize) -> (Vec<Duration>, usize, usize) {
+fn ours(ns: &Netns, runs: usize) -> (Vec<Duration>, Network) {
     ns.run_in(move || {
         let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
         rt.block_on(async {
             let (conn, handle, _) = rtnetlink::new_connection().unwrap();
             tokio::spawn(conn);
             let mut times = Vec::new();
-            let mut counts = (0, 0);
+            let mut last = Network::default();
             for _ in 0..runs {
                 let t = Instant::now();
                 let state = netlink::dump(&handle, &mut Tracker::new(None)).await.unwrap();
                 let mut net = Network::default();
                 net.apply(NetUpdate::Full(Box::new(state)));
                 times.push(t.elapsed());
-                counts = (net.links.len(), net.addrs.len());
+                last = net;
             }
-            (times, counts.0, counts.1)
+            (times, last)
         })
     })
+}
+
+/// F3 drawn at 200x60 on `TestBackend` from the dumped model (SPEC §7: under 5 ms a frame).
+fn render(model: &Model, runs: usize) -> Vec<Duration> {
+    let theme = Theme::new(Glyphs::UNICODE, false);
+    let view = View { screen: Screen::Network, ..View::default() };
+    let mut term = Terminal::new(TestBackend::new(200, 60)).unwrap();
+    (0..runs * 5)
+        .map(|_| {
+            let t = Instant::now();
+            term.draw(|f| ui::render(model, &view, &theme, f)).unwrap();
+            t.elapsed()
+        })
+        .collect()
 }
 
 fn ip_addr(ns: &Netns, runs: usize) -> (Vec<Duration>, usize) {
@@ -79,7 +98,10 @@ fn main() {
     let ns = Netns::new("bench");
     let (pairs, runs) = size();
     ns.ip_batch(&topology(pairs));
-    let (t_ours, links, addrs) = ours(&ns, runs);
+    let (t_ours, net) = ours(&ns, runs);
+    let (links, addrs) = (net.links.len(), net.addrs.len());
+    let model = Model { network: net, ..Model::default() };
+    let t_render = render(&model, runs);
     let (t_ip, bytes) = ip_addr(&ns, runs);
     // lo + 2 per pair; 2 addresses per veth, plus lo's 127.0.0.1 and ::1.
     assert_eq!((links, addrs), (1 + 2 * pairs, 4 * pairs + 2), "the namespace is not what was built");
@@ -94,5 +116,10 @@ fn main() {
         "  ip -j addr (process, {bytes} bytes of JSON):      {:.2} ms (min {:.2})",
         ms(median(t_ip.clone())),
         ms(*t_ip.iter().min().unwrap())
+    );
+    println!(
+        "  F3 frame at 200x60 from that model:               {:.2} ms (min {:.2})",
+        ms(median(t_render.clone())),
+        ms(*t_render.iter().min().unwrap())
     );
 }
