@@ -221,15 +221,21 @@ impl Network {
     }
 
     fn replace(&mut self, s: NetState) {
+        let mut addrs = s.addrs;
+        addrs.sort();
+        addrs.dedup_by(|a, b| a.same(b));
         if self.loaded {
-            let before: Vec<Addr> = self.addrs.clone();
-            for a in before.into_iter().filter(|a| !s.addrs.iter().any(|n| n.same(a))) {
-                self.remove_addr(a);
-            }
+            // Set lookups: a re-dump of thousands of addresses must stay linear-ish.
+            let new: std::collections::HashSet<(u32, IpAddr, u8)> =
+                addrs.iter().map(|a| (a.index, a.addr, a.prefix)).collect();
+            let gone: Vec<Addr> =
+                self.addrs.iter().filter(|a| !new.contains(&(a.index, a.addr, a.prefix))).copied().collect();
+            gone.into_iter().for_each(|a| self.remove_addr(a));
         }
+        let present: std::collections::HashSet<IpAddr> = addrs.iter().map(|a| a.addr).collect();
+        self.lost.retain(|(_, l)| !present.contains(&l.addr));
         self.links = s.links.into_iter().map(|l| (l.index, l)).collect();
-        self.addrs.clear();
-        s.addrs.into_iter().for_each(|a| self.add_addr(a));
+        self.addrs = addrs;
         self.routes = s.routes;
         self.dns = s.dns;
         self.loaded = true;
@@ -323,9 +329,20 @@ pub fn tree(net: &Network) -> Vec<(usize, &Link)> {
         let kb = b.kind.as_ref().map_or(5, LinkKind::rank);
         (ka, &a.name).cmp(&(kb, &b.name))
     });
+    // Children by parent, built once: asking ports_of per link would make a frame O(n²).
+    let mut kids: BTreeMap<u32, Vec<&Link>> = BTreeMap::new();
+    for l in net.links.values() {
+        if let Some(m) = l.master.filter(|m| net.links.contains_key(m)) {
+            kids.entry(m).or_default().push(l);
+        }
+    }
+    for (up, low) in &stacked {
+        kids.entry(*up).or_default().extend(net.links.get(low));
+    }
+    kids.values_mut().for_each(|v| v.sort_by(|a, b| a.name.cmp(&b.name)));
     let mut out = Vec::with_capacity(net.links.len());
     for t in tops {
-        push_subtree(net, &stacked, t, 0, &mut out);
+        push_subtree(&kids, t, 0, &mut out);
     }
     out
 }
@@ -346,8 +363,7 @@ fn stacked_children(net: &Network) -> BTreeMap<u32, u32> {
 }
 
 fn push_subtree<'a>(
-    net: &'a Network,
-    stacked: &BTreeMap<u32, u32>,
+    kids: &BTreeMap<u32, Vec<&'a Link>>,
     l: &'a Link,
     depth: usize,
     out: &mut Vec<(usize, &'a Link)>,
@@ -356,11 +372,8 @@ fn push_subtree<'a>(
     if depth > 8 {
         return; // loops are impossible in the kernel; guard anyway
     }
-    for p in net.ports_of(l.index) {
-        push_subtree(net, stacked, p, depth + 1, out);
-    }
-    if let Some(lower) = stacked.get(&l.index).and_then(|i| net.links.get(i)) {
-        push_subtree(net, stacked, lower, depth + 1, out);
+    for k in kids.get(&l.index).into_iter().flatten() {
+        push_subtree(kids, k, depth + 1, out);
     }
 }
 
