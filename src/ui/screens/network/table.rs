@@ -69,7 +69,7 @@ fn header<'a>(width: usize, theme: &Theme) -> Line<'a> {
         )
     } else {
         format!(
-            " {:<19}{:<10}{:<8}{:>5}{:>8}{:>8}  ADDRESSES",
+            " {:<18}{:<11}{:<8}{:>5}{:>8}{:>8}  ADDRESSES",
             "NAME", "KIND", "STATE", "MTU", "RX/s", "TX/s"
         )
     };
@@ -85,7 +85,7 @@ fn row<'a>(net: &Network, depth: usize, last: bool, l: &Link, width: usize, them
     };
     let vm = if l.is_vm_port() { " vm" } else { "" };
     let wide = width >= WIDE;
-    let name_w = if wide { 24 } else { 19 };
+    let name_w = if wide { 24 } else { 18 };
     let name = fit(&format!("{branch}{}{vm}", sanitize(&l.name)), name_w - 1);
     let kind = l.kind.as_ref().map_or("?".to_string(), |k| k.to_string());
     let rate = |r: Option<f64>| r.map_or("--".to_string(), |r| format!("{}/s", bytes(r as u64)));
@@ -94,7 +94,7 @@ fn row<'a>(net: &Network, depth: usize, last: bool, l: &Link, width: usize, them
     let st = l.stats.unwrap_or_default();
     let mut spans = vec![
         Span::raw(format!(" {name:<w$} ", w = name_w - 1)),
-        Span::raw(format!("{:<w$}", fit(&kind, if wide { 11 } else { 9 }), w = if wide { 12 } else { 10 })),
+        Span::raw(format!("{:<w$}", fit(&kind, if wide { 11 } else { 10 }), w = if wide { 12 } else { 11 })),
         Span::styled(
             format!("{:<w$}", fit(state, if wide { 8 } else { 7 }), w = if wide { 9 } else { 8 }),
             state_style,
