@@ -211,6 +211,10 @@ fn dump_matches_iproute2_field_by_field() {
     }
     let ns = Netns::new("dump");
     build(&ns);
+    // A veth whose peer lives in another namespace, as a pod's or container's would.
+    let pod = Netns::new("pod");
+    ns.ip(&format!("link add vpod0 type veth peer name eth0 netns {}", pod.name));
+    ns.ip("link set vpod0 master br0");
     // ip before and after our dump: when both agree (nothing moved meanwhile), we must too;
     // counters must lie between the two readings.
     for attempt in 0.. {

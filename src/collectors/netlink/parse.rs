@@ -52,6 +52,10 @@ pub fn link(msg: &LinkMessage) -> Link {
             _ => {}
         }
     }
+    // With IFLA_LINK_NETNSID the lower index is another namespace's (a pod's veth peer).
+    if msg.attributes.iter().any(|a| matches!(a, LinkAttribute::LinkNetNsId(_))) {
+        l.lower = None;
+    }
     l.kind = Some(kind(info.unwrap_or(&[]), msg.header.link_layer_type));
     l
 }

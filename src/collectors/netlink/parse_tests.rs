@@ -79,6 +79,18 @@ fn link_fields_state_stats_and_self_link() {
 }
 
 #[test]
+fn a_peer_in_another_namespace_is_not_a_local_lower() {
+    let pod_veth = link_msg(
+        12,
+        "veth3f2a",
+        vec![LinkInfo::Kind(InfoKind::Veth)],
+        vec![LinkAttribute::Link(2), LinkAttribute::LinkNetNsId(1), LinkAttribute::Controller(5)],
+    );
+    let l = link(&pod_veth);
+    assert_eq!((l.lower, l.master, l.kind), (None, Some(5), Some(LinkKind::Veth)));
+}
+
+#[test]
 fn addresses_prefer_local_and_mark_scope() {
     let mut m = AddressMessage::default();
     m.header = AddressHeader { index: 3, prefix_len: 24, ..AddressHeader::default() };
