@@ -46,6 +46,9 @@ fn hypervisor() -> NetState {
     (eno1.speed_mbps, eno1.duplex) = (Some(10_000), Some("full".into()));
     let mut eno2 = link(3, "eno2", LinkKind::Physical, Some(4));
     eno2.mtu = 9000;
+    if let Some(st) = eno2.stats.as_mut() {
+        (st.rx_errors, st.rx_dropped, st.tx_dropped) = (3, 12, 1);
+    }
     let mut eno3 = link(11, "eno3", LinkKind::Physical, None);
     (eno3.operstate, eno3.carrier, eno3.rx_rate, eno3.tx_rate) = ("DOWN".into(), Some(false), None, None);
     let mut vnet1 = link(8, "vnet1", LinkKind::Tap, Some(5));
@@ -105,6 +108,8 @@ fn hypervisor_at_both_sizes() {
         assert!(!text.contains('\x1b'));
         insta::assert_snapshot!(format!("network_hypervisor_{w}x{h}"), text);
     }
+    let wide = draw(&model, NetView::default(), false, 200, 60);
+    assert!(wide.contains("MTU 9000 (jumbo)  err 3/0 drop 12/1"), "{wide}");
     let ascii = draw(&model, NetView::default(), true, 80, 24);
     assert!(ascii.is_ascii(), "{ascii}");
     insta::assert_snapshot!("network_hypervisor_80x24_ascii", ascii);

@@ -64,16 +64,28 @@ fn render_box(net: &Network, l: &Link, theme: &Theme, frame: &mut Frame, area: R
             Span::styled(format!("{}{carrier}", l.operstate), state_style),
             Span::raw(format!("  Speed {speed}{port}")),
         ]),
-        Line::from(format!(
-            "GW {}  RX {} TX {}{}  MTU {}{jumbo}",
-            if gw.is_empty() { "--" } else { &gw },
-            bytes(st.rx_bytes),
-            bytes(st.tx_bytes),
-            rates(l),
-            l.mtu
-        )),
+        Line::from(vec![
+            Span::raw(format!(
+                "GW {}  RX {} TX {}{}  MTU {}{jumbo}",
+                if gw.is_empty() { "--" } else { &gw },
+                bytes(st.rx_bytes),
+                bytes(st.tx_bytes),
+                rates(l),
+                l.mtu
+            )),
+            Span::styled(faults(l), theme.warn()),
+        ]),
     ];
     frame.render_widget(Paragraph::new(lines).block(block), area);
+}
+
+/// "  err 3/0 drop 12/1" (rx/tx) when any counter is non-zero.
+fn faults(l: &Link) -> String {
+    let st = l.stats.unwrap_or_default();
+    if st.rx_errors + st.tx_errors + st.rx_dropped + st.tx_dropped == 0 {
+        return String::new();
+    }
+    format!("  err {}/{} drop {}/{}", st.rx_errors, st.tx_errors, st.rx_dropped, st.tx_dropped)
 }
 
 fn mbps(s: u32) -> String {
