@@ -30,6 +30,7 @@ test: deps
 
 bench: deps
 	$(CARGO) build --release
+	$(CARGO) bench --bench network
 	benches/idle.sh
 	benches/journal.sh
 

@@ -14,12 +14,13 @@ fn median(mut v: Vec<Duration>) -> Duration {
 }
 
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).filter(|a| a != "--bench").collect();
-    let Some(dir) = args.first().map(PathBuf::from) else {
-        eprintln!("usage: journal_tail DIR [N]");
-        std::process::exit(2);
-    };
-    let n: usize = args.get(1).and_then(|s| s.parse().ok()).unwrap_or(10_000);
+    let args: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with("--")).collect();
+    // Without a journal (as under `cargo test --all-targets`), a smoke run on a fixture.
+    let fixture =
+        concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/fixtures/journal/variants/zstd-compact.journal");
+    let dir = args.first().map_or_else(|| PathBuf::from(fixture), PathBuf::from);
+    let n: usize =
+        args.get(1).and_then(|s| s.parse().ok()).unwrap_or(if args.is_empty() { 1_000 } else { 10_000 });
     let origin = if dir.is_dir() { Origin::Directories(vec![dir]) } else { Origin::Files(vec![dir]) };
     let cases = [
         ("last N, no filter", Filter::default()),

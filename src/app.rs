@@ -28,6 +28,8 @@ pub struct View {
     pub logs: LogsView,
     /// Terminal size, for paging.
     pub size: (u16, u16),
+    /// F3: scroll and name filter.
+    pub net: crate::ui::screens::network::state::NetView,
 }
 
 pub struct App {
@@ -78,6 +80,10 @@ impl App {
                 {
                     return self.apply_logs_outcome(out);
                 }
+                if self.view.screen == Screen::Network && self.view.net.editing {
+                    self.view.net.edit(&k);
+                    return true;
+                }
                 match keymap::action_for(self.view.screen, &k) {
                     Some(a) => self.act(a),
                     None => self.view.status.take().is_some(),
@@ -109,6 +115,7 @@ impl App {
             Action::CloseOverlay if !self.view.help && self.view.screen == Screen::Logs => {
                 self.view.logs.search = None;
             }
+            Action::Net(a) => self.view.net.act(a),
             Action::Quit if self.view.allow_quit => self.quit = true,
             Action::Quit => {
                 self.view.status = Some("quit is disabled on this console (allow_quit = false)".into())

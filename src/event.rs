@@ -2,6 +2,7 @@
 
 use crate::collectors::journal::live::LogUpdate;
 use crate::model::host::HostSample;
+use crate::model::network::NetUpdate;
 use std::fmt;
 
 /// The data sources, each with its own health.
@@ -112,6 +113,7 @@ pub enum Update {
     Health(SourceId, Health),
     Host(Box<HostSample>),
     Logs(LogUpdate),
+    Net(NetUpdate),
 }
 
 /// The screens, in tab order.
@@ -174,6 +176,7 @@ pub enum Action {
     LogToggleKernel,
     LogTogglePause,
     LogToggleWrap,
+    Net(crate::ui::screens::network::state::NetAction),
 }
 
 /// Everything the loop reacts to.

@@ -1,6 +1,7 @@
 //! Keys as data: one table drives key handling, the footer and the `?` help overlay.
 
 use crate::event::{Action, Screen};
+use crate::ui::screens::network::state::NetAction;
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 /// A key as the operator types it.
@@ -31,12 +32,9 @@ impl Key {
             (Key::BackTab, KeyCode::BackTab) => true,
             (Key::BackTab, KeyCode::Tab) => ev.modifiers.contains(KeyModifiers::SHIFT),
             (Key::Esc, KeyCode::Esc) => true,
-            (Key::Up, KeyCode::Up) => true,
-            (Key::Down, KeyCode::Down) => true,
-            (Key::PageUp, KeyCode::PageUp) => true,
-            (Key::PageDown, KeyCode::PageDown) => true,
-            (Key::Home, KeyCode::Home) => true,
-            (Key::End, KeyCode::End) => true,
+            (Key::Up, KeyCode::Up) | (Key::Down, KeyCode::Down) => true,
+            (Key::PageUp, KeyCode::PageUp) | (Key::PageDown, KeyCode::PageDown) => true,
+            (Key::Home, KeyCode::Home) | (Key::End, KeyCode::End) => true,
             _ => false,
         }
     }
@@ -152,7 +150,23 @@ pub const BINDINGS: &[Binding] = &[
     on(Screen::Logs, &[Key::PageDown], Action::PageDown, None, "scroll down a page"),
     on(Screen::Logs, &[Key::Home, Key::Char('g')], Action::Top, None, "oldest line in the buffer"),
     on(Screen::Logs, &[Key::End, Key::Char('G')], Action::Bottom, None, "newest line, and follow again"),
+    net(&[Key::Down, Key::Char('j')], NetAction::Down, Some("scroll"), "scroll the link list down"),
+    net(&[Key::Up, Key::Char('k')], NetAction::Up, None, "scroll the link list up"),
+    net(&[Key::PageDown], NetAction::PageDown, None, "page down"),
+    net(&[Key::PageUp], NetAction::PageUp, None, "page up"),
+    net(&[Key::Home, Key::Char('g')], NetAction::Top, None, "first link"),
+    net(&[Key::End, Key::Char('G')], NetAction::Bottom, None, "last link"),
+    net(
+        &[Key::Char('/')],
+        NetAction::Filter,
+        Some("filter"),
+        "filter links by name (Enter keeps, Esc clears)",
+    ),
 ];
+
+const fn net(keys: &'static [Key], a: NetAction, hint: Option<&'static str>, help: &'static str) -> Binding {
+    Binding { keys, action: Action::Net(a), screen: Some(Screen::Network), hint, help }
+}
 
 /// Bindings that apply on `screen`, global ones first.
 pub fn bindings_for(screen: Screen) -> impl Iterator<Item = &'static Binding> {

@@ -107,6 +107,7 @@ pub async fn run(config: &Config) -> anyhow::Result<()> {
         app.draw(&mut terminal)?;
         panic!("panic requested by HYPERVISOR_TUI_TEST_PANIC");
     }
+    app.model.network.management_urls = config.network.management_urls.clone();
     app.run(&mut terminal, input, rx).await?;
     Ok(())
 }

@@ -113,7 +113,7 @@ pub fn spawn_all(config: &Config, tx: mpsc::Sender<Update>) -> journal::live::Jo
     let refresh = config.refresh();
     let slow = refresh.max(Duration::from_secs(10));
     tokio::spawn(procfs::run(SourceTx::new(SourceId::Procfs, tx.clone()), proc_root(), refresh));
-    tokio::spawn(poll_health(SourceTx::new(SourceId::Netlink, tx.clone()), slow, netlink::probe));
+    tokio::spawn(netlink::run(SourceTx::new(SourceId::Netlink, tx.clone()), refresh));
     let uris = config.libvirt.uris.clone();
     tokio::spawn(poll_health(SourceTx::new(SourceId::Libvirt, tx.clone()), slow, move || {
         libvirt::probe_async(uris.clone())

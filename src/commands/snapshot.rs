@@ -12,15 +12,18 @@ use std::time::Duration;
 pub struct Snapshot {
     pub host: Option<HostSample>,
     pub sources: Vec<(SourceId, Health)>,
+    /// `None` when netlink did not answer (its reason is under `sources`).
+    pub network: Option<crate::model::network::NetState>,
 }
 
 /// Samples /proc twice (for CPU %) while asking every other source once.
 pub async fn take(config: &Config) -> Snapshot {
     let root = collectors::proc_root();
     let host = tokio::task::spawn_blocking(move || procfs::sample_twice(&root, Duration::from_millis(250)));
-    let sources = collectors::check_all(config, SOURCE_TIMEOUT).await;
+    let network = tokio::time::timeout(SOURCE_TIMEOUT, collectors::netlink::snapshot_once());
+    let (sources, network) = tokio::join!(collectors::check_all(config, SOURCE_TIMEOUT), network);
     let host = host.await.ok().and_then(Result::ok);
-    Snapshot { host, sources }
+    Snapshot { host, sources, network: network.ok().and_then(Result::ok) }
 }
 
 impl Snapshot {
@@ -43,7 +46,7 @@ impl Snapshot {
             "cpu": cpu,
             "memory": memory,
             "disks": Value::Null,
-            "network": Value::Null,
+            "network": self.network.as_ref().map_or(Value::Null, super::snapshot_net::to_json),
             "guests": Value::Null,
             "kubernetes": Value::Null,
             "sources": sources,
@@ -71,6 +74,9 @@ impl Snapshot {
             );
         } else {
             s += "host     unavailable (cannot read /proc)\n";
+        }
+        if let Some(n) = &self.network {
+            s += &super::snapshot_net::to_text(n);
         }
         s += "sources\n";
         for (id, h) in &self.sources {

@@ -4,6 +4,7 @@ pub mod host;
 pub mod log_alerts;
 pub mod log_buffer;
 pub mod logs;
+pub mod network;
 
 use crate::collectors::journal::live::LogUpdate;
 use crate::event::{Health, SourceId, Update};
@@ -16,6 +17,7 @@ pub struct Model {
     pub health: BTreeMap<SourceId, Health>,
     pub logs: log_buffer::LogBuffer,
     pub log_alerts: log_alerts::LogAlerts,
+    pub network: network::Network,
 }
 
 /// One line of the alerts strip.
@@ -45,6 +47,7 @@ impl Model {
                 self.log_alerts.observe(&lines);
                 self.logs.append(lines);
             }
+            Update::Net(u) => self.network.apply(u),
         }
     }
 
@@ -59,6 +62,7 @@ impl Model {
             })
             .collect();
         out.extend(self.log_alerts.alerts());
+        out.extend(self.network.alerts().into_iter().map(|(critical, text)| Alert { critical, text }));
         out.sort_by_key(|a| !a.critical);
         out
     }

@@ -38,7 +38,7 @@ pub fn render(model: &Model, view: &View, theme: &Theme, frame: &mut Frame) {
     match view.screen {
         Screen::Logs => screens::logs::render(model, view, theme, frame, body),
         Screen::Dashboard => screens::dashboard::render(model, theme, frame, body),
-        Screen::Network => screens::network::render(model, theme, frame, body),
+        Screen::Network => screens::network::render(model, &view.net, theme, frame, body),
         Screen::Machines => screens::machines::render(model, theme, frame, body),
     }
     chrome::render_footer(view, theme, frame, foot);
