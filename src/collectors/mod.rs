@@ -1,12 +1,16 @@
 //! Collectors: one per source, each a task (or a thread for blocking libraries)
 //! that sends `Update`s over a bounded channel and reports its own health.
 
+pub mod disks;
+pub mod disks_parse;
 pub mod journal;
 pub mod kube;
 pub mod libvirt;
 pub mod netlink;
+pub mod netstat_parse;
 pub mod procfs;
 pub mod procfs_parse;
+pub mod procfs_rates;
 
 use crate::config::Config;
 use crate::event::{Health, SourceId, Update};

@@ -1,16 +1,31 @@
 //! Host metrics from /proc (root configurable so tests can use fixture trees).
 
 use super::SourceTx;
-use super::procfs_parse::{ProcStat, parse_loadavg, parse_meminfo, parse_stat, parse_uptime};
+use super::disks_parse::{DiskCounters, parse_diskstats, parse_mounts};
+use super::netstat_parse::{IfCounters, count_tcp, parse_net_dev};
+use super::procfs_parse::{
+    ProcStat, parse_hugepages, parse_loadavg, parse_meminfo, parse_stat, parse_uptime,
+};
+use super::procfs_rates::{cpu_breakdown, disk_rates, net_rates};
 use crate::event::{Health, Update};
 use crate::model::host::{CpuUsage, HostSample, Memory};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
+use std::time::Instant;
 
-/// Reads /proc under `root` and keeps the previous CPU counters for deltas.
+/// The previous reading of every cumulative counter, for rates.
+struct Previous {
+    at: Instant,
+    stat: ProcStat,
+    disks: Vec<(String, DiskCounters)>,
+    nets: Vec<(String, IfCounters)>,
+}
+
+/// Reads /proc under `root` and keeps the previous counters for deltas.
 pub struct ProcReader {
     root: PathBuf,
-    prev: Option<ProcStat>,
+    prev: Option<Previous>,
 }
 
 impl ProcReader {
@@ -24,13 +39,32 @@ impl ProcReader {
 
     /// One sample; CPU usage is `None` until a previous sample exists.
     pub fn sample(&mut self) -> std::io::Result<HostSample> {
+        let now = Instant::now();
         let stat = parse_stat(&self.read("stat")?);
-        let mem = parse_meminfo(&self.read("meminfo")?);
+        let meminfo = self.read("meminfo")?;
+        let (mem, huge) = (parse_meminfo(&meminfo), parse_hugepages(&meminfo));
         let load = parse_loadavg(&self.read("loadavg").unwrap_or_default());
         let uptime_s = parse_uptime(&self.read("uptime").unwrap_or_default());
-        let cpu = cpu_usage(&stat, self.prev.as_ref());
-        self.prev = Some(stat);
+        let disks = parse_diskstats(&self.read("diskstats").unwrap_or_default());
+        let nets = parse_net_dev(&self.read("net/dev").unwrap_or_default());
+        let mut tcp = BTreeMap::new();
+        for f in ["net/tcp", "net/tcp6"] {
+            count_tcp(&self.read(f).unwrap_or_default(), &mut tcp);
+        }
+        let cpu = cpu_usage(&stat, self.prev.as_ref().map(|p| &p.stat));
+        let (disk_io, net_io) = match &self.prev {
+            Some(p) => {
+                let secs = now.duration_since(p.at).as_secs_f64();
+                (disk_rates(&disks, &p.disks, secs), net_rates(&nets, &p.nets, secs))
+            }
+            None => (Vec::new(), Vec::new()),
+        };
+        self.prev = Some(Previous { at: now, stat, disks, nets });
         Ok(HostSample {
+            disks: super::disks::usage(&parse_mounts(&self.read("mounts").unwrap_or_default())),
+            disk_io,
+            net_io,
+            tcp: tcp.into_iter().map(|(k, v)| (k.to_string(), v)).collect(),
             hostname: hostname(&self.root),
             kernel: self.read("sys/kernel/osrelease").unwrap_or_default().trim().to_string(),
             uptime_s,
@@ -42,6 +76,11 @@ impl ProcReader {
                 used_bytes: mem.used(),
                 swap_total_bytes: mem.swap_total,
                 swap_used_bytes: mem.swap_total.saturating_sub(mem.swap_free),
+                buffers_bytes: mem.buffers,
+                cached_bytes: mem.cached,
+                hugepages_total: huge.total,
+                hugepages_free: huge.free,
+                hugepage_size_bytes: huge.size_bytes,
             },
         })
     }
@@ -50,7 +89,7 @@ impl ProcReader {
 fn cpu_usage(stat: &ProcStat, prev: Option<&ProcStat>) -> CpuUsage {
     let cores = stat.cores.len().max(1);
     let Some(prev) = prev else {
-        return CpuUsage { cores, usage_percent: None, per_core_percent: Vec::new() };
+        return CpuUsage { cores, ..CpuUsage::default() };
     };
     let per_core_percent = stat
         .cores
@@ -58,7 +97,12 @@ fn cpu_usage(stat: &ProcStat, prev: Option<&ProcStat>) -> CpuUsage {
         .enumerate()
         .map(|(i, c)| prev.cores.get(i).and_then(|p| c.busy_percent_since(p)).unwrap_or(0.0))
         .collect();
-    CpuUsage { cores, usage_percent: stat.total.busy_percent_since(&prev.total), per_core_percent }
+    CpuUsage {
+        cores,
+        usage_percent: stat.total.busy_percent_since(&prev.total),
+        per_core_percent,
+        breakdown: cpu_breakdown(&stat.total, &prev.total),
+    }
 }
 
 fn hostname(proc_root: &Path) -> String {

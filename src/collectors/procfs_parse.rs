@@ -194,3 +194,37 @@ intr 1462898 0 0\nctxt 3098957\nbtime 1699000000\n";
         assert_eq!(parse_uptime("12345.67 999.0"), 12345);
     }
 }
+
+/// Hugepages from /proc/meminfo: total and free pages, and the page size in bytes.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct HugePages {
+    pub total: u64,
+    pub free: u64,
+    pub size_bytes: u64,
+}
+
+pub fn parse_hugepages(text: &str) -> HugePages {
+    let mut h = HugePages::default();
+    for line in text.lines() {
+        let Some((key, rest)) = line.split_once(':') else { continue };
+        let v: u64 = rest.split_ascii_whitespace().next().and_then(|v| v.parse().ok()).unwrap_or(0);
+        match key {
+            "HugePages_Total" => h.total = v,
+            "HugePages_Free" => h.free = v,
+            "Hugepagesize" => h.size_bytes = v.saturating_mul(1024),
+            _ => {}
+        }
+    }
+    h
+}
+
+#[cfg(test)]
+mod hugepage_tests {
+    #[test]
+    fn hugepages() {
+        let h = super::parse_hugepages(
+            "HugePages_Total:    1024\nHugePages_Free:      24\nHugepagesize:       2048 kB\n",
+        );
+        assert_eq!((h.total, h.free, h.size_bytes), (1024, 24, 2 << 20));
+    }
+}

@@ -45,7 +45,7 @@ impl Snapshot {
             "host": host,
             "cpu": cpu,
             "memory": memory,
-            "disks": Value::Null,
+            "disks": self.host.as_ref().map_or(Value::Null, |h| json!(h.disks)),
             "network": self.network.as_ref().map_or(Value::Null, super::snapshot_net::to_json),
             "guests": Value::Null,
             "kubernetes": Value::Null,
@@ -72,6 +72,16 @@ impl Snapshot {
                 fmt::bytes(m.available_bytes),
                 fmt::bytes_pair(m.swap_used_bytes, m.swap_total_bytes)
             );
+            for d in &h.disks {
+                s += &format!(
+                    "disk     {:<24} {:>5.1}% of {:<7} {} ({})\n",
+                    fmt::sanitize(&d.mount),
+                    d.used_percent(),
+                    fmt::bytes(d.total_bytes),
+                    fmt::sanitize(&d.device),
+                    d.fstype
+                );
+            }
         } else {
             s += "host     unavailable (cannot read /proc)\n";
         }

@@ -3,7 +3,7 @@
 
 use hypervisor_tui::event::{Health, SourceId, Update};
 use hypervisor_tui::model::Model;
-use hypervisor_tui::model::host::{CpuUsage, HostSample, Memory};
+use hypervisor_tui::model::host::{CpuBreakdown, CpuUsage, DiskUsage, HostSample, IoRate, Memory, NetRate};
 use hypervisor_tui::model::log_buffer::LogLine;
 use ratatui::buffer::Buffer;
 use std::path::{Path, PathBuf};
@@ -20,6 +20,7 @@ pub fn sample_host(cores: usize) -> HostSample {
             cores,
             usage_percent: Some(45.2),
             per_core_percent: (0..cores).map(|i| (i * 37 % 101) as f64).collect(),
+            breakdown: Some(CpuBreakdown { user: 30.1, system: 9.5, iowait: 4.1, steal: 1.5 }),
         },
         memory: Memory {
             total_bytes: 64 << 30,
@@ -27,7 +28,39 @@ pub fn sample_host(cores: usize) -> HostSample {
             used_bytes: 41 << 30,
             swap_total_bytes: 8 << 30,
             swap_used_bytes: 1 << 30,
+            buffers_bytes: 1 << 30,
+            cached_bytes: 12 << 30,
+            hugepages_total: 8192,
+            hugepages_free: 1024,
+            hugepage_size_bytes: 2 << 20,
         },
+        disks: [
+            ("/", "/dev/nvme0n1p2", 40),
+            ("/nix/store", "/dev/nvme0n1p2", 40),
+            ("/var/lib/libvirt/images", "/dev/md0", 93),
+        ]
+        .into_iter()
+        .map(|(mount, device, pct)| DiskUsage {
+            mount: mount.into(),
+            device: device.into(),
+            fstype: "ext4".into(),
+            total_bytes: 1 << 40,
+            used_bytes: (1u64 << 40) / 100 * pct,
+        })
+        .collect(),
+        disk_io: vec![IoRate {
+            device: "nvme0n1".into(),
+            read_bytes_per_s: 245e6,
+            write_bytes_per_s: 120e6,
+            read_iops: 1800.0,
+            write_iops: 950.0,
+        }],
+        net_io: vec![
+            NetRate { iface: "eth0".into(), rx_bytes_per_s: 1.2e9, tx_bytes_per_s: 8.9e8 },
+            NetRate { iface: "br0".into(), rx_bytes_per_s: 3.0e7, tx_bytes_per_s: 2.0e7 },
+        ],
+        tcp: [("ESTABLISHED".to_string(), 2456), ("LISTEN".to_string(), 31), ("TIME_WAIT".to_string(), 120)]
+            .into(),
     }
 }
 
