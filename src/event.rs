@@ -1,5 +1,6 @@
 //! The messages that drive the app: `Update`s from collectors, `Action`s from keys.
 
+use crate::model::guests::GuestUpdate;
 use crate::model::host::HostSample;
 use std::fmt;
 
@@ -102,6 +103,7 @@ impl fmt::Display for Health {
 pub enum Update {
     Health(SourceId, Health),
     Host(Box<HostSample>),
+    Guests(Box<GuestUpdate>),
 }
 
 /// The screens, in tab order.

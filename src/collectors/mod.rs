@@ -108,10 +108,7 @@ pub fn spawn_all(config: &Config, tx: mpsc::Sender<Update>) {
         async move { journal::probe(&j) }
     }));
     tokio::spawn(poll_health(SourceTx::new(SourceId::Netlink, tx.clone()), slow, netlink::probe));
-    let uris = config.libvirt.uris.clone();
-    tokio::spawn(poll_health(SourceTx::new(SourceId::Libvirt, tx.clone()), slow, move || {
-        libvirt::probe_async(uris.clone())
-    }));
+    libvirt::spawn(config.libvirt.uris.clone(), refresh.max(Duration::from_secs(1)), tx.clone());
     tokio::spawn(kube::run(config.kubernetes.clone(), tx, slow));
 }
 

@@ -1,8 +1,10 @@
 //! Plain data: no I/O, no ratatui. Only `App::update` changes it.
 
+pub mod guests;
 pub mod host;
 
 use crate::event::{Health, SourceId, Update};
+use guests::Guests;
 use host::HostSample;
 use std::collections::BTreeMap;
 
@@ -10,6 +12,7 @@ use std::collections::BTreeMap;
 pub struct Model {
     pub host: HostSample,
     pub health: BTreeMap<SourceId, Health>,
+    pub guests: Guests,
 }
 
 /// One line of the alerts strip.
@@ -31,6 +34,7 @@ impl Model {
                 self.health.insert(id, h);
             }
             Update::Host(sample) => self.host = *sample,
+            Update::Guests(g) => self.guests.apply(*g),
         }
     }
 
@@ -44,7 +48,16 @@ impl Model {
                 _ => None,
             })
             .collect();
+        out.extend(self.guest_alerts());
         out.sort_by_key(|a| !a.critical);
         out
+    }
+
+    /// Crashed guests and guests paused on an I/O error.
+    fn guest_alerts(&self) -> impl Iterator<Item = Alert> + '_ {
+        self.guests.iter().filter(|g| g.needs_alert()).map(|g| Alert {
+            critical: true,
+            text: format!("guest {} on {}: {}", g.name, g.uri, guests::state_text(g)),
+        })
     }
 }

@@ -1,8 +1,39 @@
 //! The libvirt source: read-only connections, off the async runtime.
-//! For now: connect and count domains; the guest model is the libvirt issue's.
+//! One thread per URI (`worker`), libvirt's event loop on another (`events`).
 
-use crate::event::Health;
+pub mod domain_xml;
+pub mod events;
+pub mod refresh;
+pub mod status;
+pub mod worker;
+
+use crate::event::{Health, SourceId, Update};
+use std::time::Duration;
+use tokio::sync::mpsc;
 use virt::connect::Connect;
+
+/// Starts the event loop and one worker thread per URI; blocking work never touches the runtime.
+pub fn spawn(uris: Vec<String>, interval: Duration, tx: mpsc::Sender<Update>) {
+    silence_default_errors();
+    if uris.is_empty() {
+        let _ = tx.try_send(Update::Health(
+            SourceId::Libvirt,
+            Health::Disabled("no URIs in [libvirt] uris".into()),
+        ));
+        return;
+    }
+    if let Err(e) = events::ensure_event_loop() {
+        let _ = tx.try_send(Update::Health(SourceId::Libvirt, Health::Error(format!("event loop: {e}"))));
+    }
+    let status = status::Status::new(uris.len());
+    for (i, uri) in uris.into_iter().enumerate() {
+        let w = worker::Worker { uri, interval, tx: tx.clone(), status: status.clone() };
+        let spawned = std::thread::Builder::new().name(format!("libvirt-{i}")).spawn(move || w.run());
+        if let Err(e) = spawned {
+            let _ = tx.try_send(Update::Health(SourceId::Libvirt, Health::Error(format!("thread: {e}"))));
+        }
+    }
+}
 
 /// Stops libvirt from printing its errors onto the console; call once at start.
 pub fn silence_default_errors() {
@@ -44,9 +75,7 @@ pub async fn probe_async(uris: Vec<String>) -> Health {
         .unwrap_or_else(|e| Health::Error(format!("libvirt probe failed: {e}")))
 }
 
-fn first_line(s: &str) -> &str {
-    s.lines().next().unwrap_or(s)
-}
+use worker::first_line;
 
 #[cfg(test)]
 mod tests {
@@ -54,7 +83,9 @@ mod tests {
 
     #[test]
     fn test_driver_answers() {
-        assert!(matches!(probe(&["test:///default".into()]), Health::Ok(r) if r.starts_with("1 domains on 1 URI")));
+        assert!(
+            matches!(probe(&["test:///default".into()]), Health::Ok(r) if r.starts_with("1 domains on 1 URI"))
+        );
     }
 
     #[test]
