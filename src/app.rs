@@ -4,6 +4,7 @@
 use crate::event::{Action, Event, Screen};
 use crate::keymap;
 use crate::model::Model;
+use crate::ui::screens::machines::MachinesView;
 use crate::ui::{self, theme::Theme};
 use futures::{Stream, StreamExt};
 use ratatui::{Terminal, backend::Backend};
@@ -19,6 +20,8 @@ pub struct View {
     pub status: Option<String>,
     /// Whether `q` / Ctrl-C may end the console (from the config).
     pub allow_quit: bool,
+    /// F4's sort, filter, selection and detail pane.
+    pub machines: MachinesView,
 }
 
 pub struct App {
@@ -43,15 +46,22 @@ impl App {
                 self.model.apply(u);
                 true
             }
-            Event::Key(k) => match keymap::action_for(self.view.screen, &k) {
-                Some(a) => self.act(a),
-                None => self.view.status.take().is_some(),
-            },
+            Event::Key(k) if self.view.screen == Screen::Machines && self.view.machines.editing => {
+                self.view.machines.edit(&k) || self.update_key(k)
+            }
+            Event::Key(k) => self.update_key(k),
             Event::Resize(..) => true,
             Event::Terminate => {
                 self.quit = true;
                 false
             }
+        }
+    }
+
+    fn update_key(&mut self, k: crossterm::event::KeyEvent) -> bool {
+        match keymap::action_for(self.view.screen, &k) {
+            Some(a) => self.act(a),
+            None => self.view.status.take().is_some(),
         }
     }
 
@@ -68,6 +78,10 @@ impl App {
             Action::ToggleHelp => self.view.help = !self.view.help,
             Action::CloseOverlay => self.view.help = false,
             Action::Refresh => {}
+            Action::Machines(a) => {
+                let count = self.view.machines.rows(&self.model.guests).len();
+                self.view.machines.act(a, count);
+            }
             Action::Quit if self.view.allow_quit => self.quit = true,
             Action::Quit => {
                 self.view.status = Some("quit is disabled on this console (allow_quit = false)".into())

@@ -151,6 +151,8 @@ pub enum Action {
     CloseOverlay,
     Refresh,
     Quit,
+    /// Keys of F4 (sort, filter, selection, detail).
+    Machines(crate::ui::screens::machines::MachinesAction),
 }
 
 /// Everything the loop reacts to.

@@ -1,6 +1,7 @@
 //! Keys as data: one table drives key handling, the footer and the `?` help overlay.
 
 use crate::event::{Action, Screen};
+use crate::ui::screens::machines::MachinesAction as M;
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 /// A key as the operator types it.
@@ -12,6 +13,13 @@ pub enum Key {
     Tab,
     BackTab,
     Esc,
+    Enter,
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+    Home,
+    End,
 }
 
 impl Key {
@@ -25,6 +33,13 @@ impl Key {
             (Key::BackTab, KeyCode::BackTab) => true,
             (Key::BackTab, KeyCode::Tab) => ev.modifiers.contains(KeyModifiers::SHIFT),
             (Key::Esc, KeyCode::Esc) => true,
+            (Key::Enter, KeyCode::Enter) => true,
+            (Key::Up, KeyCode::Up) => true,
+            (Key::Down, KeyCode::Down) => true,
+            (Key::PageUp, KeyCode::PageUp) => true,
+            (Key::PageDown, KeyCode::PageDown) => true,
+            (Key::Home, KeyCode::Home) => true,
+            (Key::End, KeyCode::End) => true,
             _ => false,
         }
     }
@@ -38,6 +53,13 @@ impl Key {
             Key::Tab => "Tab".into(),
             Key::BackTab => "Shift-Tab".into(),
             Key::Esc => "Esc".into(),
+            Key::Enter => "Enter".into(),
+            Key::Up => "Up".into(),
+            Key::Down => "Down".into(),
+            Key::PageUp => "PgUp".into(),
+            Key::PageDown => "PgDn".into(),
+            Key::Home => "Home".into(),
+            Key::End => "End".into(),
         }
     }
 }
@@ -63,6 +85,15 @@ const fn global(
     Binding { keys, action, screen: None, hint, help }
 }
 
+const fn machines(
+    keys: &'static [Key],
+    action: M,
+    hint: Option<&'static str>,
+    help: &'static str,
+) -> Binding {
+    Binding { keys, action: Action::Machines(action), screen: Some(Screen::Machines), hint, help }
+}
+
 pub const BINDINGS: &[Binding] = &[
     global(&[Key::F(1), Key::Char('1')], Action::Show(Screen::Logs), None, "Logs: the systemd journal"),
     global(&[Key::F(2), Key::Char('2')], Action::Show(Screen::Dashboard), None, "Dashboard: host health"),
@@ -83,6 +114,21 @@ pub const BINDINGS: &[Binding] = &[
     global(&[Key::Char('?')], Action::ToggleHelp, Some("help"), "show or hide this help"),
     global(&[Key::Esc], Action::CloseOverlay, None, "close the help"),
     global(&[Key::Char('q'), Key::Ctrl('c')], Action::Quit, Some("quit"), "quit (when allowed)"),
+    machines(&[Key::Up, Key::Char('k')], M::Up, None, "select the previous guest"),
+    machines(&[Key::Down, Key::Char('j')], M::Down, None, "select the next guest"),
+    machines(&[Key::PageUp], M::PageUp, None, "up one page"),
+    machines(&[Key::PageDown], M::PageDown, None, "down one page"),
+    machines(&[Key::Home, Key::Char('g')], M::Top, None, "first guest"),
+    machines(&[Key::End, Key::Char('G')], M::Bottom, None, "last guest"),
+    machines(
+        &[Key::Char('/')],
+        M::Filter,
+        Some("filter"),
+        "filter by name, source or state (Enter keeps, Esc clears)",
+    ),
+    machines(&[Key::Char('s')], M::NextSort, Some("sort"), "sort by the next column"),
+    machines(&[Key::Char('r')], M::Reverse, None, "reverse the sort order"),
+    machines(&[Key::Enter, Key::Char('d')], M::Detail, Some("detail"), "show or hide the detail pane"),
 ];
 
 /// Bindings that apply on `screen`, global ones first.

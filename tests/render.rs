@@ -37,7 +37,8 @@ fn screens_at_both_sizes_in_both_glyph_sets() {
 #[test]
 fn help_overlay_lists_the_keymap() {
     let theme = Theme::new(Glyphs::UNICODE, false);
-    let view = View { screen: Screen::Network, help: true, allow_quit: false, status: None };
+    let view =
+        View { screen: Screen::Network, help: true, allow_quit: false, status: None, ..View::default() };
     let text = draw(&view, &theme, 80, 24);
     for needle in ["Keys: Network", "F1/1", "Shift-Tab", "q/Ctrl-C"] {
         assert!(text.contains(needle), "{needle} missing:\n{text}");

@@ -53,11 +53,29 @@ impl Model {
         out
     }
 
-    /// Crashed guests and guests paused on an I/O error.
-    fn guest_alerts(&self) -> impl Iterator<Item = Alert> + '_ {
-        self.guests.iter().filter(|g| g.needs_alert()).map(|g| Alert {
-            critical: true,
-            text: format!("guest {} on {}: {}", g.name, g.uri, guests::state_text(g)),
-        })
+    /// Crashed guests and guests paused on an I/O error (summed up past a few),
+    /// and libvirt URIs that cannot be reached.
+    fn guest_alerts(&self) -> Vec<Alert> {
+        const ONE_BY_ONE: usize = 3;
+        let bad: Vec<_> = self.guests.iter().filter(|g| g.needs_alert()).collect();
+        let mut out: Vec<Alert> = if bad.len() <= ONE_BY_ONE {
+            bad.iter()
+                .map(|g| Alert {
+                    critical: true,
+                    text: format!("guest {} on {}: {}", g.name, g.uri, guests::state_text(g)),
+                })
+                .collect()
+        } else {
+            let names: Vec<&str> = bad.iter().take(ONE_BY_ONE).map(|g| g.name.as_str()).collect();
+            let text = format!("{} guests crashed or paused on error: {}, ...", bad.len(), names.join(", "));
+            vec![Alert { critical: true, text }]
+        };
+        out.extend(
+            self.guests.down.iter().map(|(uri, why)| Alert {
+                critical: false,
+                text: format!("libvirt {uri} unreachable: {why}"),
+            }),
+        );
+        out
     }
 }

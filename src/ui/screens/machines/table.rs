@@ -1,0 +1,116 @@
+//! The guest table: only the rows that fit are built, so 10,000 guests cost what 20 do.
+
+use super::state::{MachinesView, SortBy};
+use crate::model::guests::{Guest, GuestState, state_text};
+use crate::ui::fmt::{self, sanitize};
+use crate::ui::theme::Theme;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::style::{Modifier, Style};
+use ratatui::text::Span;
+use ratatui::widgets::{Cell, Row, Table};
+
+/// Colour of a state: green fine, yellow attention, red trouble, dim when off.
+pub fn state_style(theme: &Theme, s: GuestState) -> Style {
+    match s.severity() {
+        3 => theme.dim(),
+        n => theme.level(n),
+    }
+}
+
+/// First visible row so that `selected` is on screen.
+pub fn scroll_offset(selected: usize, height: usize) -> usize {
+    if height == 0 { 0 } else { selected.saturating_sub(height - 1) }
+}
+
+/// The state with its reason when there is room ("paused (I/O error)"), else a `!` mark.
+fn state_word(g: &Guest, wide: bool) -> String {
+    match (wide, g.needs_alert()) {
+        (true, _) => state_text(g),
+        (false, true) => format!("{} !", g.state.label()),
+        (false, false) => g.state.label().to_string(),
+    }
+}
+
+fn header(view: &MachinesView, theme: &Theme, wide: bool) -> Row<'static> {
+    let mut cols = vec![
+        ("NAME", Some(SortBy::Name)),
+        ("STATE", Some(SortBy::State)),
+        ("VCPU", Some(SortBy::Vcpus)),
+        ("MEMORY", Some(SortBy::Memory)),
+        ("CPU%", Some(SortBy::Cpu)),
+        ("UPTIME", Some(SortBy::Uptime)),
+        ("SOURCE", Some(SortBy::Source)),
+    ];
+    if wide {
+        cols.push(("IP", None));
+    }
+    let arrow = if view.descending { "v" } else { "^" };
+    Row::new(cols.into_iter().map(|(name, by)| {
+        let sorted = by == Some(view.sort);
+        let text = if sorted { format!("{name}{arrow}") } else { name.to_string() };
+        let style = if sorted { theme.title() } else { theme.title().remove_modifier(Modifier::BOLD) };
+        Cell::from(Span::styled(text, style))
+    }))
+}
+
+fn row<'a>(g: &Guest, theme: &Theme, wide: bool) -> Row<'a> {
+    let cpu = g.cpu_percent.map_or("--".to_string(), |p| format!("{p:.1}"));
+    let up = g.uptime_s.map_or("--".to_string(), fmt::duration);
+    let mut cells = vec![
+        Cell::from(sanitize(&g.name)),
+        Cell::from(Span::styled(state_word(g, wide), state_style(theme, g.state))),
+        Cell::from(g.vcpus.to_string()),
+        Cell::from(fmt::bytes(g.memory_bytes)),
+        Cell::from(cpu),
+        Cell::from(up),
+        Cell::from(sanitize(&g.uri)),
+    ];
+    if wide {
+        cells.push(Cell::from(sanitize(&g.ips.join(" "))));
+    }
+    Row::new(cells)
+}
+
+/// Draws `rows` into `area`, header included, the selected row highlighted.
+pub fn render(rows: &[&Guest], view: &MachinesView, theme: &Theme, frame: &mut Frame, area: Rect) {
+    if area.height == 0 {
+        return;
+    }
+    let wide = area.width >= 150;
+    let height = area.height.saturating_sub(1) as usize;
+    let selected = view.selected.min(rows.len().saturating_sub(1));
+    let offset = scroll_offset(selected, height);
+    let visible = rows.iter().enumerate().skip(offset).take(height).map(|(i, g)| {
+        let r = row(g, theme, wide);
+        if i == selected { r.style(Style::new().add_modifier(Modifier::REVERSED)) } else { r }
+    });
+    let mut widths = vec![
+        Constraint::Fill(2),
+        Constraint::Length(if wide { 18 } else { 13 }),
+        Constraint::Length(5),
+        Constraint::Length(7),
+        Constraint::Length(6),
+        Constraint::Length(7),
+        Constraint::Fill(1),
+    ];
+    if wide {
+        widths.push(Constraint::Fill(2));
+    }
+    let table = Table::new(visible, widths).header(header(view, theme, wide)).column_spacing(1);
+    frame.render_widget(table, area);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::scroll_offset;
+
+    #[test]
+    fn offset_keeps_the_selection_visible() {
+        assert_eq!(scroll_offset(0, 10), 0);
+        assert_eq!(scroll_offset(9, 10), 0);
+        assert_eq!(scroll_offset(10, 10), 1);
+        assert_eq!(scroll_offset(9999, 20), 9980);
+        assert_eq!(scroll_offset(5, 0), 0);
+    }
+}
