@@ -8,6 +8,8 @@ pub mod status;
 pub mod worker;
 
 use crate::event::{Health, SourceId, Update};
+use crate::model::guests::Guest;
+use std::collections::BTreeMap;
 use std::time::Duration;
 use tokio::sync::mpsc;
 use virt::connect::Connect;
@@ -38,6 +40,42 @@ pub fn spawn(uris: Vec<String>, interval: Duration, tx: mpsc::Sender<Update>) {
 /// Stops libvirt from printing its errors onto the console; call once at start.
 pub fn silence_default_errors() {
     virt::error::clear_error_callback();
+}
+
+/// Every guest of every URI, listed once (for `snapshot`); blocking. Guests of URIs
+/// that answered, and the source's health; `None` when no URI answered.
+pub fn list_once(uris: &[String]) -> (Option<Vec<Guest>>, Health) {
+    silence_default_errors();
+    if uris.is_empty() {
+        return (None, Health::Disabled("no URIs in [libvirt] uris".into()));
+    }
+    let mut all = Vec::new();
+    let mut results = BTreeMap::new();
+    let mut any = false;
+    for uri in uris {
+        let listed = Connect::open_read_only(Some(uri)).and_then(|mut conn| {
+            let r = refresh::Tracker::default().list(&conn, uri);
+            let _ = conn.close();
+            r
+        });
+        let r = match listed {
+            Ok(guests) => {
+                any = true;
+                let n = guests.len();
+                all.extend(guests);
+                Ok(format!("{n} domains"))
+            }
+            Err(e) => Err(first_line(&e.to_string()).to_string()),
+        };
+        results.insert(uri.clone(), r);
+    }
+    (any.then_some(all), status::fold(&results, uris.len()))
+}
+
+pub async fn list_once_async(uris: Vec<String>) -> (Option<Vec<Guest>>, Health) {
+    tokio::task::spawn_blocking(move || list_once(&uris))
+        .await
+        .unwrap_or_else(|e| (None, Health::Error(format!("libvirt listing failed: {e}"))))
 }
 
 /// Domain count of one URI, read-only.
