@@ -30,6 +30,7 @@ test: deps
 
 bench: deps
 	$(CARGO) build --release
+	$(CARGO) bench --bench libvirt_f4
 	benches/idle.sh
 
 fmt:

@@ -57,7 +57,8 @@ impl Model {
     /// and libvirt URIs that cannot be reached.
     fn guest_alerts(&self) -> Vec<Alert> {
         const ONE_BY_ONE: usize = 3;
-        let bad: Vec<_> = self.guests.iter().filter(|g| g.needs_alert()).collect();
+        let mut bad: Vec<_> = self.guests.iter().filter(|g| g.needs_alert()).collect();
+        bad.sort_unstable_by(|a, b| (&a.name, &a.uri).cmp(&(&b.name, &b.uri)));
         let mut out: Vec<Alert> = if bad.len() <= ONE_BY_ONE {
             bad.iter()
                 .map(|g| Alert {

@@ -72,6 +72,25 @@ fn row<'a>(g: &Guest, theme: &Theme, wide: bool) -> Row<'a> {
     Row::new(cells)
 }
 
+/// Name and source columns as wide as the visible values need (within bounds); on wide
+/// screens the IP column takes the rest.
+fn widths(shown: &[&Guest], width: u16, wide: bool) -> Vec<Constraint> {
+    let fit = |f: &dyn Fn(&Guest) -> usize, lo: usize, hi: usize| {
+        shown.iter().map(|g| f(g)).max().unwrap_or(0).clamp(lo, hi) as u16
+    };
+    let name = fit(&|g| sanitize(&g.name).chars().count(), 8, if wide { 40 } else { 24 });
+    let source = fit(&|g| sanitize(&g.uri).chars().count(), 6, if wide { 60 } else { 20 });
+    let fixed = [if wide { 18 } else { 13 }, 5, 7, 6, 7];
+    let used: u16 = fixed.iter().sum::<u16>() + name + 7;
+    let mut w = vec![Constraint::Length(name)];
+    w.extend(fixed.iter().map(|n| Constraint::Length(*n)));
+    w.push(Constraint::Length(source.min(width.saturating_sub(used)).max(6)));
+    if wide {
+        w.push(Constraint::Fill(1));
+    }
+    w
+}
+
 /// Draws `rows` into `area`, header included, the selected row highlighted.
 pub fn render(rows: &[&Guest], view: &MachinesView, theme: &Theme, frame: &mut Frame, area: Rect) {
     if area.height == 0 {
@@ -81,22 +100,12 @@ pub fn render(rows: &[&Guest], view: &MachinesView, theme: &Theme, frame: &mut F
     let height = area.height.saturating_sub(1) as usize;
     let selected = view.selected.min(rows.len().saturating_sub(1));
     let offset = scroll_offset(selected, height);
-    let visible = rows.iter().enumerate().skip(offset).take(height).map(|(i, g)| {
+    let shown = &rows[offset.min(rows.len())..(offset + height).min(rows.len())];
+    let widths = widths(shown, area.width, wide);
+    let visible = shown.iter().enumerate().map(|(k, g)| {
         let r = row(g, theme, wide);
-        if i == selected { r.style(Style::new().add_modifier(Modifier::REVERSED)) } else { r }
+        if offset + k == selected { r.style(Style::new().add_modifier(Modifier::REVERSED)) } else { r }
     });
-    let mut widths = vec![
-        Constraint::Fill(2),
-        Constraint::Length(if wide { 18 } else { 13 }),
-        Constraint::Length(5),
-        Constraint::Length(7),
-        Constraint::Length(6),
-        Constraint::Length(7),
-        Constraint::Fill(1),
-    ];
-    if wide {
-        widths.push(Constraint::Fill(2));
-    }
     let table = Table::new(visible, widths).header(header(view, theme, wide)).column_spacing(1);
     frame.render_widget(table, area);
 }
