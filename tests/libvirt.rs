@@ -121,3 +121,27 @@ fn unreachable_uri_is_reported_and_the_other_uri_still_lists() {
     let reason = health.expect("mixed health").reason().to_string();
     assert!(reason.contains(&bad) && reason.contains("28 domains"), "{reason}");
 }
+
+#[test]
+fn a_uri_that_comes_back_is_reconnected_with_backoff() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("late.xml");
+    let uri = format!("test://{}", path.display());
+    let (tx, mut rx) = mpsc::channel(64);
+    libvirt::spawn(vec![uri.clone()], Duration::from_secs(60), tx);
+    // Not there yet: the URI is reported down, with why.
+    loop {
+        if let Update::Guests(g) = rx.blocking_recv().unwrap()
+            && let GuestUpdate::Down { reason, .. } = *g
+        {
+            assert!(reason.contains("late.xml"), "{reason}");
+            break;
+        }
+    }
+    let fixture = format!("{}/tests/fixtures/libvirt/node.xml", env!("CARGO_MANIFEST_DIR"));
+    std::fs::copy(fixture, &path).unwrap();
+    let started = Instant::now();
+    let (guests, _) = first_list(&mut rx, &uri);
+    assert_eq!(guests.len(), 28);
+    assert!(started.elapsed() < Duration::from_secs(10), "backoff starts at 1 s");
+}

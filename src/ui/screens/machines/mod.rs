@@ -41,11 +41,13 @@ pub fn render(model: &Model, view: &MachinesView, theme: &Theme, frame: &mut Fra
     }
 }
 
-/// Rows for the bottom pane: the detail pane takes up to half, the feed a quarter on tall screens.
+/// Rows for the bottom pane: the detail pane takes up to half; the event feed a quarter
+/// on tall screens, three events on an 80x24 console, none below.
 fn pane_height(inner: u16, detail: bool) -> u16 {
     match (detail, inner) {
         (true, h) => (h / 2).clamp(h.min(3), 16),
         (false, h) if h >= 20 => (h / 4).min(10),
+        (false, h) if h >= 12 => 4,
         _ => 0,
     }
 }
