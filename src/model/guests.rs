@@ -178,6 +178,18 @@ pub enum GuestUpdate {
     Event(LifecycleEvent),
 }
 
+/// Coarse buckets for a one-line VM panel (F2): "Running 12  Paused 1  Stopped 3  Errors 0".
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct StateSummary {
+    /// Running or idle (blocked on I/O).
+    pub running: usize,
+    /// Paused, pmsuspended or shutting down (paused on an error counts as an error).
+    pub paused: usize,
+    pub stopped: usize,
+    /// Crashed, or paused on an I/O error.
+    pub errors: usize,
+}
+
 /// All guests, per source URI, plus the recent lifecycle events.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Guests {
@@ -230,6 +242,20 @@ impl Guests {
             *counts.entry(g.state).or_default() += 1;
         }
         GuestState::ALL.iter().filter_map(|s| Some((*s, *counts.get(s)?))).collect()
+    }
+
+    /// Guests in the four buckets of `StateSummary`.
+    pub fn summary(&self) -> StateSummary {
+        let mut s = StateSummary::default();
+        for g in self.iter() {
+            match g.state {
+                _ if g.needs_alert() => s.errors += 1,
+                GuestState::Running | GuestState::Blocked => s.running += 1,
+                GuestState::Shutoff | GuestState::NoState => s.stopped += 1,
+                _ => s.paused += 1,
+            }
+        }
+        s
     }
 
     /// Host-side device (`vnet3`) → guest name, for F3's bridge ports.
@@ -286,6 +312,7 @@ mod tests {
         g.apply(GuestUpdate::List { uri: "test:///x".into(), guests: list });
         assert_eq!(g.counts_by_state(), vec![(GuestState::Running, 2), (GuestState::Crashed, 1)]);
         assert_eq!(g.by_target_dev().get("vnet3"), Some(&"a"));
+        assert_eq!(g.summary(), StateSummary { running: 2, paused: 0, stopped: 0, errors: 1 });
         assert!(g.by_mac().contains_key("52:54:00:aa:00:01"));
         g.apply(GuestUpdate::Down { uri: "test:///x".into(), reason: "gone".into() });
         assert!(g.is_empty());

@@ -71,8 +71,10 @@ impl Model {
             let text = format!("{} guests crashed or paused on error: {}, ...", bad.len(), names.join(", "));
             vec![Alert { critical: true, text }]
         };
+        // A partly failing libvirt is already an Error alert that names the URI.
+        let named = matches!(self.health(SourceId::Libvirt), Health::Error(_));
         out.extend(
-            self.guests.down.iter().map(|(uri, why)| Alert {
+            self.guests.down.iter().filter(|_| !named).map(|(uri, why)| Alert {
                 critical: false,
                 text: format!("libvirt {uri} unreachable: {why}"),
             }),
