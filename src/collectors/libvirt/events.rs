@@ -121,8 +121,20 @@ pub fn deregister(conn: &Connect, reg: Registration) {
     }
 }
 
-/// libvirt's lifecycle event as the feed words it: (kind, detail).
+/// libvirt's lifecycle event as the feed words it: (kind, detail). Migrations and crashes
+/// are named as such whichever event carries them (stopped/crashed → crashed, …).
 pub fn describe(event: i32, detail: i32) -> (&'static str, &'static str) {
+    match raw_words(event, detail) {
+        ("started", "migrated") => ("migrated", "arrived"),
+        ("stopped", "migrated") => ("migrated", "left"),
+        ("suspended", "migrated") => ("migrating", "paused"),
+        ("resumed", "migrated") => ("migrated", "resumed"),
+        ("stopped", "crashed") => ("crashed", "stopped"),
+        other => other,
+    }
+}
+
+fn raw_words(event: i32, detail: i32) -> (&'static str, &'static str) {
     let pick = |words: &'static [&'static str]| words.get(detail as usize).copied().unwrap_or("");
     match event {
         0 => ("defined", pick(&["added", "updated", "renamed", "from snapshot"])),
@@ -161,7 +173,10 @@ mod tests {
     #[test]
     fn words_for_events() {
         assert_eq!(describe(2, 0), ("started", "booted"));
-        assert_eq!(describe(5, 2), ("stopped", "crashed"));
+        assert_eq!(describe(5, 1), ("stopped", "destroyed"));
+        assert_eq!(describe(5, 2), ("crashed", "stopped"));
+        assert_eq!(describe(2, 1), ("migrated", "arrived"));
+        assert_eq!(describe(5, 3), ("migrated", "left"));
         assert_eq!(describe(3, 2), ("suspended", "ioerror"));
         assert_eq!(describe(8, 0), ("crashed", "panicked"));
         assert_eq!(describe(42, 9), ("event", ""));

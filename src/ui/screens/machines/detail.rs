@@ -21,7 +21,7 @@ pub fn clock(at_unix: u64) -> String {
 fn event_line<'a>(e: &LifecycleEvent, with_name: bool, theme: &Theme) -> Line<'a> {
     let style = match e.kind.as_str() {
         "crashed" => theme.crit(),
-        "stopped" if e.detail == "crashed" || e.detail == "failed" => theme.crit(),
+        "stopped" if e.detail == "failed" => theme.crit(),
         "suspended" if e.detail == "ioerror" => theme.crit(),
         "started" | "resumed" => theme.ok(),
         _ => theme.warn(),
