@@ -53,11 +53,14 @@ pub fn list_once(uris: &[String]) -> (Option<Vec<Guest>>, Health) {
     let mut results = BTreeMap::new();
     let mut any = false;
     for uri in uris {
-        let listed = Connect::open_read_only(Some(uri)).and_then(|mut conn| {
-            let r = refresh::Tracker::default().list(&conn, uri);
-            let _ = conn.close();
-            r
-        });
+        let listed =
+            worker::missing_test_file(uri).map_or_else(|| worker::open(uri), Err).and_then(|mut conn| {
+                let r = refresh::Tracker::default()
+                    .list(&conn, uri)
+                    .map_err(|e| first_line(&e.to_string()).to_string());
+                let _ = conn.close();
+                r
+            });
         let r = match listed {
             Ok(guests) => {
                 any = true;
@@ -65,7 +68,7 @@ pub fn list_once(uris: &[String]) -> (Option<Vec<Guest>>, Health) {
                 all.extend(guests);
                 Ok(format!("{n} domains"))
             }
-            Err(e) => Err(first_line(&e.to_string()).to_string()),
+            Err(e) => Err(e),
         };
         results.insert(uri.clone(), r);
     }

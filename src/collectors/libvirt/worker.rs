@@ -33,7 +33,7 @@ impl Worker {
     pub fn run(self) {
         let mut backoff = Backoff::new(Duration::from_secs(60).max(self.interval));
         loop {
-            let reason = match Connect::open_read_only(Some(&self.uri)) {
+            let reason = match missing_test_file(&self.uri).map_or_else(|| open(&self.uri), Err) {
                 Ok(conn) => {
                     backoff.reset();
                     match self.session(conn) {
@@ -41,7 +41,7 @@ impl Worker {
                         End::Lost(r) => r,
                     }
                 }
-                Err(e) => first_line(&e.to_string()).to_string(),
+                Err(e) => e,
             };
             if !self.send(GuestUpdate::Down { uri: self.uri.clone(), reason: reason.clone() }) {
                 return;
@@ -137,6 +137,37 @@ impl Worker {
     }
 }
 
+/// Opens `uri` read-only; the error as one line.
+pub fn open(uri: &str) -> Result<Connect, String> {
+    Connect::open_read_only(Some(uri)).map_err(|e| first_line(&e.to_string()).to_string())
+}
+
+/// libxml2 prints a test-driver node file it cannot load straight to stderr, i.e. onto the
+/// console; a missing `test:///path` file is caught here before libvirt is asked.
+pub fn missing_test_file(uri: &str) -> Option<String> {
+    let path = uri.strip_prefix("test://")?.split('?').next()?;
+    if path == "/default" || !path.starts_with('/') {
+        return None;
+    }
+    (!std::path::Path::new(path).is_file()).then(|| format!("{path}: no such node file"))
+}
+
 pub fn first_line(s: &str) -> &str {
     s.lines().next().unwrap_or(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::missing_test_file;
+
+    #[test]
+    fn missing_node_files_are_caught_before_libvirt() {
+        assert_eq!(missing_test_file("test:///default"), None);
+        assert_eq!(missing_test_file("qemu:///system"), None);
+        assert_eq!(missing_test_file("test:///etc/hostname"), None);
+        assert!(
+            missing_test_file("test:///nonexistent/node.xml")
+                .is_some_and(|r| r.contains("no such node file"))
+        );
+    }
 }
