@@ -70,10 +70,14 @@ impl Worker {
 
     fn serve(&self, conn: &Connect, erx: &Receiver<WorkerMsg>, events: bool) -> End {
         let mut tracker = Tracker::default();
+        // An unchanged listing is not sent again: an idle host redraws nothing.
+        let mut last = None;
         loop {
             let n = match tracker.list(conn, &self.uri) {
+                Ok(guests) if last.as_ref() == Some(&guests) => guests.len(),
                 Ok(guests) => {
                     let n = guests.len();
+                    last = Some(guests.clone());
                     if !self.send(GuestUpdate::List { uri: self.uri.clone(), guests }) {
                         return End::AppGone;
                     }
