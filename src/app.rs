@@ -79,8 +79,8 @@ impl App {
             Action::CloseOverlay => self.view.help = false,
             Action::Refresh => {}
             Action::Machines(a) => {
-                let count = self.view.machines.rows(&self.model.guests).len();
-                self.view.machines.act(a, count);
+                let rows = self.view.machines.rows(&self.model.guests);
+                self.view.machines.act(a, &rows);
             }
             Action::Quit if self.view.allow_quit => self.quit = true,
             Action::Quit => {

@@ -34,7 +34,7 @@ pub fn render(model: &Model, view: &MachinesView, theme: &Theme, frame: &mut Fra
         table::render(&rows, view, theme, frame, list);
     }
     if view.detail {
-        let selected = rows.get(view.selected.min(rows.len().saturating_sub(1))).copied();
+        let selected = rows.get(view.selected_index(&rows)).copied();
         detail::render_detail(selected, &model.guests, theme, frame, bottom);
     } else if pane > 0 {
         detail::render_feed(&model.guests, theme, frame, bottom);
@@ -83,5 +83,5 @@ fn render_empty(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
 /// The guest under the cursor, as F4 shows it.
 pub fn selected<'a>(model: &'a Model, view: &MachinesView) -> Option<&'a Guest> {
     let rows = view.rows(&model.guests);
-    rows.get(view.selected.min(rows.len().saturating_sub(1))).copied()
+    rows.get(view.selected_index(&rows)).copied()
 }

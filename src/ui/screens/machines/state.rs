@@ -72,6 +72,9 @@ pub struct MachinesView {
     pub editing: bool,
     /// Index into the filtered, sorted rows.
     pub selected: usize,
+    /// The selected guest (URI, UUID), so the cursor follows it when rows move
+    /// (a re-list, a CPU-sorted table); `selected` is the fallback when it is gone.
+    pub selected_key: Option<(String, String)>,
     pub detail: bool,
 }
 
@@ -113,8 +116,27 @@ impl MachinesView {
         rows
     }
 
-    /// Carries out a key's action on `count` rows.
-    pub fn act(&mut self, a: MachinesAction, count: usize) {
+    /// The row the cursor is on: the selected guest's if it is still shown.
+    pub fn selected_index(&self, rows: &[&Guest]) -> usize {
+        let by_key = self
+            .selected_key
+            .as_ref()
+            .and_then(|(uri, uuid)| rows.iter().position(|g| g.uuid == *uuid && g.uri == *uri));
+        by_key.unwrap_or(self.selected).min(rows.len().saturating_sub(1))
+    }
+
+    /// Carries out a key's action on the rows F4 shows.
+    pub fn act(&mut self, a: MachinesAction, rows: &[&Guest]) {
+        self.selected = self.selected_index(rows);
+        self.step(a, rows.len());
+        if matches!(a, MachinesAction::NextSort | MachinesAction::Reverse) {
+            // The same guest stays selected under the new order.
+            return;
+        }
+        self.selected_key = rows.get(self.selected).map(|g| (g.uri.clone(), g.uuid.clone()));
+    }
+
+    fn step(&mut self, a: MachinesAction, count: usize) {
         let last = count.saturating_sub(1);
         self.selected = match a {
             MachinesAction::Up => self.selected.saturating_sub(1),
@@ -146,6 +168,7 @@ impl MachinesView {
                 self.filter.pop();
             }
             KeyCode::Enter => self.editing = false,
+            // A new filter starts at the top.
             KeyCode::Esc => {
                 self.filter.clear();
                 self.editing = false;
@@ -153,6 +176,7 @@ impl MachinesView {
             _ => return false,
         }
         self.selected = 0;
+        self.selected_key = None;
         true
     }
 }
@@ -165,6 +189,7 @@ mod tests {
     fn guests() -> Guests {
         let mk = |name: &str, state, mem| Guest {
             name: name.into(),
+            uuid: format!("uuid-{name}"),
             uri: "test:///x".into(),
             state,
             memory_bytes: mem,
@@ -189,12 +214,13 @@ mod tests {
         let g = guests();
         let mut v = MachinesView::default();
         assert_eq!(names(&v, &g), ["DB", "cache", "web"]);
-        v.act(MachinesAction::NextSort, 3);
-        v.act(MachinesAction::NextSort, 3);
+        let rows = v.rows(&g);
+        v.act(MachinesAction::NextSort, &rows);
+        v.act(MachinesAction::NextSort, &rows);
         assert_eq!(v.sort, SortBy::State);
         assert_eq!(names(&v, &g), ["web", "cache", "DB"]);
         v.sort = SortBy::Memory;
-        v.act(MachinesAction::Reverse, 3);
+        v.act(MachinesAction::Reverse, &v.rows(&g));
         assert_eq!(names(&v, &g), ["DB", "web", "cache"]);
         v.filter = "db".into();
         assert_eq!(names(&v, &g), ["DB"]);
@@ -203,15 +229,22 @@ mod tests {
     }
 
     #[test]
-    fn selection_is_clamped_and_filter_is_typed() {
+    fn selection_is_clamped_follows_its_guest_and_filter_is_typed() {
+        let g = guests();
         let mut v = MachinesView::default();
-        v.act(MachinesAction::PageDown, 3);
+        v.act(MachinesAction::PageDown, &v.rows(&g));
         assert_eq!(v.selected, 2);
-        v.act(MachinesAction::Up, 3);
-        assert_eq!(v.selected, 1);
-        v.act(MachinesAction::Down, 0);
+        v.act(MachinesAction::Up, &v.rows(&g));
+        assert_eq!(v.selected_index(&v.rows(&g)), 1);
+        assert_eq!(v.rows(&g)[1].name, "cache");
+        // Re-sorting keeps "cache" under the cursor.
+        v.act(MachinesAction::NextSort, &v.rows(&g));
+        v.act(MachinesAction::NextSort, &v.rows(&g));
+        let rows = v.rows(&g);
+        assert_eq!(rows[v.selected_index(&rows)].name, "cache");
+        v.act(MachinesAction::Down, &[]);
         assert_eq!(v.selected, 0);
-        v.act(MachinesAction::Filter, 3);
+        v.act(MachinesAction::Filter, &[]);
         for c in ['w', 'x', 'e'] {
             assert!(v.edit(&KeyEvent::from(KeyCode::Char(c))));
         }

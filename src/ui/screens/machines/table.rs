@@ -98,7 +98,7 @@ pub fn render(rows: &[&Guest], view: &MachinesView, theme: &Theme, frame: &mut F
     }
     let wide = area.width >= 150;
     let height = area.height.saturating_sub(1) as usize;
-    let selected = view.selected.min(rows.len().saturating_sub(1));
+    let selected = view.selected_index(rows);
     let offset = scroll_offset(selected, height);
     let shown = &rows[offset.min(rows.len())..(offset + height).min(rows.len())];
     let widths = widths(shown, area.width, wide);
