@@ -58,7 +58,7 @@ impl SortBy {
             SortBy::Cpu => a.cpu_percent.unwrap_or(-1.0).total_cmp(&b.cpu_percent.unwrap_or(-1.0)),
             SortBy::Uptime => a.uptime_s.cmp(&b.uptime_s),
         };
-        by.then_with(|| a.name.cmp(&b.name)).then_with(|| a.uri.cmp(&b.uri))
+        by.then_with(|| cmp_ci(&a.name, &b.name)).then_with(|| a.uri.cmp(&b.uri))
     }
 }
 
@@ -91,6 +91,12 @@ pub enum MachinesAction {
     Reverse,
     Filter,
     Detail,
+}
+
+/// Names in the order an operator expects ("db" next to "DB"), without allocating.
+fn cmp_ci(a: &str, b: &str) -> Ordering {
+    let by = a.bytes().map(|c| c.to_ascii_lowercase()).cmp(b.bytes().map(|c| c.to_ascii_lowercase()));
+    by.then_with(|| a.cmp(b))
 }
 
 /// ASCII case-insensitive substring test without allocating (runs on 10,000 rows a frame).
@@ -213,7 +219,7 @@ mod tests {
     fn sort_reverse_and_filter() {
         let g = guests();
         let mut v = MachinesView::default();
-        assert_eq!(names(&v, &g), ["DB", "cache", "web"]);
+        assert_eq!(names(&v, &g), ["cache", "DB", "web"], "names sort case-insensitively");
         let rows = v.rows(&g);
         v.act(MachinesAction::NextSort, &rows);
         v.act(MachinesAction::NextSort, &rows);
@@ -236,12 +242,13 @@ mod tests {
         assert_eq!(v.selected, 2);
         v.act(MachinesAction::Up, &v.rows(&g));
         assert_eq!(v.selected_index(&v.rows(&g)), 1);
-        assert_eq!(v.rows(&g)[1].name, "cache");
-        // Re-sorting keeps "cache" under the cursor.
+        assert_eq!(v.rows(&g)[1].name, "DB");
+        // Re-sorting (by state: web, cache, DB) keeps "DB" under the cursor.
         v.act(MachinesAction::NextSort, &v.rows(&g));
         v.act(MachinesAction::NextSort, &v.rows(&g));
         let rows = v.rows(&g);
-        assert_eq!(rows[v.selected_index(&rows)].name, "cache");
+        assert_eq!(rows[v.selected_index(&rows)].name, "DB");
+        assert_eq!(v.selected_index(&rows), 2);
         v.act(MachinesAction::Down, &[]);
         assert_eq!(v.selected, 0);
         v.act(MachinesAction::Filter, &[]);
