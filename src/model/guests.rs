@@ -1,5 +1,6 @@
 //! Guests (libvirt domains today, KubeVirt VMs later): plain data, no I/O.
 
+use super::Alert;
 use std::collections::{BTreeMap, HashMap, VecDeque};
 
 /// How many lifecycle events the model keeps for the F4 feed and the detail pane.
@@ -284,6 +285,30 @@ impl Guests {
             }
         }
         m
+    }
+
+    /// Crashed guests and guests paused on an I/O error (summed up past three), and,
+    /// unless `uris_named` (the source's health already names them), unreachable URIs.
+    pub fn alerts(&self, uris_named: bool) -> Vec<Alert> {
+        const ONE_BY_ONE: usize = 3;
+        let mut bad: Vec<&Guest> = self.iter().filter(|g| g.needs_alert()).collect();
+        bad.sort_unstable_by(|a, b| (&a.name, &a.uri).cmp(&(&b.name, &b.uri)));
+        let mut out: Vec<Alert> = if bad.len() <= ONE_BY_ONE {
+            let text = |g: &Guest| format!("guest {} on {}: {}", g.name, g.uri, state_text(g));
+            bad.iter().map(|g| Alert { critical: true, text: text(g) }).collect()
+        } else {
+            let names: Vec<&str> = bad.iter().take(ONE_BY_ONE).map(|g| g.name.as_str()).collect();
+            let text = format!("{} guests crashed or paused on error: {}, ...", bad.len(), names.join(", "));
+            vec![Alert { critical: true, text }]
+        };
+        let down = self.down.iter().filter(|_| !uris_named);
+        out.extend(
+            down.map(|(uri, why)| Alert {
+                critical: false,
+                text: format!("libvirt {uri} unreachable: {why}"),
+            }),
+        );
+        out
     }
 
     /// The most recent events of one guest, newest first.

@@ -48,37 +48,9 @@ impl Model {
                 _ => None,
             })
             .collect();
-        out.extend(self.guest_alerts());
+        // A partly failing libvirt is already an Error alert above that names the URI.
+        out.extend(self.guests.alerts(matches!(self.health(SourceId::Libvirt), Health::Error(_))));
         out.sort_by_key(|a| !a.critical);
-        out
-    }
-
-    /// Crashed guests and guests paused on an I/O error (summed up past a few),
-    /// and libvirt URIs that cannot be reached.
-    fn guest_alerts(&self) -> Vec<Alert> {
-        const ONE_BY_ONE: usize = 3;
-        let mut bad: Vec<_> = self.guests.iter().filter(|g| g.needs_alert()).collect();
-        bad.sort_unstable_by(|a, b| (&a.name, &a.uri).cmp(&(&b.name, &b.uri)));
-        let mut out: Vec<Alert> = if bad.len() <= ONE_BY_ONE {
-            bad.iter()
-                .map(|g| Alert {
-                    critical: true,
-                    text: format!("guest {} on {}: {}", g.name, g.uri, guests::state_text(g)),
-                })
-                .collect()
-        } else {
-            let names: Vec<&str> = bad.iter().take(ONE_BY_ONE).map(|g| g.name.as_str()).collect();
-            let text = format!("{} guests crashed or paused on error: {}, ...", bad.len(), names.join(", "));
-            vec![Alert { critical: true, text }]
-        };
-        // A partly failing libvirt is already an Error alert that names the URI.
-        let named = matches!(self.health(SourceId::Libvirt), Health::Error(_));
-        out.extend(
-            self.guests.down.iter().filter(|_| !named).map(|(uri, why)| Alert {
-                critical: false,
-                text: format!("libvirt {uri} unreachable: {why}"),
-            }),
-        );
         out
     }
 }
