@@ -76,12 +76,28 @@ impl GuestState {
     }
 }
 
-/// "paused (ioerror)", "crashed", "running": the state with the reason when it matters.
+/// libvirt's state reason numbers the console names (`virDomainPausedReason`,
+/// `virDomainShutoffReason`); checked against virt-sys in the collector's tests.
+pub mod reason {
+    pub const PAUSED_MIGRATION: i32 = 2;
+    pub const PAUSED_IOERROR: i32 = 5;
+    pub const PAUSED_WATCHDOG: i32 = 6;
+    pub const PAUSED_CRASHED: i32 = 10;
+    pub const PAUSED_POSTCOPY_FAILED: i32 = 13;
+    pub const PAUSED_API_ERROR: i32 = 14;
+    pub const SHUTOFF_CRASHED: i32 = 3;
+}
+
+/// "paused (I/O error)", "crashed", "running": the state with the reason when it matters.
 pub fn state_text(g: &Guest) -> String {
     match (g.state, g.reason) {
-        (GuestState::Paused, 2) => "paused (I/O error)".into(),
-        (GuestState::Paused, 10) => "paused (crashed)".into(),
-        (GuestState::Shutoff, 3) => "shut off (crashed)".into(),
+        (GuestState::Paused, reason::PAUSED_MIGRATION) => "paused (migrating)".into(),
+        (GuestState::Paused, reason::PAUSED_IOERROR) => "paused (I/O error)".into(),
+        (GuestState::Paused, reason::PAUSED_WATCHDOG) => "paused (watchdog)".into(),
+        (GuestState::Paused, reason::PAUSED_CRASHED) => "paused (crashed)".into(),
+        (GuestState::Paused, reason::PAUSED_POSTCOPY_FAILED) => "paused (postcopy failed)".into(),
+        (GuestState::Paused, reason::PAUSED_API_ERROR) => "paused (API error)".into(),
+        (GuestState::Shutoff, reason::SHUTOFF_CRASHED) => "shut off (crashed)".into(),
         (s, _) => s.label().into(),
     }
 }
@@ -139,9 +155,15 @@ pub struct Guest {
 }
 
 impl Guest {
-    /// Paused because of an I/O error (`VIR_DOMAIN_PAUSED_IOERROR` = 2) or a crash dump.
+    /// Paused because something went wrong (I/O error, watchdog, guest panic, failed
+    /// post-copy migration, API error), not by an operator, a save or a migration.
     pub fn paused_on_error(&self) -> bool {
-        self.state == GuestState::Paused && matches!(self.reason, 2 | 10)
+        use reason::*;
+        self.state == GuestState::Paused
+            && matches!(
+                self.reason,
+                PAUSED_IOERROR | PAUSED_WATCHDOG | PAUSED_CRASHED | PAUSED_POSTCOPY_FAILED | PAUSED_API_ERROR
+            )
     }
 
     /// Whether the operator should be told about this guest in the alert strip.
@@ -365,7 +387,10 @@ mod tests {
     fn alerts_for_crash_and_io_error_pause() {
         let mut g = guest("a", GuestState::Paused, None);
         assert!(!g.needs_alert());
-        g.reason = 2;
+        g.reason = reason::PAUSED_MIGRATION;
+        assert!(!g.needs_alert());
+        assert_eq!(state_text(&g), "paused (migrating)");
+        g.reason = reason::PAUSED_IOERROR;
         assert!(g.needs_alert());
         assert!(guest("b", GuestState::Crashed, None).needs_alert());
         assert_eq!(GuestState::from_libvirt(5).label(), "shut off");

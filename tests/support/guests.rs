@@ -1,7 +1,9 @@
 //! Deterministic guests for render tests and the F4 benchmark.
 #![allow(dead_code)]
 
-use hypervisor_tui::model::guests::{Disk, Guest, GuestState, GuestUpdate, Guests, LifecycleEvent, Nic};
+use hypervisor_tui::model::guests::{
+    Disk, Guest, GuestState, GuestUpdate, Guests, LifecycleEvent, Nic, reason,
+};
 
 const URIS: [&str; 2] = ["qemu:///system", "qemu+ssh://hv-02/system"];
 
@@ -25,7 +27,7 @@ pub fn guest(i: usize) -> Guest {
         uri: URIS[i % 2].to_string(),
         id: active.then_some(i as u32 + 1),
         state,
-        reason: if state == GuestState::Paused && i.is_multiple_of(2) { 2 } else { 1 },
+        reason: if state == GuestState::Paused && i.is_multiple_of(2) { reason::PAUSED_IOERROR } else { 1 },
         vcpus: 1 + (i % 8) as u32,
         max_memory_bytes: (8 << 30) + ((i as u64 % 4) << 30),
         memory_bytes: (1 << 30) * (1 + i as u64 % 16),

@@ -169,6 +169,36 @@ fn raw_words(event: i32, detail: i32) -> (&'static str, &'static str) {
 #[cfg(test)]
 mod tests {
     use super::describe;
+    use virt_sys as sys;
+
+    #[test]
+    fn numbers_are_libvirts() {
+        let ev = |e: sys::virDomainEventType, d: u32| describe(e as i32, d as i32);
+        assert_eq!(
+            ev(sys::VIR_DOMAIN_EVENT_SUSPENDED, sys::VIR_DOMAIN_EVENT_SUSPENDED_IOERROR),
+            ("suspended", "ioerror")
+        );
+        assert_eq!(
+            ev(sys::VIR_DOMAIN_EVENT_STOPPED, sys::VIR_DOMAIN_EVENT_STOPPED_DESTROYED),
+            ("stopped", "destroyed")
+        );
+        assert_eq!(
+            ev(sys::VIR_DOMAIN_EVENT_STOPPED, sys::VIR_DOMAIN_EVENT_STOPPED_FAILED),
+            ("stopped", "failed")
+        );
+        assert_eq!(
+            ev(sys::VIR_DOMAIN_EVENT_STARTED, sys::VIR_DOMAIN_EVENT_STARTED_WAKEUP),
+            ("started", "wakeup")
+        );
+        assert_eq!(
+            ev(sys::VIR_DOMAIN_EVENT_CRASHED, sys::VIR_DOMAIN_EVENT_CRASHED_PANICKED),
+            ("crashed", "panicked")
+        );
+        assert_eq!(
+            ev(sys::VIR_DOMAIN_EVENT_SHUTDOWN, sys::VIR_DOMAIN_EVENT_SHUTDOWN_GUEST),
+            ("shutdown", "guest")
+        );
+    }
 
     #[test]
     fn words_for_events() {

@@ -147,6 +147,19 @@ fn lease_addresses(d: &Domain) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::cpu_percent;
+    use crate::model::guests::reason;
+    use virt_sys as sys;
+
+    #[test]
+    fn reason_numbers_match_libvirt() {
+        assert_eq!(reason::PAUSED_MIGRATION, sys::VIR_DOMAIN_PAUSED_MIGRATION as i32);
+        assert_eq!(reason::PAUSED_IOERROR, sys::VIR_DOMAIN_PAUSED_IOERROR as i32);
+        assert_eq!(reason::PAUSED_WATCHDOG, sys::VIR_DOMAIN_PAUSED_WATCHDOG as i32);
+        assert_eq!(reason::PAUSED_CRASHED, sys::VIR_DOMAIN_PAUSED_CRASHED as i32);
+        assert_eq!(reason::PAUSED_POSTCOPY_FAILED, sys::VIR_DOMAIN_PAUSED_POSTCOPY_FAILED as i32);
+        assert_eq!(reason::PAUSED_API_ERROR, sys::VIR_DOMAIN_PAUSED_API_ERROR as i32);
+        assert_eq!(reason::SHUTOFF_CRASHED, sys::VIR_DOMAIN_SHUTOFF_CRASHED as i32);
+    }
 
     #[test]
     fn cpu_percent_from_deltas() {
