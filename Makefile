@@ -31,6 +31,7 @@ test: deps
 bench: deps
 	$(CARGO) build --release
 	$(CARGO) bench --bench network
+	$(CARGO) bench --bench libvirt_f4
 	benches/idle.sh
 	benches/journal.sh
 

@@ -9,6 +9,7 @@ use crate::collectors::journal::live::{JournalHandle, LogUpdate};
 use crate::event::{Action, Event, Screen, Update};
 use crate::keymap;
 use crate::model::Model;
+use crate::ui::screens::machines::MachinesView;
 use crate::ui::{self, theme::Theme};
 use futures::{Stream, StreamExt};
 use ratatui::{Terminal, backend::Backend};
@@ -30,6 +31,8 @@ pub struct View {
     pub size: (u16, u16),
     /// F3: scroll and name filter.
     pub net: crate::ui::screens::network::state::NetView,
+    /// F4's sort, filter, selection and detail pane.
+    pub machines: MachinesView,
 }
 
 pub struct App {
@@ -84,10 +87,13 @@ impl App {
                     self.view.net.edit(&k);
                     return true;
                 }
-                match keymap::action_for(self.view.screen, &k) {
-                    Some(a) => self.act(a),
-                    None => self.view.status.take().is_some(),
+                if self.view.screen == Screen::Machines
+                    && self.view.machines.editing
+                    && self.view.machines.edit(&k)
+                {
+                    return true;
                 }
+                self.update_key(k)
             }
             Event::Resize(w, h) => {
                 self.view.size = (w, h);
@@ -97,6 +103,13 @@ impl App {
                 self.quit = true;
                 false
             }
+        }
+    }
+
+    fn update_key(&mut self, k: crossterm::event::KeyEvent) -> bool {
+        match keymap::action_for(self.view.screen, &k) {
+            Some(a) => self.act(a),
+            None => self.view.status.take().is_some(),
         }
     }
 
@@ -116,6 +129,10 @@ impl App {
                 self.view.logs.search = None;
             }
             Action::Net(a) => self.view.net.act(a),
+            Action::Machines(a) => {
+                let rows = self.view.machines.rows(&self.model.guests);
+                self.view.machines.act(a, &rows);
+            }
             Action::Quit if self.view.allow_quit => self.quit = true,
             Action::Quit => {
                 self.view.status = Some("quit is disabled on this console (allow_quit = false)".into())

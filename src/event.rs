@@ -1,6 +1,7 @@
 //! The messages that drive the app: `Update`s from collectors, `Action`s from keys.
 
 use crate::collectors::journal::live::LogUpdate;
+use crate::model::guests::GuestUpdate;
 use crate::model::host::HostSample;
 use crate::model::network::NetUpdate;
 use std::fmt;
@@ -114,6 +115,7 @@ pub enum Update {
     Host(Box<HostSample>),
     Logs(LogUpdate),
     Net(NetUpdate),
+    Guests(Box<GuestUpdate>),
 }
 
 /// The screens, in tab order.
@@ -177,6 +179,8 @@ pub enum Action {
     LogTogglePause,
     LogToggleWrap,
     Net(crate::ui::screens::network::state::NetAction),
+    /// Keys of F4 (sort, filter, selection, detail).
+    Machines(crate::ui::screens::machines::MachinesAction),
 }
 
 /// Everything the loop reacts to.

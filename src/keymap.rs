@@ -1,6 +1,7 @@
 //! Keys as data: one table drives key handling, the footer and the `?` help overlay.
 
 use crate::event::{Action, Screen};
+use crate::ui::screens::machines::MachinesAction as M;
 use crate::ui::screens::network::state::NetAction;
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
@@ -13,6 +14,7 @@ pub enum Key {
     Tab,
     BackTab,
     Esc,
+    Enter,
     Up,
     Down,
     PageUp,
@@ -32,9 +34,13 @@ impl Key {
             (Key::BackTab, KeyCode::BackTab) => true,
             (Key::BackTab, KeyCode::Tab) => ev.modifiers.contains(KeyModifiers::SHIFT),
             (Key::Esc, KeyCode::Esc) => true,
-            (Key::Up, KeyCode::Up) | (Key::Down, KeyCode::Down) => true,
-            (Key::PageUp, KeyCode::PageUp) | (Key::PageDown, KeyCode::PageDown) => true,
-            (Key::Home, KeyCode::Home) | (Key::End, KeyCode::End) => true,
+            (Key::Enter, KeyCode::Enter) => true,
+            (Key::Up, KeyCode::Up) => true,
+            (Key::Down, KeyCode::Down) => true,
+            (Key::PageUp, KeyCode::PageUp) => true,
+            (Key::PageDown, KeyCode::PageDown) => true,
+            (Key::Home, KeyCode::Home) => true,
+            (Key::End, KeyCode::End) => true,
             _ => false,
         }
     }
@@ -48,6 +54,7 @@ impl Key {
             Key::Tab => "Tab".into(),
             Key::BackTab => "Shift-Tab".into(),
             Key::Esc => "Esc".into(),
+            Key::Enter => "Enter".into(),
             Key::Up => "Up".into(),
             Key::Down => "Down".into(),
             Key::PageUp => "PgUp".into(),
@@ -87,6 +94,15 @@ const fn global(
     help: &'static str,
 ) -> Binding {
     Binding { keys, action, screen: None, hint, help }
+}
+
+const fn machines(
+    keys: &'static [Key],
+    action: M,
+    hint: Option<&'static str>,
+    help: &'static str,
+) -> Binding {
+    Binding { keys, action: Action::Machines(action), screen: Some(Screen::Machines), hint, help }
 }
 
 pub const BINDINGS: &[Binding] = &[
@@ -162,6 +178,21 @@ pub const BINDINGS: &[Binding] = &[
         Some("filter"),
         "filter links by name (Enter keeps, Esc clears)",
     ),
+    machines(&[Key::Up, Key::Char('k')], M::Up, None, "select the previous guest"),
+    machines(&[Key::Down, Key::Char('j')], M::Down, None, "select the next guest"),
+    machines(&[Key::PageUp], M::PageUp, None, "up one page"),
+    machines(&[Key::PageDown], M::PageDown, None, "down one page"),
+    machines(&[Key::Home, Key::Char('g')], M::Top, None, "first guest"),
+    machines(&[Key::End, Key::Char('G')], M::Bottom, None, "last guest"),
+    machines(
+        &[Key::Char('/')],
+        M::Filter,
+        Some("filter"),
+        "filter by name, source or state (Enter keeps, Esc clears)",
+    ),
+    machines(&[Key::Char('s')], M::NextSort, Some("sort"), "sort by the next column"),
+    machines(&[Key::Char('r')], M::Reverse, None, "reverse the sort order"),
+    machines(&[Key::Enter, Key::Char('d')], M::Detail, Some("detail"), "show or hide the detail pane"),
 ];
 
 const fn net(keys: &'static [Key], a: NetAction, hint: Option<&'static str>, help: &'static str) -> Binding {

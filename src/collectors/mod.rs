@@ -118,10 +118,7 @@ pub fn spawn_all(config: &Config, tx: mpsc::Sender<Update>) -> journal::live::Jo
     let slow = refresh.max(Duration::from_secs(10));
     tokio::spawn(procfs::run(SourceTx::new(SourceId::Procfs, tx.clone()), proc_root(), refresh));
     tokio::spawn(netlink::run(SourceTx::new(SourceId::Netlink, tx.clone()), refresh));
-    let uris = config.libvirt.uris.clone();
-    tokio::spawn(poll_health(SourceTx::new(SourceId::Libvirt, tx.clone()), slow, move || {
-        libvirt::probe_async(uris.clone())
-    }));
+    libvirt::spawn(config.libvirt.uris.clone(), refresh.max(Duration::from_secs(1)), tx.clone());
     tokio::spawn(kube::run(config.kubernetes.clone(), tx.clone(), slow));
     let filter = journal::reader::Filter::from_config(&config.journal);
     journal::live::spawn(journal_origin(config), filter, config.log_buffer_size, tx)

@@ -1,9 +1,10 @@
 //! `snapshot [--json]`: one sample of every source. The JSON is a stable contract (SPEC §4).
 
 use super::SOURCE_TIMEOUT;
-use crate::collectors::{self, procfs};
+use crate::collectors::{self, libvirt, procfs};
 use crate::config::Config;
 use crate::event::{Health, SourceId};
+use crate::model::guests::Guest;
 use crate::model::host::HostSample;
 use crate::ui::fmt;
 use serde_json::{Value, json};
@@ -14,6 +15,8 @@ pub struct Snapshot {
     pub sources: Vec<(SourceId, Health)>,
     /// `None` when netlink did not answer (its reason is under `sources`).
     pub network: Option<crate::model::network::NetState>,
+    /// libvirt guests of the URIs that answered; `None` when none did.
+    pub guests: Option<Vec<Guest>>,
 }
 
 /// Samples /proc twice (for CPU %) while asking every other source once.
@@ -21,9 +24,22 @@ pub async fn take(config: &Config) -> Snapshot {
     let root = collectors::proc_root();
     let host = tokio::task::spawn_blocking(move || procfs::sample_twice(&root, Duration::from_millis(250)));
     let network = tokio::time::timeout(SOURCE_TIMEOUT, collectors::netlink::snapshot_once());
-    let (sources, network) = tokio::join!(collectors::check_all(config, SOURCE_TIMEOUT), network);
+    let libvirt = tokio::time::timeout(SOURCE_TIMEOUT, libvirt::list_once_async(config.libvirt.uris.clone()));
+    let (mut sources, network, libvirt) =
+        tokio::join!(collectors::check_all(config, SOURCE_TIMEOUT), network, libvirt);
     let host = host.await.ok().and_then(Result::ok);
-    Snapshot { host, sources, network: network.ok().and_then(Result::ok) }
+    // The listing's own health wins over the probe's: both asked the same URIs.
+    let guests = match libvirt {
+        Ok((guests, health)) => {
+            sources
+                .iter_mut()
+                .filter(|(id, _)| *id == SourceId::Libvirt)
+                .for_each(|(_, h)| *h = health.clone());
+            guests
+        }
+        Err(_) => None,
+    };
+    Snapshot { host, sources, network: network.ok().and_then(Result::ok), guests }
 }
 
 impl Snapshot {
@@ -47,7 +63,7 @@ impl Snapshot {
             "memory": memory,
             "disks": self.host.as_ref().map_or(Value::Null, |h| json!(h.disks)),
             "network": self.network.as_ref().map_or(Value::Null, super::snapshot_net::to_json),
-            "guests": Value::Null,
+            "guests": self.guests.as_ref().map_or(Value::Null, |g| g.iter().map(guest_json).collect()),
             "kubernetes": Value::Null,
             "sources": sources,
         })
@@ -88,10 +104,49 @@ impl Snapshot {
         if let Some(n) = &self.network {
             s += &super::snapshot_net::to_text(n);
         }
+        if let Some(guests) = &self.guests {
+            s += &format!("guests   {}\n", guests.len());
+            for g in guests {
+                s += &format!(
+                    "  {:<24} {:<12} {:>2} vCPU {:>7}  {}\n",
+                    fmt::sanitize(&g.name),
+                    g.state.label(),
+                    g.vcpus,
+                    fmt::bytes(g.memory_bytes),
+                    fmt::sanitize(&g.uri)
+                );
+            }
+        }
         s += "sources\n";
         for (id, h) in &self.sources {
             s += &format!("  {:<11} {:<12} {}\n", id.key(), h.label(), fmt::sanitize(h.reason()));
         }
         s
     }
+}
+
+/// One guest as SPEC §4 spells it, plus what a script would want next (uuid, NICs, disks).
+fn guest_json(g: &Guest) -> Value {
+    json!({
+        "name": g.name,
+        "source": "libvirt",
+        "uri_or_namespace": g.uri,
+        "state": g.state.label(),
+        "vcpus": g.vcpus,
+        "memory_bytes": g.memory_bytes,
+        "node": Value::Null,
+        "ips": g.ips,
+        "uuid": g.uuid,
+        "id": g.id,
+        "max_memory_bytes": g.max_memory_bytes,
+        "autostart": g.autostart,
+        "persistent": g.persistent,
+        "cpu_time_ns": g.cpu_time_ns,
+        "nics": g.nics.iter().map(|n| json!({
+            "mac": n.mac, "type": n.kind, "source": n.source, "target": n.target, "model": n.model,
+        })).collect::<Vec<_>>(),
+        "disks": g.disks.iter().map(|d| json!({
+            "device": d.device, "target": d.target, "source": d.source, "readonly": d.readonly,
+        })).collect::<Vec<_>>(),
+    })
 }

@@ -1,5 +1,6 @@
 //! Plain data: no I/O, no ratatui. Only `App::update` changes it.
 
+pub mod guests;
 pub mod host;
 pub mod log_alerts;
 pub mod log_buffer;
@@ -8,6 +9,7 @@ pub mod network;
 
 use crate::collectors::journal::live::LogUpdate;
 use crate::event::{Health, SourceId, Update};
+use guests::Guests;
 use host::HostSample;
 use std::collections::BTreeMap;
 
@@ -18,6 +20,7 @@ pub struct Model {
     pub logs: log_buffer::LogBuffer,
     pub log_alerts: log_alerts::LogAlerts,
     pub network: network::Network,
+    pub guests: Guests,
 }
 
 /// One line of the alerts strip.
@@ -48,6 +51,7 @@ impl Model {
                 self.logs.append(lines);
             }
             Update::Net(u) => self.network.apply(u),
+            Update::Guests(g) => self.guests.apply(*g),
         }
     }
 
@@ -63,6 +67,8 @@ impl Model {
             .collect();
         out.extend(self.log_alerts.alerts());
         out.extend(self.network.alerts().into_iter().map(|(critical, text)| Alert { critical, text }));
+        // A partly failing libvirt is already an Error alert above that names the URI.
+        out.extend(self.guests.alerts(matches!(self.health(SourceId::Libvirt), Health::Error(_))));
         out.sort_by_key(|a| !a.critical);
         out
     }

@@ -39,7 +39,7 @@ pub fn render(model: &Model, view: &View, theme: &Theme, frame: &mut Frame) {
         Screen::Logs => screens::logs::render(model, view, theme, frame, body),
         Screen::Dashboard => screens::dashboard::render(model, theme, frame, body),
         Screen::Network => screens::network::render(model, &view.net, theme, frame, body),
-        Screen::Machines => screens::machines::render(model, theme, frame, body),
+        Screen::Machines => screens::machines::render(model, &view.machines, theme, frame, body),
     }
     chrome::render_footer(view, theme, frame, foot);
     if view.help {

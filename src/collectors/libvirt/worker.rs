@@ -1,0 +1,177 @@
+//! One thread per URI: connect read-only, subscribe to lifecycle events, list on change
+//! and on a timer, reconnect with backoff. Talks to the app through the bounded channel.
+
+use super::events::{self, WorkerMsg};
+use super::refresh::{Tracker, now_unix};
+use super::status::Status;
+use crate::collectors::Backoff;
+use crate::event::Update;
+use crate::model::guests::{GuestUpdate, LifecycleEvent};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
+use std::time::{Duration, Instant};
+use tokio::sync::mpsc;
+use virt::connect::Connect;
+
+/// Events arriving within this window are folded into one re-listing.
+const DEBOUNCE: Duration = Duration::from_millis(50);
+
+pub struct Worker {
+    pub uri: String,
+    pub interval: Duration,
+    pub tx: mpsc::Sender<Update>,
+    pub status: Status,
+}
+
+/// Why a connected session ended.
+enum End {
+    AppGone,
+    Lost(String),
+}
+
+impl Worker {
+    /// Runs until the app goes away.
+    pub fn run(self) {
+        let mut backoff = Backoff::new(Duration::from_secs(60).max(self.interval));
+        loop {
+            let reason = match missing_test_file(&self.uri).map_or_else(|| open(&self.uri), Err) {
+                Ok(conn) => {
+                    backoff.reset();
+                    match self.session(conn) {
+                        End::AppGone => return,
+                        End::Lost(r) => r,
+                    }
+                }
+                Err(e) => e,
+            };
+            if !self.send(GuestUpdate::Down { uri: self.uri.clone(), reason: reason.clone() }) {
+                return;
+            }
+            self.status.set(&self.uri, Err(reason), &self.tx);
+            std::thread::sleep(backoff.next_delay());
+        }
+    }
+
+    fn send(&self, u: GuestUpdate) -> bool {
+        self.tx.blocking_send(Update::Guests(Box::new(u))).is_ok()
+    }
+
+    /// One connection's life: subscribe, list, then wait for events or the timer.
+    fn session(&self, mut conn: Connect) -> End {
+        let (etx, erx) = channel();
+        let reg = events::register(&conn, &etx).ok();
+        let end = self.serve(&conn, &erx, reg.is_some());
+        drop(etx);
+        if let Some(r) = reg {
+            events::deregister(&conn, r);
+        }
+        let _ = conn.close();
+        end
+    }
+
+    fn serve(&self, conn: &Connect, erx: &Receiver<WorkerMsg>, events: bool) -> End {
+        let mut tracker = Tracker::default();
+        // An unchanged listing is not sent again: an idle host redraws nothing.
+        let mut last = None;
+        loop {
+            let n = match tracker.list(conn, &self.uri) {
+                Ok(guests) if last.as_ref() == Some(&guests) => guests.len(),
+                Ok(guests) => {
+                    let n = guests.len();
+                    last = Some(guests.clone());
+                    if !self.send(GuestUpdate::List { uri: self.uri.clone(), guests }) {
+                        return End::AppGone;
+                    }
+                    n
+                }
+                Err(e) => return End::Lost(first_line(&e.to_string()).to_string()),
+            };
+            let note = if events { "" } else { ", no events" };
+            self.status.set(&self.uri, Ok(format!("{n} domains{note}")), &self.tx);
+            if let Err(end) = self.wait(conn, erx, &mut tracker) {
+                return end;
+            }
+        }
+    }
+
+    /// Blocks until the next listing is due: an event (debounced) or the interval.
+    fn wait(&self, conn: &Connect, erx: &Receiver<WorkerMsg>, tracker: &mut Tracker) -> Result<(), End> {
+        let deadline = Instant::now() + self.interval;
+        let mut first = true;
+        loop {
+            let remaining = deadline.saturating_duration_since(Instant::now());
+            let timeout = if first { remaining } else { DEBOUNCE.min(remaining) };
+            match erx.recv_timeout(timeout) {
+                Ok(WorkerMsg::Closed) => return Err(End::Lost("connection closed".into())),
+                Ok(WorkerMsg::Lifecycle { name, event, detail }) => {
+                    self.lifecycle(conn, tracker, name, event, detail)?;
+                    first = false;
+                }
+                Err(RecvTimeoutError::Timeout) => return Ok(()),
+                Err(RecvTimeoutError::Disconnected) => return Ok(()),
+            }
+            if conn.is_alive().map(|a| !a).unwrap_or(false) {
+                return Err(End::Lost("connection closed".into()));
+            }
+        }
+    }
+
+    fn lifecycle(
+        &self,
+        conn: &Connect,
+        tracker: &mut Tracker,
+        name: String,
+        event: i32,
+        detail: i32,
+    ) -> Result<(), End> {
+        let (kind, detail) = events::describe(event, detail);
+        if kind == "started"
+            && let Ok(d) = virt::domain::Domain::lookup_by_name(conn, &name)
+            && let Ok(uuid) = d.get_uuid_string()
+        {
+            tracker.mark_started(&uuid);
+        }
+        let e = LifecycleEvent {
+            at_unix: now_unix(),
+            uri: self.uri.clone(),
+            name,
+            kind: kind.into(),
+            detail: detail.into(),
+        };
+        if self.send(GuestUpdate::Event(e)) { Ok(()) } else { Err(End::AppGone) }
+    }
+}
+
+/// Opens `uri` read-only; the error as one line.
+pub fn open(uri: &str) -> Result<Connect, String> {
+    Connect::open_read_only(Some(uri)).map_err(|e| first_line(&e.to_string()).to_string())
+}
+
+/// libxml2 prints a test-driver node file it cannot load straight to stderr, i.e. onto the
+/// console; a missing `test:///path` file is caught here before libvirt is asked.
+pub fn missing_test_file(uri: &str) -> Option<String> {
+    let path = uri.strip_prefix("test://")?.split('?').next()?;
+    if path == "/default" || !path.starts_with('/') {
+        return None;
+    }
+    (!std::path::Path::new(path).is_file()).then(|| format!("{path}: no such node file"))
+}
+
+pub fn first_line(s: &str) -> &str {
+    s.lines().next().unwrap_or(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::missing_test_file;
+
+    #[test]
+    fn missing_node_files_are_caught_before_libvirt() {
+        assert_eq!(missing_test_file("test:///default"), None);
+        assert_eq!(missing_test_file("qemu:///system"), None);
+        assert_eq!(missing_test_file("test:///etc/hostname"), None);
+        assert!(
+            missing_test_file("test:///nonexistent/node.xml")
+                .is_some_and(|r| r.contains("no such node file"))
+        );
+    }
+}

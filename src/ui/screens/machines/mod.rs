@@ -1,0 +1,87 @@
+//! F4 Machines: every guest in one table (sort, filter, detail pane, lifecycle feed).
+
+pub mod detail;
+pub mod state;
+pub mod table;
+
+use super::{body_block, source_line};
+use crate::event::SourceId;
+use crate::model::Model;
+use crate::model::guests::Guest;
+use crate::ui::fmt::sanitize;
+use crate::ui::theme::Theme;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+pub use state::{MachinesAction, MachinesView};
+
+pub fn render(model: &Model, view: &MachinesView, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let block = body_block("Machines", theme);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    if inner.height == 0 || inner.width == 0 {
+        return;
+    }
+    let rows = view.rows(&model.guests);
+    let pane = pane_height(inner.height, view.detail);
+    let [status, list, bottom] =
+        Layout::vertical([Constraint::Length(1), Constraint::Fill(1), Constraint::Length(pane)]).areas(inner);
+    frame.render_widget(Paragraph::new(status_line(model, view, rows.len(), theme)), status);
+    if model.guests.is_empty() {
+        render_empty(model, theme, frame, list);
+    } else {
+        table::render(&rows, view, theme, frame, list);
+    }
+    if view.detail {
+        let selected = rows.get(view.selected_index(&rows)).copied();
+        detail::render_detail(selected, &model.guests, theme, frame, bottom);
+    } else if pane > 0 {
+        detail::render_feed(&model.guests, theme, frame, bottom);
+    }
+}
+
+/// Rows for the bottom pane: the detail pane takes up to half; the event feed a quarter
+/// on tall screens, three events on an 80x24 console, none below.
+fn pane_height(inner: u16, detail: bool) -> u16 {
+    match (detail, inner) {
+        (true, h) => (h / 2).clamp(h.min(3), 16),
+        (false, h) if h >= 20 => (h / 4).min(10),
+        (false, h) if h >= 12 => 4,
+        _ => 0,
+    }
+}
+
+fn status_line<'a>(model: &Model, view: &MachinesView, shown: usize, theme: &Theme) -> Line<'a> {
+    let total = model.guests.len();
+    let counts =
+        if shown == total { format!(" {total} guests") } else { format!(" {shown} of {total} guests") };
+    let arrow = if view.descending { "v" } else { "^" };
+    let mut spans =
+        vec![Span::raw(counts), Span::styled(format!("  sort {}{arrow}", view.sort.label()), theme.dim())];
+    if view.editing || !view.filter.is_empty() {
+        let cursor = if view.editing { "_" } else { "" };
+        spans.push(Span::raw("  filter: "));
+        spans.push(Span::styled(format!("{}{cursor}", sanitize(&view.filter)), theme.key()));
+    }
+    for (uri, why) in &model.guests.down {
+        spans
+            .push(Span::styled(format!("  {}: unavailable: {}", sanitize(uri), sanitize(why)), theme.warn()));
+    }
+    Line::from(spans)
+}
+
+fn render_empty(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let lines = vec![
+        Line::styled(" No guests to show.", theme.dim()),
+        source_line(model, SourceId::Libvirt, theme),
+        source_line(model, SourceId::Kubevirt, theme),
+    ];
+    frame.render_widget(Paragraph::new(lines), area);
+}
+
+/// The guest under the cursor, as F4 shows it.
+pub fn selected<'a>(model: &'a Model, view: &MachinesView) -> Option<&'a Guest> {
+    let rows = view.rows(&model.guests);
+    rows.get(view.selected_index(&rows)).copied()
+}

@@ -1,0 +1,125 @@
+//! The guest table: only the rows that fit are built, so 10,000 guests cost what 20 do.
+
+use super::state::{MachinesView, SortBy};
+use crate::model::guests::{Guest, GuestState, state_text};
+use crate::ui::fmt::{self, sanitize};
+use crate::ui::theme::Theme;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::style::{Modifier, Style};
+use ratatui::text::Span;
+use ratatui::widgets::{Cell, Row, Table};
+
+/// Colour of a state: green fine, yellow attention, red trouble, dim when off.
+pub fn state_style(theme: &Theme, s: GuestState) -> Style {
+    match s.severity() {
+        3 => theme.dim(),
+        n => theme.level(n),
+    }
+}
+
+/// First visible row so that `selected` is on screen.
+pub fn scroll_offset(selected: usize, height: usize) -> usize {
+    if height == 0 { 0 } else { selected.saturating_sub(height - 1) }
+}
+
+/// The state with its reason when there is room ("paused (I/O error)"), else a `!` mark.
+fn state_word(g: &Guest, wide: bool) -> String {
+    match (wide, g.needs_alert()) {
+        (true, _) => state_text(g),
+        (false, true) => format!("{} !", g.state.label()),
+        (false, false) => g.state.label().to_string(),
+    }
+}
+
+fn header(view: &MachinesView, theme: &Theme, wide: bool) -> Row<'static> {
+    let mut cols = vec![
+        ("NAME", Some(SortBy::Name)),
+        ("STATE", Some(SortBy::State)),
+        ("VCPU", Some(SortBy::Vcpus)),
+        ("MEMORY", Some(SortBy::Memory)),
+        ("CPU%", Some(SortBy::Cpu)),
+        ("UPTIME", Some(SortBy::Uptime)),
+        ("SOURCE", Some(SortBy::Source)),
+    ];
+    if wide {
+        cols.push(("IP", None));
+    }
+    let arrow = if view.descending { "v" } else { "^" };
+    Row::new(cols.into_iter().map(|(name, by)| {
+        let sorted = by == Some(view.sort);
+        let text = if sorted { format!("{name}{arrow}") } else { name.to_string() };
+        let style = if sorted { theme.title() } else { theme.title().remove_modifier(Modifier::BOLD) };
+        Cell::from(Span::styled(text, style))
+    }))
+}
+
+fn row<'a>(g: &Guest, theme: &Theme, wide: bool) -> Row<'a> {
+    let cpu = g.cpu_percent.map_or("--".to_string(), |p| format!("{p:.1}"));
+    let up = g.uptime_s.map_or("--".to_string(), fmt::duration);
+    let mut cells = vec![
+        Cell::from(sanitize(&g.name)),
+        Cell::from(Span::styled(state_word(g, wide), state_style(theme, g.state))),
+        Cell::from(g.vcpus.to_string()),
+        Cell::from(fmt::bytes(g.memory_bytes)),
+        Cell::from(cpu),
+        Cell::from(up),
+        Cell::from(sanitize(&g.uri)),
+    ];
+    if wide {
+        cells.push(Cell::from(sanitize(&g.ips.join(" "))));
+    }
+    Row::new(cells)
+}
+
+/// Name and source columns as wide as the visible values need (within bounds); on wide
+/// screens the IP column takes the rest.
+fn widths(shown: &[&Guest], width: u16, wide: bool) -> Vec<Constraint> {
+    let fit = |f: &dyn Fn(&Guest) -> usize, lo: usize, hi: usize| {
+        shown.iter().map(|g| f(g)).max().unwrap_or(0).clamp(lo, hi) as u16
+    };
+    let name = fit(&|g| sanitize(&g.name).chars().count(), 8, if wide { 40 } else { 24 });
+    let source = fit(&|g| sanitize(&g.uri).chars().count(), 6, if wide { 60 } else { 20 });
+    let fixed = [if wide { 18 } else { 13 }, 5, 7, 6, 7];
+    let used: u16 = fixed.iter().sum::<u16>() + name + 7;
+    let mut w = vec![Constraint::Length(name)];
+    w.extend(fixed.iter().map(|n| Constraint::Length(*n)));
+    w.push(Constraint::Length(source.min(width.saturating_sub(used)).max(6)));
+    if wide {
+        w.push(Constraint::Fill(1));
+    }
+    w
+}
+
+/// Draws `rows` into `area`, header included, the selected row highlighted.
+pub fn render(rows: &[&Guest], view: &MachinesView, theme: &Theme, frame: &mut Frame, area: Rect) {
+    if area.height == 0 {
+        return;
+    }
+    let wide = area.width >= 150;
+    let height = area.height.saturating_sub(1) as usize;
+    let selected = view.selected_index(rows);
+    let offset = scroll_offset(selected, height);
+    let shown = &rows[offset.min(rows.len())..(offset + height).min(rows.len())];
+    let widths = widths(shown, area.width, wide);
+    let visible = shown.iter().enumerate().map(|(k, g)| {
+        let r = row(g, theme, wide);
+        if offset + k == selected { r.style(Style::new().add_modifier(Modifier::REVERSED)) } else { r }
+    });
+    let table = Table::new(visible, widths).header(header(view, theme, wide)).column_spacing(1);
+    frame.render_widget(table, area);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::scroll_offset;
+
+    #[test]
+    fn offset_keeps_the_selection_visible() {
+        assert_eq!(scroll_offset(0, 10), 0);
+        assert_eq!(scroll_offset(9, 10), 0);
+        assert_eq!(scroll_offset(10, 10), 1);
+        assert_eq!(scroll_offset(9999, 20), 9980);
+        assert_eq!(scroll_offset(5, 0), 0);
+    }
+}

@@ -1,0 +1,80 @@
+//! F4 Machines on `TestBackend`: 0, 5 and 10,000 guests at 80x24 and 200x60, with the
+//! detail pane, a filter and a sort; untrusted names never reach the terminal raw.
+
+#[path = "support/guests.rs"]
+mod sample;
+mod support;
+
+use hypervisor_tui::app::View;
+use hypervisor_tui::event::Screen;
+use hypervisor_tui::model::Model;
+use hypervisor_tui::ui::screens::machines::MachinesView;
+use hypervisor_tui::ui::screens::machines::state::SortBy;
+use hypervisor_tui::ui::{self, theme::Glyphs, theme::Theme};
+use ratatui::{Terminal, backend::TestBackend};
+use support::{buffer_text, sample_model};
+
+fn model(n: usize) -> Model {
+    let mut m = sample_model();
+    m.guests = sample::guests(n);
+    m
+}
+
+fn draw(model: &Model, machines: MachinesView, w: u16, h: u16) -> String {
+    let theme = Theme::new(Glyphs::UNICODE, false);
+    let view = View { screen: Screen::Machines, allow_quit: true, machines, ..View::default() };
+    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+    t.draw(|f| ui::render(model, &view, &theme, f)).unwrap();
+    buffer_text(t.backend().buffer())
+}
+
+#[test]
+fn f4_with_0_5_and_10000_guests() {
+    for n in [0, 5, 10_000] {
+        let m = model(n);
+        for (w, h) in [(80, 24), (200, 60)] {
+            let text = draw(&m, MachinesView::default(), w, h);
+            assert!(text.contains(&format!(" {n} guests")), "{n} guests {w}x{h}:\n{text}");
+            assert!(!text.contains('\x1b'), "raw escape reached the screen");
+            insta::assert_snapshot!(format!("machines_{n}_guests_{w}x{h}"), text);
+        }
+    }
+}
+
+#[test]
+fn f4_detail_pane_filter_and_sort() {
+    let m = model(5);
+    // Row 0 is the hostile name (sorted first), row 2 is vm-00001.
+    let v = MachinesView { detail: true, selected: 2, ..MachinesView::default() };
+    let text = draw(&m, v, 200, 60);
+    for needle in [
+        "vm-00001",
+        "crashed (panicked)",
+        "52:54:00:00:00:01 bridge br0 -> vnet1 virtio",
+        "/var/lib/libvirt/images/vm-00001.qcow2",
+    ] {
+        assert!(text.contains(needle), "{needle} missing:\n{text}");
+    }
+    insta::assert_snapshot!("machines_5_detail_200x60", text);
+
+    let v = MachinesView { filter: "pause".into(), editing: true, ..MachinesView::default() };
+    let text = draw(&m, v, 80, 24);
+    assert!(text.contains(" 1 of 5 guests") && text.contains("filter: pause_"), "{text}");
+    insta::assert_snapshot!("machines_5_filter_80x24", text);
+
+    let v = MachinesView { sort: SortBy::Memory, descending: true, ..MachinesView::default() };
+    let text = draw(&m, v, 80, 24);
+    let row = |name: &str| text.lines().position(|l| l.starts_with(&format!("│{name}"))).unwrap();
+    let (first, second) = (row("vm-00004"), row("vm-00002"));
+    assert!(first < second, "memory descending:\n{text}");
+}
+
+#[test]
+fn f4_tiny_areas_do_not_panic() {
+    let m = model(10_000);
+    for (w, h) in [(0, 0), (1, 1), (3, 3), (10, 4), (20, 6), (40, 10)] {
+        for detail in [false, true] {
+            draw(&m, MachinesView { detail, selected: 9_999, ..MachinesView::default() }, w, h);
+        }
+    }
+}
