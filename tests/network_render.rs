@@ -1,6 +1,8 @@
 //! F3 rendered on `TestBackend` from a fixed network: a hypervisor with two NICs, a bond with
 //! a vlan, a bridge with VM ports, a vxlan; and 500 links to scroll through.
 
+#[path = "support/guests.rs"]
+mod sample;
 mod support;
 
 use hypervisor_tui::app::View;
@@ -167,4 +169,15 @@ fn waiting_and_tiny_sizes() {
     for (w, h) in [(1, 1), (10, 3), (20, 5), (80, 8), (30, 24)] {
         draw(&model, NetView { scroll: usize::MAX, ..NetView::default() }, false, w, h);
     }
+}
+
+#[test]
+fn vm_ports_are_named_after_their_guest() {
+    let mut m = model_with(hypervisor());
+    m.guests = sample::guests(2); // guest 0 (running) has target vnet0
+    let text = draw(&m, NetView::default(), false, 200, 60);
+    assert!(text.contains("vnet0 [vm-00000]"), "{text}");
+    // Without libvirt's word, a tap port is still marked as a VM port.
+    let text = draw(&model_with(hypervisor()), NetView::default(), false, 200, 60);
+    assert!(text.contains("vnet0 vm"), "{text}");
 }

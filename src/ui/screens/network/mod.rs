@@ -37,7 +37,7 @@ pub fn render(model: &Model, view: &NetView, theme: &Theme, frame: &mut Frame, a
     .areas(inner);
     frame.render_widget(Paragraph::new(banner), top);
     boxes::render(net, &nics, theme, frame, mid);
-    table::render(net, view, theme, frame, bottom);
+    table::render(net, &model.guests.by_target_dev(), view, theme, frame, bottom);
 }
 
 /// Addresses of a link as "a/p b/p", global ones first, link-local last.

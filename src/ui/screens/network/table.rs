@@ -1,6 +1,8 @@
 //! Every link, one row each, as a tree (a bridge or bond followed by its ports), scrollable
 //! and filtered by name.
 
+type GuestPorts<'g> = std::collections::HashMap<&'g str, &'g str>;
+
 use super::addr_list;
 use super::state::NetView;
 use crate::model::network::{Link, Network, tree};
@@ -33,7 +35,15 @@ fn rows<'a>(net: &'a Network, filter: &str) -> Vec<(usize, bool, &'a Link)> {
         .collect()
 }
 
-pub fn render(net: &Network, view: &NetView, theme: &Theme, frame: &mut Frame, area: Rect) {
+/// `guests` maps a host device (`vnet3`) to the guest it belongs to (from libvirt).
+pub fn render(
+    net: &Network,
+    guests: &GuestPorts,
+    view: &NetView,
+    theme: &Theme,
+    frame: &mut Frame,
+    area: Rect,
+) {
     if area.height == 0 {
         return;
     }
@@ -43,7 +53,7 @@ pub fn render(net: &Network, view: &NetView, theme: &Theme, frame: &mut Frame, a
     let first = view.first_row(rows.len(), visible);
     let shown = rows.iter().skip(first).take(visible);
     let mut lines = vec![title(rows.len(), first, visible, view, theme), header(width, theme)];
-    lines.extend(shown.map(|(d, last, l)| row(net, *d, *last, l, width, theme)));
+    lines.extend(shown.map(|(d, last, l)| row(net, guests, *d, *last, l, width, theme)));
     frame.render_widget(Paragraph::new(lines), area);
 }
 
@@ -76,14 +86,26 @@ fn header<'a>(width: usize, theme: &Theme) -> Line<'a> {
     Line::styled(fit(&text, width), theme.dim())
 }
 
-fn row<'a>(net: &Network, depth: usize, last: bool, l: &Link, width: usize, theme: &Theme) -> Line<'a> {
+fn row<'a>(
+    net: &Network,
+    guests: &GuestPorts,
+    depth: usize,
+    last: bool,
+    l: &Link,
+    width: usize,
+    theme: &Theme,
+) -> Line<'a> {
     let (mid, end) = if theme.glyphs.ascii { ("|- ", "`- ") } else { ("├─ ", "└─ ") };
     let branch = if depth == 0 {
         String::new()
     } else {
         format!("{}{}", "   ".repeat(depth - 1), if last { end } else { mid })
     };
-    let vm = if l.is_vm_port() { " vm" } else { "" };
+    let vm = match guests.get(l.name.as_str()) {
+        Some(guest) => format!(" [{}]", sanitize(guest)),
+        None if l.is_vm_port() => " vm".to_string(),
+        None => String::new(),
+    };
     let wide = width >= WIDE;
     let name_w = if wide { 24 } else { 18 };
     let name = fit(&format!("{branch}{}{vm}", sanitize(&l.name)), name_w - 1);
