@@ -32,6 +32,7 @@ bench: deps
 	$(CARGO) build --release
 	$(CARGO) bench --bench network
 	$(CARGO) bench --bench libvirt_f4
+	$(CARGO) bench --bench dashboard
 	benches/idle.sh
 	benches/journal.sh
 

@@ -108,6 +108,7 @@ pub async fn run(config: &Config) -> anyhow::Result<()> {
         panic!("panic requested by HYPERVISOR_TUI_TEST_PANIC");
     }
     app.model.network.management_urls = config.network.management_urls.clone();
+    app.model.thresholds = config.alerts.clone();
     app.run(&mut terminal, input, rx).await?;
     Ok(())
 }

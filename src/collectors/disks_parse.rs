@@ -66,6 +66,10 @@ pub fn parse_mounts(text: &str) -> Vec<Mount> {
             continue;
         }
         let m = Mount { device: unescape(device), mount: unescape(mount), fstype: fstype.to_string() };
+        // Bind mounts into runtime trees (/run/netns, container sandboxes) repeat a real fs.
+        if ["/run/", "/proc/", "/sys/", "/dev/"].iter().any(|p| m.mount.starts_with(p)) {
+            continue;
+        }
         out.retain(|o| o.mount != m.mount);
         out.push(m);
     }
@@ -124,7 +128,7 @@ mod tests {
     fn mounts_skip_pseudo_and_unescape() {
         let m = parse_mounts(
             "proc /proc proc rw 0 0\n/dev/vda / ext4 rw 0 0\ntmpfs /run tmpfs rw 0 0\n/dev/sdb1 /var/lib/libvirt\\040images xfs rw 0 0\n\
-             tank/vms /tank/vms zfs rw 0 0\n/dev/vda / ext4 ro 0 0\nbroken\n",
+             tank/vms /tank/vms zfs rw 0 0\n/dev/vda / ext4 ro 0 0\n/dev/vda /run/netns ext4 rw 0 0\nbroken\n",
         );
         let mounts: Vec<&str> = m.iter().map(|m| m.mount.as_str()).collect();
         assert_eq!(mounts, ["/var/lib/libvirt images", "/tank/vms", "/"]);

@@ -22,15 +22,36 @@ struct Previous {
     nets: Vec<(String, IfCounters)>,
 }
 
+/// Reading /proc/net/tcp{,6} walks every socket of the host (~10 ms here, more with many
+/// connections): the TCP counts are refreshed at most this often, not every sample.
+const TCP_EVERY: Duration = Duration::from_secs(10);
+
 /// Reads /proc under `root` and keeps the previous counters for deltas.
 pub struct ProcReader {
     root: PathBuf,
     prev: Option<Previous>,
+    tcp: Option<(Instant, BTreeMap<String, u64>)>,
 }
 
 impl ProcReader {
     pub fn new(root: impl Into<PathBuf>) -> Self {
-        ProcReader { root: root.into(), prev: None }
+        ProcReader { root: root.into(), prev: None, tcp: None }
+    }
+
+    fn tcp_counts(&mut self, now: Instant) -> BTreeMap<String, u64> {
+        match &self.tcp {
+            Some((at, counts)) if now.duration_since(*at) < TCP_EVERY => counts.clone(),
+            _ => {
+                let mut tcp = BTreeMap::new();
+                for f in ["net/tcp", "net/tcp6"] {
+                    count_tcp(&self.read(f).unwrap_or_default(), &mut tcp);
+                }
+                let counts: BTreeMap<String, u64> =
+                    tcp.into_iter().map(|(k, v)| (k.to_string(), v)).collect();
+                self.tcp = Some((now, counts.clone()));
+                counts
+            }
+        }
     }
 
     fn read(&self, name: &str) -> std::io::Result<String> {
@@ -47,10 +68,7 @@ impl ProcReader {
         let uptime_s = parse_uptime(&self.read("uptime").unwrap_or_default());
         let disks = parse_diskstats(&self.read("diskstats").unwrap_or_default());
         let nets = parse_net_dev(&self.read("net/dev").unwrap_or_default());
-        let mut tcp = BTreeMap::new();
-        for f in ["net/tcp", "net/tcp6"] {
-            count_tcp(&self.read(f).unwrap_or_default(), &mut tcp);
-        }
+        let tcp = self.tcp_counts(now);
         let cpu = cpu_usage(&stat, self.prev.as_ref().map(|p| &p.stat));
         let (disk_io, net_io) = match &self.prev {
             Some(p) => {
@@ -64,7 +82,7 @@ impl ProcReader {
             disks: super::disks::usage(&parse_mounts(&self.read("mounts").unwrap_or_default())),
             disk_io,
             net_io,
-            tcp: tcp.into_iter().map(|(k, v)| (k.to_string(), v)).collect(),
+            tcp,
             hostname: hostname(&self.root),
             kernel: self.read("sys/kernel/osrelease").unwrap_or_default().trim().to_string(),
             uptime_s,

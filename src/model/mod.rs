@@ -1,6 +1,7 @@
 //! Plain data: no I/O, no ratatui. Only `App::update` changes it.
 
 pub mod guests;
+pub mod history;
 pub mod host;
 pub mod log_alerts;
 pub mod log_buffer;
@@ -16,6 +17,9 @@ use std::collections::BTreeMap;
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Model {
     pub host: HostSample,
+    pub history: history::History,
+    /// `[alerts]` thresholds, for colours and the alerts strip.
+    pub thresholds: crate::config::AlertsConfig,
     pub health: BTreeMap<SourceId, Health>,
     pub logs: log_buffer::LogBuffer,
     pub log_alerts: log_alerts::LogAlerts,
@@ -41,7 +45,10 @@ impl Model {
             Update::Health(id, h) => {
                 self.health.insert(id, h);
             }
-            Update::Host(sample) => self.host = *sample,
+            Update::Host(sample) => {
+                self.history.record(&sample);
+                self.host = *sample;
+            }
             Update::Logs(LogUpdate::Reset { lines, fallback }) => {
                 self.log_alerts.observe(&lines);
                 self.logs.reset(lines, fallback);
@@ -65,6 +72,7 @@ impl Model {
                 _ => None,
             })
             .collect();
+        out.extend(history::host_alerts(&self.host, &self.thresholds));
         out.extend(self.log_alerts.alerts());
         out.extend(self.network.alerts().into_iter().map(|(critical, text)| Alert { critical, text }));
         // A partly failing libvirt is already an Error alert above that names the URI.

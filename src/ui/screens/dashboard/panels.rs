@@ -1,0 +1,250 @@
+//! F2's panels as lines: CPU, memory, disks, network, and the cluster and VM summary.
+
+use crate::event::SourceId;
+use crate::model::Model;
+use crate::ui::chrome::health_style;
+use crate::ui::fmt::{bytes, bytes_pair, sanitize};
+use crate::ui::theme::Theme;
+use crate::ui::widgets::bar::{bar, sparkline};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use std::collections::VecDeque;
+
+fn rate(v: f64) -> String {
+    format!("{}/s", bytes(v.max(0.0) as u64))
+}
+
+fn level_style(model: &Model, theme: &Theme, pct: f64, crit: u8) -> Style {
+    theme.level(model.thresholds.level(pct, crit))
+}
+
+/// `label [bar] 45.2% detail`, the bar `bar_w` cells wide.
+fn gauge<'a>(
+    label: &str,
+    pct: Option<f64>,
+    style: Style,
+    bar_w: usize,
+    detail: String,
+    theme: &Theme,
+) -> Line<'a> {
+    let (text, style) = match pct {
+        Some(p) => (format!("{p:5.1}%"), style),
+        None => ("   --".to_string(), theme.dim()),
+    };
+    Line::from(vec![
+        Span::raw(format!(" {label:<5}")),
+        Span::styled(bar(pct.unwrap_or(0.0), bar_w, &theme.glyphs), style),
+        Span::styled(format!(" {text} "), style),
+        Span::raw(detail),
+    ])
+}
+
+fn spark<'a>(label: &str, ring: &VecDeque<f64>, max: Option<f64>, width: usize, theme: &Theme) -> Line<'a> {
+    let values: Vec<f64> = ring.iter().copied().collect();
+    Line::from(vec![
+        Span::styled(format!(" {label:<5}"), theme.dim()),
+        Span::styled(sparkline(&values, width.saturating_sub(7), max, &theme.glyphs), theme.title()),
+    ])
+}
+
+pub fn bar_width(width: usize) -> usize {
+    width.saturating_sub(46).clamp(8, 40)
+}
+
+pub fn cpu<'a>(model: &Model, theme: &Theme, width: usize, core_rows: usize) -> Vec<Line<'a>> {
+    let h = &model.host;
+    let pct = h.cpu.usage_percent;
+    let style = level_style(model, theme, pct.unwrap_or(0.0), model.thresholds.cpu_percent);
+    let detail = match h.cpu.breakdown {
+        Some(b) => format!("usr {:.0} sys {:.0} io {:.0} st {:.0}", b.user, b.system, b.iowait, b.steal),
+        None => String::new(),
+    };
+    let mut lines = vec![
+        gauge("CPU", pct, style, bar_width(width), detail, theme),
+        Line::from(format!(
+            " {:<5}{} cores  load {:.2} {:.2} {:.2}",
+            "", h.cpu.cores, h.load[0], h.load[1], h.load[2]
+        )),
+    ];
+    lines.extend(cores(model, theme, width, core_rows));
+    lines.push(spark("hist", &model.history.cpu, Some(100.0), width, theme));
+    lines
+}
+
+/// Per-core bars while they fit, else one shaded cell per core (128 cores fit at 80x24).
+fn cores<'a>(model: &Model, theme: &Theme, width: usize, rows: usize) -> Vec<Line<'a>> {
+    let per = &model.host.cpu.per_core_percent;
+    if per.is_empty() || rows == 0 {
+        return Vec::new();
+    }
+    const CELL: usize = 13; // " 12 #####  99"
+    let cols = (width.saturating_sub(1) / CELL).max(1);
+    if per.len().div_ceil(cols) <= rows {
+        let n = per.len().div_ceil(cols);
+        return (0..n)
+            .map(|r| {
+                let mut spans = vec![Span::raw(" ")];
+                for i in (0..cols).map(|c| c * n + r).filter(|i| *i < per.len()) {
+                    let p = per[i];
+                    spans.push(Span::raw(format!("{i:>3} ")));
+                    spans.push(Span::styled(
+                        bar(p, 5, &theme.glyphs),
+                        level_style(model, theme, p, model.thresholds.cpu_percent),
+                    ));
+                    spans.push(Span::raw(format!("{p:>4.0}")));
+                }
+                Line::from(spans)
+            })
+            .collect();
+    }
+    let per_row = width.saturating_sub(7).max(8);
+    per.chunks(per_row)
+        .take(rows)
+        .enumerate()
+        .map(|(r, chunk)| {
+            let mut spans = vec![Span::styled(format!(" {:>4} ", r * per_row), theme.dim())];
+            spans.extend(chunk.iter().map(|p| {
+                let cell = sparkline(&[*p], 1, Some(100.0), &theme.glyphs);
+                Span::styled(cell, level_style(model, theme, *p, model.thresholds.cpu_percent))
+            }));
+            Line::from(spans)
+        })
+        .collect()
+}
+
+pub fn memory<'a>(model: &Model, theme: &Theme, width: usize) -> Vec<Line<'a>> {
+    let m = &model.host.memory;
+    let bw = bar_width(width);
+    let pct = (m.total_bytes > 0).then(|| m.used_percent());
+    let style = level_style(model, theme, pct.unwrap_or(0.0), model.thresholds.memory_percent);
+    let detail = format!(
+        "{} avail {} cache {} buf {}",
+        bytes_pair(m.used_bytes, m.total_bytes),
+        bytes(m.available_bytes),
+        bytes(m.cached_bytes),
+        bytes(m.buffers_bytes)
+    );
+    let swap_pct =
+        (m.swap_total_bytes > 0).then(|| m.swap_used_bytes as f64 * 100.0 / m.swap_total_bytes as f64);
+    let swap_style = level_style(model, theme, swap_pct.unwrap_or(0.0), model.thresholds.swap_percent);
+    let mut swap_detail = bytes_pair(m.swap_used_bytes, m.swap_total_bytes);
+    if m.hugepages_total > 0 {
+        let used = m.hugepages_total.saturating_sub(m.hugepages_free);
+        swap_detail += &format!(
+            "  huge {used}/{} x {} ({} used)",
+            m.hugepages_total,
+            bytes(m.hugepage_size_bytes),
+            bytes(used * m.hugepage_size_bytes)
+        );
+    }
+    vec![
+        gauge("Mem", pct, style, bw, detail, theme),
+        gauge("Swap", swap_pct, swap_style, bw, swap_detail, theme),
+        spark("hist", &model.history.mem, Some(100.0), width, theme),
+    ]
+}
+
+pub fn disks<'a>(model: &Model, theme: &Theme, width: usize, max_rows: usize) -> Vec<Line<'a>> {
+    let h = &model.host;
+    let bw = bar_width(width).min(20);
+    let name_w = width.saturating_sub(bw + 24).clamp(8, 40);
+    let mut lines: Vec<Line> = h
+        .disks
+        .iter()
+        .take(max_rows.saturating_sub(2).max(1))
+        .map(|d| {
+            let p = d.used_percent();
+            let style = level_style(model, theme, p, model.thresholds.disk_percent);
+            let mut name = sanitize(&d.mount);
+            if name.chars().count() > name_w {
+                name = format!(
+                    "~{}",
+                    name.chars()
+                        .rev()
+                        .take(name_w - 1)
+                        .collect::<Vec<_>>()
+                        .into_iter()
+                        .rev()
+                        .collect::<String>()
+                );
+            }
+            Line::from(vec![
+                Span::raw(format!(" {name:<name_w$} ")),
+                Span::styled(bar(p, bw, &theme.glyphs), style),
+                Span::styled(format!(" {p:3.0}% "), style),
+                Span::raw(bytes_pair(d.used_bytes, d.total_bytes)),
+            ])
+        })
+        .collect();
+    let (r, w, ri, wi) = h.disk_io.iter().fold((0.0, 0.0, 0.0, 0.0), |a, d| {
+        (a.0 + d.read_bytes_per_s, a.1 + d.write_bytes_per_s, a.2 + d.read_iops, a.3 + d.write_iops)
+    });
+    let io = if h.disk_io.is_empty() {
+        " I/O  --".to_string()
+    } else {
+        format!(
+            " I/O  read {} write {}  {:.0}/{:.0} IOPS  ({} devices)",
+            rate(r),
+            rate(w),
+            ri,
+            wi,
+            h.disk_io.len()
+        )
+    };
+    lines.push(Line::from(io));
+    lines.push(spark("hist", &model.history.disk, None, width, theme));
+    lines
+}
+
+pub fn network<'a>(model: &Model, theme: &Theme, width: usize, max_rows: usize) -> Vec<Line<'a>> {
+    let h = &model.host;
+    let mut nets: Vec<_> = h.net_io.iter().filter(|n| n.iface != "lo").collect();
+    nets.sort_by(|a, b| {
+        (b.rx_bytes_per_s + b.tx_bytes_per_s).total_cmp(&(a.rx_bytes_per_s + a.tx_bytes_per_s))
+    });
+    let mut lines: Vec<Line> = nets
+        .iter()
+        .take(max_rows.saturating_sub(2).max(1))
+        .map(|n| {
+            Line::from(format!(
+                " {:<14} RX {:>9}  TX {:>9}",
+                sanitize(&n.iface),
+                rate(n.rx_bytes_per_s),
+                rate(n.tx_bytes_per_s)
+            ))
+        })
+        .collect();
+    let tcp = |k: &str| h.tcp.get(k).copied().unwrap_or(0);
+    lines.push(Line::from(format!(
+        " TCP  {} established  {} listening  {} time-wait  ({} in all)",
+        tcp("ESTABLISHED"),
+        tcp("LISTEN"),
+        tcp("TIME_WAIT"),
+        h.tcp.values().sum::<u64>()
+    )));
+    lines.push(spark("hist", &model.history.net, None, width, theme));
+    lines
+}
+
+pub fn cluster<'a>(model: &Model, theme: &Theme) -> Vec<Line<'a>> {
+    let s = model.guests.summary();
+    let v = |n: usize, st: Style| Span::styled(n.to_string(), if n > 0 { st } else { Style::new() });
+    let k8s = model.health(SourceId::Kubernetes);
+    vec![
+        Line::from(vec![
+            Span::raw(" VMs (libvirt)  running "),
+            v(s.running, theme.ok()),
+            Span::raw("  paused "),
+            v(s.paused, theme.warn()),
+            Span::raw("  stopped "),
+            Span::raw(s.stopped.to_string()),
+            Span::raw("  errors "),
+            v(s.errors, theme.crit()),
+        ]),
+        Line::from(vec![
+            Span::raw(" Kubernetes     "),
+            Span::styled(k8s.label(), health_style(theme, k8s)),
+            Span::styled(format!("  {}", sanitize(k8s.reason())), theme.dim()),
+        ]),
+    ]
+}
