@@ -1,6 +1,7 @@
 //! Collectors: one per source, each a task (or a thread for blocking libraries)
 //! that sends `Update`s over a bounded channel and reports its own health.
 
+pub mod cpuinfo;
 pub mod disks;
 pub mod disks_parse;
 pub mod journal;

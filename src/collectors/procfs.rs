@@ -31,11 +31,15 @@ pub struct ProcReader {
     root: PathBuf,
     prev: Option<Previous>,
     tcp: Option<(Instant, BTreeMap<String, u64>)>,
+    /// CPU model and clock, for the machine's own /proc only (not fixture trees).
+    cpuinfo: Option<super::cpuinfo::CpuInfo>,
 }
 
 impl ProcReader {
     pub fn new(root: impl Into<PathBuf>) -> Self {
-        ProcReader { root: root.into(), prev: None, tcp: None }
+        let root: PathBuf = root.into();
+        let cpuinfo = (root == Path::new("/proc")).then(super::cpuinfo::CpuInfo::new);
+        ProcReader { root, prev: None, tcp: None, cpuinfo }
     }
 
     fn tcp_counts(&mut self, now: Instant) -> BTreeMap<String, u64> {
@@ -69,7 +73,10 @@ impl ProcReader {
         let disks = parse_diskstats(&self.read("diskstats").unwrap_or_default());
         let nets = parse_net_dev(&self.read("net/dev").unwrap_or_default());
         let tcp = self.tcp_counts(now);
-        let cpu = cpu_usage(&stat, self.prev.as_ref().map(|p| &p.stat));
+        let mut cpu = cpu_usage(&stat, self.prev.as_ref().map(|p| &p.stat));
+        if let Some(ci) = self.cpuinfo.as_mut() {
+            (cpu.model, cpu.frequency_mhz) = ci.read();
+        }
         let (disk_io, net_io) = match &self.prev {
             Some(p) => {
                 let secs = now.duration_since(p.at).as_secs_f64();
@@ -120,6 +127,7 @@ fn cpu_usage(stat: &ProcStat, prev: Option<&ProcStat>) -> CpuUsage {
         usage_percent: stat.total.busy_percent_since(&prev.total),
         per_core_percent,
         breakdown: cpu_breakdown(&stat.total, &prev.total),
+        ..CpuUsage::default()
     }
 }
 

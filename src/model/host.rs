@@ -67,6 +67,10 @@ pub struct CpuUsage {
     pub usage_percent: Option<f64>,
     pub per_core_percent: Vec<f64>,
     pub breakdown: Option<CpuBreakdown>,
+    /// Model name (sysinfo); empty when unknown.
+    pub model: String,
+    /// Mean current clock; 0 when the kernel does not say.
+    pub frequency_mhz: u64,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]

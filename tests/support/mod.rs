@@ -21,6 +21,8 @@ pub fn sample_host(cores: usize) -> HostSample {
             usage_percent: Some(45.2),
             per_core_percent: (0..cores).map(|i| (i * 37 % 101) as f64).collect(),
             breakdown: Some(CpuBreakdown { user: 30.1, system: 9.5, iowait: 4.1, steal: 1.5 }),
+            model: "AMD EPYC 7543 32-Core Processor".into(),
+            frequency_mhz: 2800,
         },
         memory: Memory {
             total_bytes: 64 << 30,

@@ -62,8 +62,18 @@ pub fn cpu<'a>(model: &Model, theme: &Theme, width: usize, core_rows: usize) -> 
     let mut lines = vec![
         gauge("CPU", pct, style, bar_width(width), detail, theme),
         Line::from(format!(
-            " {:<5}{} cores  load {:.2} {:.2} {:.2}",
-            "", h.cpu.cores, h.load[0], h.load[1], h.load[2]
+            " {:<5}{} cores{}  load {:.2} {:.2} {:.2}  {}",
+            "",
+            h.cpu.cores,
+            if h.cpu.frequency_mhz > 0 {
+                format!(" @ {:.1} GHz", h.cpu.frequency_mhz as f64 / 1000.0)
+            } else {
+                String::new()
+            },
+            h.load[0],
+            h.load[1],
+            h.load[2],
+            sanitize(&h.cpu.model),
         )),
     ];
     lines.extend(cores(model, theme, width, core_rows));
