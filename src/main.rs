@@ -6,9 +6,8 @@ use hypervisor_tui::config::{self, Config};
 use hypervisor_tui::{collectors, commands, tui};
 use std::io::IsTerminal;
 use std::path::PathBuf;
-use std::process::ExitCode;
 
-fn main() -> ExitCode {
+fn main() {
     let cli = Cli::parse();
     let (path, explicit) = match &cli.config {
         Some(p) => (p.clone(), true),
@@ -18,7 +17,7 @@ fn main() -> ExitCode {
         Ok(c) => c,
         Err(e) => {
             eprintln!("hypervisor-tui: configuration error: {e}");
-            return ExitCode::from(2);
+            std::process::exit(2);
         }
     };
     let command = if cli.forced_command {
@@ -26,7 +25,7 @@ fn main() -> ExitCode {
             Ok(c) => c,
             Err(why) => {
                 eprintln!("hypervisor-tui: {why}");
-                return ExitCode::from(2);
+                std::process::exit(2);
             }
         }
     } else {
@@ -37,45 +36,54 @@ fn main() -> ExitCode {
         Ok(r) => r,
         Err(e) => {
             eprintln!("hypervisor-tui: cannot start the runtime: {e}");
-            return ExitCode::from(1);
+            std::process::exit(1);
         }
     };
-    let code = runtime.block_on(dispatch(command, &config));
-    // Collectors may be blocked in libvirt or netlink calls: do not wait for them.
-    runtime.shutdown_background();
-    code
+    // A panic has already restored the terminal and printed itself (tui's hook): 101, as Rust.
+    let run = std::panic::AssertUnwindSafe(|| runtime.block_on(dispatch(command, &config)));
+    let code = std::panic::catch_unwind(run).unwrap_or(101);
+    exit_now(code);
 }
 
-async fn dispatch(command: Option<Command>, config: &Config) -> ExitCode {
+/// Ends the process without running C libraries' exit handlers: libvirt's event loop and
+/// worker threads are still inside libvirt, and tearing its globals down under them can
+/// abort (seen as SIGABRT at quit under load). The terminal is already restored.
+fn exit_now(code: u8) -> ! {
+    use std::io::Write;
+    let _ = std::io::stdout().flush();
+    let _ = std::io::stderr().flush();
+    // SAFETY: _exit only ends the process; everything worth keeping is flushed above.
+    unsafe { libc::_exit(i32::from(code)) }
+}
+
+async fn dispatch(command: Option<Command>, config: &Config) -> u8 {
     match command {
         Some(Command::Snapshot { json }) => print_snapshot(config, json).await,
         Some(Command::Check) => commands::check(config).await,
         Some(Command::Logs(args)) => {
             let config = config.clone();
-            tokio::task::spawn_blocking(move || commands::logs::run(&args, &config))
-                .await
-                .unwrap_or(ExitCode::from(1))
+            tokio::task::spawn_blocking(move || commands::logs::run(&args, &config)).await.unwrap_or(1)
         }
         None if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() => {
             // No terminal (e.g. `ssh host` without a pty): a text snapshot instead.
             print_snapshot(config, false).await
         }
         None => match tui::run(config).await {
-            Ok(()) => ExitCode::SUCCESS,
+            Ok(()) => 0,
             Err(e) => {
                 eprintln!("hypervisor-tui: {e:#}");
-                ExitCode::from(1)
+                1
             }
         },
     }
 }
 
-async fn print_snapshot(config: &Config, json: bool) -> ExitCode {
+async fn print_snapshot(config: &Config, json: bool) -> u8 {
     let snap = commands::snapshot::take(config).await;
     if json {
         println!("{}", serde_json::to_string_pretty(&snap.to_json()).unwrap_or_default());
     } else {
         print!("{}", snap.to_text());
     }
-    if snap.host.is_some() { ExitCode::SUCCESS } else { ExitCode::from(1) }
+    if snap.host.is_some() { 0 } else { 1 }
 }

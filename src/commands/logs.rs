@@ -7,7 +7,6 @@ use crate::config::Config;
 use crate::model::logs::{LogEntry, TextMatch, parse_priority};
 use crate::ui::fmt::sanitize;
 use std::io::Write;
-use std::process::ExitCode;
 use std::time::Duration;
 
 fn origin(args: &LogsArgs, config: &Config) -> Origin {
@@ -73,14 +72,14 @@ fn print(out: &mut impl Write, entries: &[LogEntry], json: bool) -> std::io::Res
 }
 
 /// Polls for entries after the last one printed; reopens so rotated files are seen.
-fn follow(origin: &Origin, filter: &Filter, mut last: Option<LogEntry>, json: bool) -> ExitCode {
+fn follow(origin: &Origin, filter: &Filter, mut last: Option<LogEntry>, json: bool) -> u8 {
     let mut out = std::io::stdout().lock();
     loop {
         std::thread::sleep(Duration::from_millis(250));
         let Ok(r) = JournalReader::open(origin) else { continue };
         let Ok(new) = r.after(last.as_ref(), filter) else { continue };
         if print(&mut out, &new, json).is_err() {
-            return ExitCode::SUCCESS; // the reader went away (pipe closed)
+            return 0; // the reader went away (pipe closed)
         }
         if let Some(e) = new.into_iter().last() {
             last = Some(e);
@@ -88,12 +87,12 @@ fn follow(origin: &Origin, filter: &Filter, mut last: Option<LogEntry>, json: bo
     }
 }
 
-pub fn run(args: &LogsArgs, config: &Config) -> ExitCode {
+pub fn run(args: &LogsArgs, config: &Config) -> u8 {
     let filter = match filter(args, config) {
         Ok(f) => f,
         Err(why) => {
             eprintln!("hypervisor-tui logs: {why}");
-            return ExitCode::from(2);
+            return 2;
         }
     };
     let origin = origin(args, config);
@@ -102,17 +101,17 @@ pub fn run(args: &LogsArgs, config: &Config) -> ExitCode {
         Ok(r) => r,
         Err(e) => {
             eprintln!("hypervisor-tui logs: {e}");
-            return ExitCode::from(1);
+            return 1;
         }
     };
     if fallback {
         eprintln!("hypervisor-tui logs: the file could not be read directly; read through journalctl");
     }
     if print(&mut std::io::stdout().lock(), &entries, args.json).is_err() {
-        return ExitCode::SUCCESS;
+        return 0;
     }
     if args.follow {
         return follow(&origin, &filter, entries.into_iter().last(), args.json);
     }
-    ExitCode::SUCCESS
+    0
 }
