@@ -30,11 +30,11 @@ test: deps
 
 bench: deps
 	$(CARGO) build --release
+	benches/idle.sh
+	$(CARGO) bench --bench dashboard
+	benches/journal.sh
 	$(CARGO) bench --bench network
 	$(CARGO) bench --bench libvirt_f4
-	$(CARGO) bench --bench dashboard
-	benches/idle.sh
-	benches/journal.sh
 
 fmt:
 	$(CARGO) fmt
