@@ -3,74 +3,15 @@
 mod support;
 
 use std::process::Command;
-use std::time::{Duration, Instant};
+use support::tmux::{BIN, Tmux};
 
-const BIN: &str = env!("CARGO_BIN_EXE_hypervisor-tui");
-
-struct Tmux {
-    socket: String,
-}
-
-impl Tmux {
-    fn start(term: &str, config: &std::path::Path) -> Tmux {
-        Tmux::start_with(term, term, config, "")
-    }
-
-    /// Runs the console, then prints its exit status and the tty's line discipline.
-    fn start_with(name: &str, term: &str, config: &std::path::Path, env: &str) -> Tmux {
-        let socket = format!("hvtui-e2e-{}-{name}", std::process::id());
-        let cmd = format!(
-            "env TERM={term} LANG=C.UTF-8 {env} {BIN} --config {}; echo EXITED=$?; stty -a | tr ' ' '\\n' | grep -x -- '-*icanon'; echo TTY-CHECKED; sleep 60",
-            config.display()
-        );
-        let ok = Command::new("tmux")
-            .args(["-L", &socket, "-f", "/dev/null", "new-session", "-d", "-x", "80", "-y", "24", &cmd])
-            .status()
-            .expect("tmux is installed (make test installs it)");
-        assert!(ok.success());
-        Tmux { socket }
-    }
-
-    fn tmux(&self, args: &[&str]) -> String {
-        let out = Command::new("tmux").arg("-L").arg(&self.socket).args(args).output().unwrap();
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    }
-
-    /// PID of the console (the child of the pane's shell).
-    fn console_pid(&self) -> String {
-        let shell = self.tmux(&["display-message", "-p", "#{pane_pid}"]);
-        let out = Command::new("pgrep").args(["-P", shell.trim(), "-x", "hypervisor-tui"]).output().unwrap();
-        String::from_utf8_lossy(&out.stdout).trim().to_string()
-    }
-
-    fn screen(&self) -> String {
-        self.tmux(&["capture-pane", "-p"])
-    }
-
-    /// Raw bytes to the pane, as a terminal would send them.
-    fn send_hex(&self, hex: &[&str]) {
-        let mut args = vec!["send-keys", "-H"];
-        args.extend_from_slice(hex);
-        self.tmux(&args);
-    }
-
-    fn wait_for(&self, what: &str, needle: &str) -> String {
-        let start = Instant::now();
-        loop {
-            let s = self.screen();
-            if s.contains(needle) {
-                return s;
-            }
-            assert!(start.elapsed() < Duration::from_secs(15), "{what}: {needle:?} never shown:\n{s}");
-            std::thread::sleep(Duration::from_millis(100));
-        }
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        self.tmux(&["kill-server"]);
-    }
+/// Runs the console, then prints its exit status and the tty's line discipline.
+fn start_console(name: &str, term: &str, config: &std::path::Path, env: &str) -> Tmux {
+    let cmd = format!(
+        "env TERM={term} LANG=C.UTF-8 {env} {BIN} --config {}; echo EXITED=$?; stty -a | tr ' ' '\\n' | grep -x -- '-*icanon'; echo TTY-CHECKED; sleep 60",
+        config.display()
+    );
+    Tmux::start(&format!("e2e-{name}"), 80, 24, &cmd)
 }
 
 fn quiet_config(dir: &tempfile::TempDir) -> std::path::PathBuf {
@@ -83,7 +24,7 @@ fn quiet_config(dir: &tempfile::TempDir) -> std::path::PathBuf {
 fn session(term: &str) {
     let dir = tempfile::tempdir().unwrap();
     let config = quiet_config(&dir);
-    let t = Tmux::start(term, &config);
+    let t = start_console(term, term, &config, "");
     let corner = if term == "vt220" { "+" } else { "┌" };
     let mut screens = vec![t.wait_for("start", &format!("{corner} Logs "))];
     screens.push(t.wait_for("footer", "F4 Machines"));
@@ -132,7 +73,7 @@ fn signals_restore_the_terminal() {
     let dir = tempfile::tempdir().unwrap();
     let config = quiet_config(&dir);
     for sig in ["TERM", "HUP"] {
-        let t = Tmux::start_with(&format!("sig{sig}"), "xterm-256color", &config, "");
+        let t = start_console(&format!("sig{sig}"), "xterm-256color", &config, "");
         t.wait_for("start", "F4 Machines");
         let pid = t.console_pid();
         assert!(!pid.is_empty(), "console process not found");
@@ -147,7 +88,7 @@ fn signals_restore_the_terminal() {
 fn a_panic_restores_the_terminal() {
     let dir = tempfile::tempdir().unwrap();
     let config = quiet_config(&dir);
-    let t = Tmux::start_with("panic", "linux", &config, "HYPERVISOR_TUI_TEST_PANIC=1 RUST_BACKTRACE=0");
+    let t = start_console("panic", "linux", &config, "HYPERVISOR_TUI_TEST_PANIC=1 RUST_BACKTRACE=0");
     let end = t.wait_for("panic", "TTY-CHECKED");
     assert!(end.contains("EXITED=101"), "{end}");
     assert!(end.lines().any(|l| l == "icanon"), "panic left the tty raw:\n{end}");
@@ -171,7 +112,7 @@ fn hostile_journal_text_is_shown_not_obeyed() {
         ),
     )
     .unwrap();
-    let t = Tmux::start_with("hostile", "xterm-256color", &config, "");
+    let t = start_console("hostile", "xterm-256color", &config, "");
     let screen = t.wait_for("hostile line", "pwned");
     assert!(screen.contains("before ^[]0;pwned^G ^[[2J ^[[?1049l after"), "{screen}");
     assert_ne!(t.tmux(&["display-message", "-p", "#{pane_title}"]).trim(), "pwned", "the title changed");

@@ -5,39 +5,10 @@
 mod netns;
 
 use netns::Netns;
-use std::process::Command;
-use std::time::{Duration, Instant};
+#[path = "support/tmux.rs"]
+mod tmux;
 
-const BIN: &str = env!("CARGO_BIN_EXE_hypervisor-tui");
-
-struct Pane {
-    socket: String,
-}
-
-impl Pane {
-    fn tmux(&self, args: &[&str]) -> String {
-        let out = Command::new("tmux").arg("-L").arg(&self.socket).args(args).output().unwrap();
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    }
-
-    fn wait_for(&self, what: &str, needle: &str) -> String {
-        let start = Instant::now();
-        loop {
-            let s = self.tmux(&["capture-pane", "-p"]);
-            if s.contains(needle) {
-                return s;
-            }
-            assert!(start.elapsed() < Duration::from_secs(15), "{what}: {needle:?} never shown:\n{s}");
-            std::thread::sleep(Duration::from_millis(100));
-        }
-    }
-}
-
-impl Drop for Pane {
-    fn drop(&mut self) {
-        self.tmux(&["kill-server"]);
-    }
-}
+use tmux::{BIN, Tmux};
 
 #[test]
 fn f3_in_a_namespace_follows_changes_live() {
@@ -63,14 +34,9 @@ fn f3_in_a_namespace_follows_changes_live() {
     let dir = tempfile::tempdir().unwrap();
     let cfg = dir.path().join("config.toml");
     std::fs::write(&cfg, "[libvirt]\nuris = [\"test:///default\"]\n[kubernetes]\nenabled = false\n").unwrap();
-    let pane = Pane { socket: format!("hvtui-net-e2e-{}", std::process::id()) };
     let cmd =
         format!("ip netns exec {} env TERM=linux LANG=C.UTF-8 {BIN} --config {}", ns.name, cfg.display());
-    let ok = Command::new("tmux")
-        .args(["-L", &pane.socket, "-f", "/dev/null", "new-session", "-d", "-x", "80", "-y", "24", &cmd])
-        .status()
-        .unwrap();
-    assert!(ok.success());
+    let pane = Tmux::start("net-e2e", 80, 24, &cmd);
     pane.wait_for("first frame", "F3");
     pane.tmux(&["send-keys", "F3"]);
     let s = pane.wait_for("bridge tree", "vnet7 vm");

@@ -1,6 +1,8 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 
+pub mod tmux;
+
 use hypervisor_tui::event::{Health, SourceId, Update};
 use hypervisor_tui::model::Model;
 use hypervisor_tui::model::host::{CpuBreakdown, CpuUsage, DiskUsage, HostSample, IoRate, Memory, NetRate};
