@@ -35,6 +35,7 @@ bench: deps
 	benches/journal.sh
 	$(CARGO) bench --bench network
 	$(CARGO) bench --bench libvirt_f4
+	$(CARGO) bench --bench kube_events
 
 fmt:
 	$(CARGO) fmt

@@ -54,6 +54,8 @@ pub struct KubernetesConfig {
     pub enabled: bool,
     /// Explicit kubeconfig; otherwise KUBECONFIG, k3s, ~/.kube/config, in-cluster.
     pub kubeconfig: Option<PathBuf>,
+    /// This host's node name in the cluster; the hostname when unset.
+    pub node_name: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -108,7 +110,7 @@ impl Default for JournalConfig {
 
 impl Default for KubernetesConfig {
     fn default() -> Self {
-        KubernetesConfig { enabled: true, kubeconfig: None }
+        KubernetesConfig { enabled: true, kubeconfig: None, node_name: None }
     }
 }
 

@@ -116,6 +116,7 @@ pub enum Update {
     Logs(LogUpdate),
     Net(NetUpdate),
     Guests(Box<GuestUpdate>),
+    Kube(Box<crate::model::cluster::KubeUpdate>),
 }
 
 /// The screens, in tab order.

@@ -2,6 +2,7 @@
 
 pub mod logs;
 pub mod snapshot;
+pub mod snapshot_kube;
 pub mod snapshot_net;
 
 use crate::collectors;

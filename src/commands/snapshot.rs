@@ -4,6 +4,7 @@ use super::SOURCE_TIMEOUT;
 use crate::collectors::{self, libvirt, procfs};
 use crate::config::Config;
 use crate::event::{Health, SourceId};
+use crate::model::cluster::Cluster;
 use crate::model::guests::Guest;
 use crate::model::host::HostSample;
 use crate::ui::fmt;
@@ -17,6 +18,9 @@ pub struct Snapshot {
     pub network: Option<crate::model::network::NetState>,
     /// libvirt guests of the URIs that answered; `None` when none did.
     pub guests: Option<Vec<Guest>>,
+    /// The cluster as listed; `None` when the API did not answer.
+    pub cluster: Option<Cluster>,
+    pub now_unix: i64,
 }
 
 /// Samples /proc twice (for CPU %) while asking every other source once.
@@ -25,8 +29,9 @@ pub async fn take(config: &Config) -> Snapshot {
     let host = tokio::task::spawn_blocking(move || procfs::sample_twice(&root, Duration::from_millis(250)));
     let network = tokio::time::timeout(SOURCE_TIMEOUT, collectors::netlink::snapshot_once());
     let libvirt = tokio::time::timeout(SOURCE_TIMEOUT, libvirt::list_once_async(config.libvirt.uris.clone()));
-    let (mut sources, network, libvirt) =
-        tokio::join!(collectors::check_all(config, SOURCE_TIMEOUT), network, libvirt);
+    let kube = collectors::kube::once::sync_once(&config.kubernetes, SOURCE_TIMEOUT);
+    let (mut sources, network, libvirt, kube) =
+        tokio::join!(collectors::check_all(config, SOURCE_TIMEOUT), network, libvirt, kube);
     let host = host.await.ok().and_then(Result::ok);
     // The listing's own health wins over the probe's: both asked the same URIs.
     let guests = match libvirt {
@@ -39,7 +44,27 @@ pub async fn take(config: &Config) -> Snapshot {
         }
         Err(_) => None,
     };
-    Snapshot { host, sources, network: network.ok().and_then(Result::ok), guests }
+    // So do the watchers' answers over the probe's.
+    for (id, h) in sources.iter_mut() {
+        match id {
+            SourceId::Kubernetes if kube.kubernetes != Health::Starting => *h = kube.kubernetes.clone(),
+            SourceId::Kubevirt if kube.kubevirt != Health::Starting => *h = kube.kubevirt.clone(),
+            _ => {}
+        }
+    }
+    let cluster = kube.cluster.is_known().then_some(kube.cluster);
+    let now_unix =
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64);
+    Snapshot { host, sources, network: network.ok().and_then(Result::ok), guests, cluster, now_unix }
+}
+
+/// libvirt's guests and then KubeVirt's, or `None` when neither answered.
+fn all_guests(s: &Snapshot) -> Option<Vec<Guest>> {
+    let kv = s.cluster.as_ref().map(Cluster::guest_rows);
+    match (&s.guests, kv) {
+        (None, None) => None,
+        (g, kv) => Some(g.iter().flatten().cloned().chain(kv.into_iter().flatten()).collect()),
+    }
 }
 
 impl Snapshot {
@@ -63,8 +88,8 @@ impl Snapshot {
             "memory": memory,
             "disks": self.host.as_ref().map_or(Value::Null, |h| json!(h.disks)),
             "network": self.network.as_ref().map_or(Value::Null, super::snapshot_net::to_json),
-            "guests": self.guests.as_ref().map_or(Value::Null, |g| g.iter().map(guest_json).collect()),
-            "kubernetes": Value::Null,
+            "guests": all_guests(self).map_or(Value::Null, |g| g.iter().map(|g| guest_json(g, self.now_unix)).collect()),
+            "kubernetes": self.cluster.as_ref().map_or(Value::Null, |c| super::snapshot_kube::to_json(c, self.now_unix)),
             "sources": sources,
         })
     }
@@ -104,18 +129,22 @@ impl Snapshot {
         if let Some(n) = &self.network {
             s += &super::snapshot_net::to_text(n);
         }
-        if let Some(guests) = &self.guests {
+        if let Some(guests) = all_guests(self) {
             s += &format!("guests   {}\n", guests.len());
-            for g in guests {
+            for g in &guests {
                 s += &format!(
-                    "  {:<24} {:<12} {:>2} vCPU {:>7}  {}\n",
+                    "  {:<24} {:<12} {:>2} vCPU {:>7}  {}{}\n",
                     fmt::sanitize(&g.name),
-                    g.state.label(),
+                    fmt::sanitize(&crate::model::guests::state_text(g)),
                     g.vcpus,
                     fmt::bytes(g.memory_bytes),
+                    if g.kubevirt.is_some() { "kubevirt/" } else { "" },
                     fmt::sanitize(&g.uri)
                 );
             }
+        }
+        if let Some(c) = &self.cluster {
+            s += &super::snapshot_kube::to_text(c, self.now_unix);
         }
         s += "sources\n";
         for (id, h) in &self.sources {
@@ -126,7 +155,10 @@ impl Snapshot {
 }
 
 /// One guest as SPEC §4 spells it, plus what a script would want next (uuid, NICs, disks).
-fn guest_json(g: &Guest) -> Value {
+fn guest_json(g: &Guest, now: i64) -> Value {
+    if g.kubevirt.is_some() {
+        return super::snapshot_kube::guest_json(g, now);
+    }
     json!({
         "name": g.name,
         "source": "libvirt",

@@ -1,4 +1,4 @@
-//! Guests (libvirt domains today, KubeVirt VMs later): plain data, no I/O.
+//! Guests: libvirt domains and KubeVirt VMs/VMIs in one list. Plain data, no I/O.
 
 use super::Alert;
 use std::collections::{BTreeMap, HashMap, VecDeque};
@@ -88,8 +88,12 @@ pub mod reason {
     pub const SHUTOFF_CRASHED: i32 = 3;
 }
 
-/// "paused (I/O error)", "crashed", "running": the state with the reason when it matters.
+/// "paused (I/O error)", "crashed", "running": the state with the reason when it matters;
+/// KubeVirt's own word (`Running`, `ErrorUnschedulable`) for its guests.
 pub fn state_text(g: &Guest) -> String {
+    if let Some(kv) = &g.kubevirt {
+        return kv.status.clone();
+    }
     match (g.state, g.reason) {
         (GuestState::Paused, reason::PAUSED_MIGRATION) => "paused (migrating)".into(),
         (GuestState::Paused, reason::PAUSED_IOERROR) => "paused (I/O error)".into(),
@@ -127,12 +131,45 @@ pub struct Nic {
     pub model: Option<String>,
 }
 
+/// A live migration as F4 shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct MigrationView {
+    /// The migration object's phase (`Running`, `Failed`), or the VMI's state of it.
+    pub phase: String,
+    pub source_node: String,
+    pub target_node: String,
+    /// When it started (or entered its phase).
+    pub since_unix: Option<i64>,
+    /// Phases passed of those to success: KubeVirt publishes no byte counts.
+    pub step: Option<(usize, usize)>,
+    pub mode: String,
+    pub in_progress: bool,
+    pub failed: bool,
+}
+
+/// What only a KubeVirt guest has.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct KubevirtGuest {
+    /// The VM's `printableStatus`, or the VMI's phase when it has no VM.
+    pub status: String,
+    pub node: String,
+    pub ready: bool,
+    pub run_strategy: String,
+    /// A `VirtualMachine` / a `VirtualMachineInstance` exists for it.
+    pub has_vm: bool,
+    pub has_vmi: bool,
+    pub migration: Option<MigrationView>,
+    /// VM conditions, then VMI conditions, as "kind status reason: message".
+    pub conditions: Vec<crate::model::cluster::objects::Condition>,
+}
+
 /// One guest as the collector last saw it.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Guest {
     pub name: String,
+    /// libvirt's domain UUID, or the VM's (else VMI's) Kubernetes uid.
     pub uuid: String,
-    /// The libvirt URI it came from.
+    /// The libvirt URI it came from, or the KubeVirt namespace.
     pub uri: String,
     /// Hypervisor id while active.
     pub id: Option<u32>,
@@ -152,9 +189,28 @@ pub struct Guest {
     pub disks: Vec<Disk>,
     pub nics: Vec<Nic>,
     pub ips: Vec<String>,
+    /// When it started, for guests whose uptime is computed at display time (KubeVirt).
+    pub started_unix: Option<i64>,
+    /// Set for KubeVirt guests.
+    pub kubevirt: Option<Box<KubevirtGuest>>,
 }
 
 impl Guest {
+    /// `libvirt` or `kubevirt`, as `snapshot --json` spells it.
+    pub fn source(&self) -> &'static str {
+        if self.kubevirt.is_some() { "kubevirt" } else { "libvirt" }
+    }
+
+    /// Seconds up at `now`: libvirt's figure, or from the start time.
+    pub fn uptime_at(&self, now: i64) -> Option<u64> {
+        self.uptime_s.or_else(|| self.started_unix.map(|t| now.saturating_sub(t).max(0) as u64))
+    }
+
+    /// The node it runs on (KubeVirt), else empty.
+    pub fn node(&self) -> &str {
+        self.kubevirt.as_ref().map_or("", |k| k.node.as_str())
+    }
+
     /// Paused because something went wrong (I/O error, watchdog, guest panic, failed
     /// post-copy migration, API error), not by an operator, a save or a migration.
     pub fn paused_on_error(&self) -> bool {
@@ -167,8 +223,9 @@ impl Guest {
     }
 
     /// Whether the operator should be told about this guest in the alert strip.
+    /// (KubeVirt guests are the cluster's alerts, which name the VMI and its node.)
     pub fn needs_alert(&self) -> bool {
-        self.state == GuestState::Crashed || self.paused_on_error()
+        self.kubevirt.is_none() && (self.state == GuestState::Crashed || self.paused_on_error())
     }
 }
 
@@ -217,6 +274,8 @@ pub struct StateSummary {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Guests {
     by_uri: BTreeMap<String, Vec<Guest>>,
+    /// KubeVirt's VMs and VMIs, rebuilt from the cluster model when they change.
+    kubevirt: Vec<Guest>,
     /// URIs that are down, with why; their guests are not shown as current.
     pub down: BTreeMap<String, String>,
     pub events: VecDeque<LifecycleEvent>,
@@ -245,13 +304,28 @@ impl Guests {
         }
     }
 
-    /// Every current guest, URI by URI.
+    /// Replaces the KubeVirt guests.
+    pub fn set_kubevirt(&mut self, guests: Vec<Guest>) {
+        self.generation += 1;
+        self.kubevirt = guests;
+    }
+
+    /// Every current guest: libvirt's URI by URI, then KubeVirt's.
     pub fn iter(&self) -> impl Iterator<Item = &Guest> {
+        self.libvirt().chain(self.kubevirt.iter())
+    }
+
+    /// libvirt's guests only.
+    pub fn libvirt(&self) -> impl Iterator<Item = &Guest> {
         self.by_uri.values().flatten()
     }
 
+    pub fn kubevirt(&self) -> &[Guest] {
+        &self.kubevirt
+    }
+
     pub fn len(&self) -> usize {
-        self.by_uri.values().map(Vec::len).sum()
+        self.by_uri.values().map(Vec::len).sum::<usize>() + self.kubevirt.len()
     }
 
     pub fn is_empty(&self) -> bool {
@@ -261,16 +335,16 @@ impl Guests {
     /// Guests per state, in `GuestState::ALL` order, zeros left out (for F2's VM panel).
     pub fn counts_by_state(&self) -> Vec<(GuestState, usize)> {
         let mut counts: BTreeMap<GuestState, usize> = BTreeMap::new();
-        for g in self.iter() {
+        for g in self.libvirt() {
             *counts.entry(g.state).or_default() += 1;
         }
         GuestState::ALL.iter().filter_map(|s| Some((*s, *counts.get(s)?))).collect()
     }
 
-    /// Guests in the four buckets of `StateSummary`.
+    /// libvirt's guests in the four buckets of `StateSummary`.
     pub fn summary(&self) -> StateSummary {
         let mut s = StateSummary::default();
-        for g in self.iter() {
+        for g in self.libvirt() {
             match g.state {
                 _ if g.needs_alert() => s.errors += 1,
                 GuestState::Running | GuestState::Blocked => s.running += 1,
@@ -313,7 +387,7 @@ impl Guests {
     /// unless `uris_named` (the source's health already names them), unreachable URIs.
     pub fn alerts(&self, uris_named: bool) -> Vec<Alert> {
         const ONE_BY_ONE: usize = 3;
-        let mut bad: Vec<&Guest> = self.iter().filter(|g| g.needs_alert()).collect();
+        let mut bad: Vec<&Guest> = self.libvirt().filter(|g| g.needs_alert()).collect();
         bad.sort_unstable_by(|a, b| (&a.name, &a.uri).cmp(&(&b.name, &b.uri)));
         let mut out: Vec<Alert> = if bad.len() <= ONE_BY_ONE {
             let text = |g: &Guest| format!("guest {} on {}: {}", g.name, g.uri, state_text(g));

@@ -1,5 +1,6 @@
 //! Plain data: no I/O, no ratatui. Only `App::update` changes it.
 
+pub mod cluster;
 pub mod guests;
 pub mod history;
 pub mod host;
@@ -25,6 +26,9 @@ pub struct Model {
     pub log_alerts: log_alerts::LogAlerts,
     pub network: network::Network,
     pub guests: Guests,
+    pub cluster: cluster::Cluster,
+    /// A fixed "now" (seconds since the epoch) for tests and benchmarks; the clock otherwise.
+    pub fixed_now: Option<i64>,
 }
 
 /// One line of the alerts strip.
@@ -59,7 +63,21 @@ impl Model {
             }
             Update::Net(u) => self.network.apply(u),
             Update::Guests(g) => self.guests.apply(*g),
+            Update::Kube(u) => {
+                if self.cluster.apply(*u) {
+                    self.guests.set_kubevirt(self.cluster.guest_rows());
+                }
+            }
         }
+    }
+
+    /// Seconds since the epoch: `fixed_now` when set, else the clock.
+    pub fn now_unix(&self) -> i64 {
+        self.fixed_now.unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs() as i64)
+        })
     }
 
     /// Things that need attention now, most severe first.
@@ -77,6 +95,7 @@ impl Model {
         out.extend(self.network.alerts().into_iter().map(|(critical, text)| Alert { critical, text }));
         // A partly failing libvirt is already an Error alert above that names the URI.
         out.extend(self.guests.alerts(matches!(self.health(SourceId::Libvirt), Health::Error(_))));
+        out.extend(self.cluster.alerts());
         out.sort_by_key(|a| !a.critical);
         out
     }

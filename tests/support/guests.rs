@@ -50,6 +50,7 @@ pub fn guest(i: usize) -> Guest {
             model: Some("virtio".into()),
         }],
         ips: if active { vec![format!("10.0.{}.{}/24", i / 250 % 250, i % 250 + 2)] } else { vec![] },
+        ..Guest::default()
     }
 }
 

@@ -1,6 +1,7 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 
+pub mod cluster;
 pub mod tmux;
 
 use hypervisor_tui::event::{Health, SourceId, Update};

@@ -1,6 +1,7 @@
 //! F2 Dashboard: is this box healthy? CPU, memory, disks, network, VMs and Kubernetes at a
 //! glance; two columns on a large screen, one on 80x24.
 
+mod cluster;
 mod panels;
 
 use super::body_block;
@@ -50,19 +51,22 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
         let panels = vec![
             Panel { title: "CPU", lines: panels::cpu(model, theme, w, 2) },
             Panel { title: "Memory", lines: panels::memory(model, theme, w) },
-            Panel { title: "Guests and cluster", lines: panels::cluster(model, theme) },
+            Panel { title: "Guests and cluster", lines: cluster::lines(model, theme) },
             Panel { title: "Disks", lines: panels::disks(model, theme, w, 5) },
             Panel { title: "Network", lines: panels::network(model, theme, w, 4) },
         ];
         frame.render_widget(Paragraph::new(column(panels, rows, theme)), inner);
         return;
     }
-    let [top, bottom] = Layout::vertical([Constraint::Fill(1), Constraint::Length(3)]).areas(inner);
-    let [left, right] = Layout::horizontal([Constraint::Ratio(1, 2), Constraint::Ratio(1, 2)]).areas(top);
-    let (lw, rw, h) = (left.width.saturating_sub(1) as usize, right.width as usize, top.height as usize);
+    let [left, right] = Layout::horizontal([Constraint::Ratio(1, 2), Constraint::Ratio(1, 2)]).areas(inner);
+    let (lw, rw, h) = (left.width.saturating_sub(1) as usize, right.width as usize, inner.height as usize);
+    let cluster = cluster::lines(model, theme);
+    // CPU gets the rows memory (4) and the cluster lines leave, less a margin.
+    let core_rows = h.saturating_sub(12 + cluster.len()).max(2);
     let left_panels = vec![
-        Panel { title: "CPU", lines: panels::cpu(model, theme, lw, h.saturating_sub(10).max(2)) },
+        Panel { title: "CPU", lines: panels::cpu(model, theme, lw, core_rows) },
         Panel { title: "Memory", lines: panels::memory(model, theme, lw) },
+        Panel { title: "Guests and cluster", lines: cluster },
     ];
     let right_panels = vec![
         Panel { title: "Disks", lines: panels::disks(model, theme, rw, h / 2) },
@@ -71,6 +75,4 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
     let sep = Block::new().borders(Borders::RIGHT).border_set(theme.glyphs.border).border_style(theme.dim());
     frame.render_widget(Paragraph::new(column(left_panels, h, theme)).block(sep), left);
     frame.render_widget(Paragraph::new(column(right_panels, h, theme)), right);
-    let cluster = Panel { title: "Guests and cluster", lines: panels::cluster(model, theme) };
-    frame.render_widget(Paragraph::new(column(vec![cluster], 3, theme)), bottom);
 }

@@ -1,8 +1,6 @@
 //! F2's panels as lines: CPU, memory, disks, network, and the cluster and VM summary.
 
-use crate::event::SourceId;
 use crate::model::Model;
-use crate::ui::chrome::health_style;
 use crate::ui::fmt::{bytes, bytes_pair, sanitize};
 use crate::ui::theme::Theme;
 use crate::ui::widgets::bar::{bar, sparkline};
@@ -234,27 +232,4 @@ pub fn network<'a>(model: &Model, theme: &Theme, width: usize, max_rows: usize) 
     )));
     lines.push(spark("hist", &model.history.net, None, width, theme));
     lines
-}
-
-pub fn cluster<'a>(model: &Model, theme: &Theme) -> Vec<Line<'a>> {
-    let s = model.guests.summary();
-    let v = |n: usize, st: Style| Span::styled(n.to_string(), if n > 0 { st } else { Style::new() });
-    let k8s = model.health(SourceId::Kubernetes);
-    vec![
-        Line::from(vec![
-            Span::raw(" VMs (libvirt)  running "),
-            v(s.running, theme.ok()),
-            Span::raw("  paused "),
-            v(s.paused, theme.warn()),
-            Span::raw("  stopped "),
-            Span::raw(s.stopped.to_string()),
-            Span::raw("  errors "),
-            v(s.errors, theme.crit()),
-        ]),
-        Line::from(vec![
-            Span::raw(" Kubernetes     "),
-            Span::styled(k8s.label(), health_style(theme, k8s)),
-            Span::styled(format!("  {}", sanitize(k8s.reason())), theme.dim()),
-        ]),
-    ]
 }

@@ -1,7 +1,9 @@
 //! The detail pane of the selected guest, and the lifecycle event feed.
 
-use super::table::state_style;
-use crate::model::guests::{Guest, Guests, LifecycleEvent, state_text};
+use super::table::{migration_text, state_style};
+use crate::model::Model;
+use crate::model::cluster::objects::KEvent;
+use crate::model::guests::{Guest, LifecycleEvent, state_text};
 use crate::ui::fmt::{self, sanitize};
 use crate::ui::theme::Theme;
 use ratatui::Frame;
@@ -85,8 +87,96 @@ fn devices<'a>(g: &Guest, theme: &Theme) -> Vec<Line<'a>> {
     lines
 }
 
+fn kube_event_line<'a>(e: &KEvent, with_name: bool, theme: &Theme) -> Line<'a> {
+    let style = if e.kind == "Warning" { theme.warn() } else { theme.ok() };
+    let mut spans = vec![Span::styled(format!(" {} ", clock(e.last_unix.max(0) as u64)), theme.dim())];
+    if with_name {
+        spans.push(Span::raw(format!("{}/{} ", sanitize(&e.namespace), sanitize(&e.object_name))));
+    }
+    spans.push(Span::styled(sanitize(&e.reason), style));
+    if e.count > 1 {
+        spans.push(Span::styled(format!(" x{}", e.count), theme.dim()));
+    }
+    if !e.message.is_empty() {
+        spans.push(Span::raw(format!(": {}", sanitize(&e.message))));
+    }
+    Line::from(spans)
+}
+
+/// A KubeVirt guest: status, readiness, node, size, migration and conditions.
+fn kubevirt_facts<'a>(g: &Guest, now: i64, theme: &Theme) -> Vec<Line<'a>> {
+    let Some(kv) = g.kubevirt.as_deref() else { return Vec::new() };
+    let what = match (kv.has_vm, kv.has_vmi) {
+        (true, true) => "VM + VMI",
+        (true, false) => "VM, no instance",
+        _ => "VMI only",
+    };
+    let ready =
+        if kv.ready { Span::styled("ready", theme.ok()) } else { Span::styled("not ready", theme.warn()) };
+    let strategy = if kv.run_strategy.is_empty() {
+        String::new()
+    } else {
+        format!("  runStrategy {}", sanitize(&kv.run_strategy))
+    };
+    let mut lines = vec![
+        Line::from(vec![
+            Span::styled(format!(" {} ", sanitize(&g.name)), theme.title()),
+            Span::styled(sanitize(&kv.status), state_style(theme, g.state)),
+            Span::raw("  "),
+            ready,
+            Span::raw(format!("  {what}{strategy}  {}", sanitize(&g.uuid))),
+        ]),
+        Line::raw(format!(
+            " namespace {}  node {}  {} vCPU  memory {}  up {}  IP {}",
+            sanitize(&g.uri),
+            if kv.node.is_empty() { "-".to_string() } else { sanitize(&kv.node) },
+            g.vcpus,
+            fmt::bytes(g.memory_bytes),
+            g.uptime_at(now).map_or("--".to_string(), fmt::duration),
+            if g.ips.is_empty() { "-".to_string() } else { sanitize(&g.ips.join(" ")) },
+        )),
+    ];
+    if let Some(m) = &kv.migration {
+        let mode = if m.mode.is_empty() { String::new() } else { format!(" {}", sanitize(&m.mode)) };
+        let style = if m.failed {
+            theme.crit()
+        } else if m.in_progress {
+            theme.warn()
+        } else {
+            theme.dim()
+        };
+        lines.push(Line::from(vec![
+            Span::styled(" migration ", theme.dim()),
+            Span::styled(sanitize(&migration_text(g, now)), style),
+            Span::raw(format!(
+                "  {} -> {}{mode}",
+                if m.source_node.is_empty() { "?" } else { &m.source_node },
+                if m.target_node.is_empty() { "?" } else { &m.target_node }
+            )),
+        ]));
+    }
+    for c in &kv.conditions {
+        let good = c.is_true() != matches!(c.kind.as_str(), "Failure" | "Paused" | "ReconcileError");
+        let why = [c.reason.as_str(), c.message.as_str()]
+            .iter()
+            .filter(|s| !s.is_empty())
+            .copied()
+            .collect::<Vec<_>>()
+            .join(": ");
+        lines.push(Line::from(vec![
+            Span::styled(" cond ", theme.dim()),
+            Span::styled(
+                format!("{} {}", sanitize(&c.kind), sanitize(&c.status)),
+                if good { theme.ok() } else { theme.warn() },
+            ),
+            Span::raw(if why.is_empty() { String::new() } else { format!("  {}", sanitize(&why)) }),
+        ]));
+    }
+    lines
+}
+
 /// Facts, disks, NICs and the guest's recent events.
-pub fn render_detail(g: Option<&Guest>, guests: &Guests, theme: &Theme, frame: &mut Frame, area: Rect) {
+pub fn render_detail(g: Option<&Guest>, model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
     let block = Block::new().borders(Borders::TOP).border_set(theme.glyphs.border).title(" Detail ");
     let Some(g) = g else {
         frame.render_widget(
@@ -95,12 +185,22 @@ pub fn render_detail(g: Option<&Guest>, guests: &Guests, theme: &Theme, frame: &
         );
         return;
     };
-    let mut lines = facts(g, theme);
-    lines.extend(devices(g, theme));
-    let events: Vec<Line> =
-        guests.events_of(&g.uri, &g.name).take(DETAIL_EVENTS).map(|e| event_line(e, false, theme)).collect();
+    let now = model.now_unix();
+    let (mut lines, events): (Vec<Line>, Vec<Line>) = if g.kubevirt.is_some() {
+        let events = model.cluster.events_of(&g.uri, &g.name);
+        (
+            kubevirt_facts(g, now, theme),
+            events.iter().take(DETAIL_EVENTS).map(|e| kube_event_line(e, false, theme)).collect(),
+        )
+    } else {
+        let mut l = facts(g, theme);
+        l.extend(devices(g, theme));
+        let events =
+            model.guests.events_of(&g.uri, &g.name).take(DETAIL_EVENTS).map(|e| event_line(e, false, theme));
+        (l, events.collect())
+    };
     if events.is_empty() {
-        lines.push(Line::styled(" no lifecycle events seen since start", theme.dim()));
+        lines.push(Line::styled(" no events seen since start", theme.dim()));
     } else {
         lines.push(Line::styled(" recent events:", theme.dim()));
         lines.extend(events);
@@ -108,13 +208,25 @@ pub fn render_detail(g: Option<&Guest>, guests: &Guests, theme: &Theme, frame: &
     frame.render_widget(Paragraph::new(lines).block(block), area);
 }
 
-/// The newest lifecycle events of every guest.
-pub fn render_feed(guests: &Guests, theme: &Theme, frame: &mut Frame, area: Rect) {
-    let block =
-        Block::new().borders(Borders::TOP).border_set(theme.glyphs.border).title(" Lifecycle events ");
+/// The newest events of every guest: libvirt's lifecycle events and KubeVirt's
+/// Kubernetes events, merged by time.
+pub fn render_feed(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let block = Block::new().borders(Borders::TOP).border_set(theme.glyphs.border).title(" Events ");
     let rows = area.height.saturating_sub(1) as usize;
-    let mut lines: Vec<Line> =
-        guests.events.iter().rev().take(rows).map(|e| event_line(e, true, theme)).collect();
+    let mut timed: Vec<(i64, Line)> = model
+        .guests
+        .events
+        .iter()
+        .rev()
+        .take(rows)
+        .map(|e| (e.at_unix as i64, event_line(e, true, theme)))
+        .collect();
+    let mut kube: Vec<&KEvent> = model.cluster.events.values().collect();
+    kube.sort_by(|a, b| b.last_unix.cmp(&a.last_unix).then_with(|| a.name.cmp(&b.name)));
+    timed.extend(kube.into_iter().take(rows).map(|e| (e.last_unix, kube_event_line(e, true, theme))));
+    // Newest first; a stable sort keeps each source's own order within a second.
+    timed.sort_by_key(|t| std::cmp::Reverse(t.0));
+    let mut lines: Vec<Line> = timed.into_iter().take(rows).map(|(_, l)| l).collect();
     if lines.is_empty() {
         lines.push(Line::styled(" none since start", theme.dim()));
     }

@@ -31,13 +31,13 @@ pub fn render(model: &Model, view: &MachinesView, theme: &Theme, frame: &mut Fra
     if model.guests.is_empty() {
         render_empty(model, theme, frame, list);
     } else {
-        table::render(&rows, view, theme, frame, list);
+        table::render(&rows, view, theme, model.now_unix(), frame, list);
     }
     if view.detail {
         let selected = rows.get(view.selected_index(&rows)).copied();
-        detail::render_detail(selected, &model.guests, theme, frame, bottom);
+        detail::render_detail(selected, model, theme, frame, bottom);
     } else if pane > 0 {
-        detail::render_feed(&model.guests, theme, frame, bottom);
+        detail::render_feed(model, theme, frame, bottom);
     }
 }
 
@@ -54,8 +54,12 @@ fn pane_height(inner: u16, detail: bool) -> u16 {
 
 fn status_line<'a>(model: &Model, view: &MachinesView, shown: usize, theme: &Theme) -> Line<'a> {
     let total = model.guests.len();
-    let counts =
+    let kv = model.guests.kubevirt().len();
+    let mut counts =
         if shown == total { format!(" {total} guests") } else { format!(" {shown} of {total} guests") };
+    if kv > 0 {
+        counts += &format!(" ({} libvirt, {kv} KubeVirt)", total - kv);
+    }
     let arrow = if view.descending { "v" } else { "^" };
     let mut spans =
         vec![Span::raw(counts), Span::styled(format!("  sort {}{arrow}", view.sort.label()), theme.dim())];
@@ -67,6 +71,10 @@ fn status_line<'a>(model: &Model, view: &MachinesView, shown: usize, theme: &The
     for (uri, why) in &model.guests.down {
         spans
             .push(Span::styled(format!("  {}: unavailable: {}", sanitize(uri), sanitize(why)), theme.warn()));
+    }
+    let kvh = model.health(SourceId::Kubevirt);
+    if matches!(kvh, crate::event::Health::Error(_)) {
+        spans.push(Span::styled(format!("  kubevirt: {}", sanitize(kvh.reason())), theme.warn()));
     }
     Line::from(spans)
 }

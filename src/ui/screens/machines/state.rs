@@ -48,15 +48,15 @@ impl SortBy {
         }
     }
 
-    fn cmp(self, a: &Guest, b: &Guest) -> Ordering {
+    fn cmp(self, a: &Guest, b: &Guest, now: i64) -> Ordering {
         let by = match self {
             SortBy::Name => Ordering::Equal,
-            SortBy::Source => a.uri.cmp(&b.uri),
+            SortBy::Source => (a.source(), &a.uri).cmp(&(b.source(), &b.uri)),
             SortBy::State => a.state.cmp(&b.state),
             SortBy::Vcpus => a.vcpus.cmp(&b.vcpus),
             SortBy::Memory => a.memory_bytes.cmp(&b.memory_bytes),
             SortBy::Cpu => a.cpu_percent.unwrap_or(-1.0).total_cmp(&b.cpu_percent.unwrap_or(-1.0)),
-            SortBy::Uptime => a.uptime_s.cmp(&b.uptime_s),
+            SortBy::Uptime => a.uptime_at(now).cmp(&b.uptime_at(now)),
         };
         by.then_with(|| cmp_ci(&a.name, &b.name)).then_with(|| a.uri.cmp(&b.uri))
     }
@@ -115,16 +115,28 @@ fn contains_ci(hay: &str, needle: &str) -> bool {
 }
 
 impl MachinesView {
-    /// Whether a guest passes the filter (name, source URI or state).
+    /// Whether a guest passes the filter (name, source URI or namespace, state; for
+    /// KubeVirt guests also `kubevirt`, the node and KubeVirt's status word).
     pub fn matches(&self, g: &Guest) -> bool {
         let f = self.filter.as_str();
-        f.is_empty() || contains_ci(&g.name, f) || contains_ci(&g.uri, f) || contains_ci(g.state.label(), f)
+        let kv = g.kubevirt.as_deref().is_some_and(|k| {
+            let ns = f.strip_prefix("kv/").is_some_and(|n| contains_ci(&g.uri, n));
+            ns || contains_ci("kubevirt", f) || contains_ci(&k.node, f) || contains_ci(&k.status, f)
+        });
+        f.is_empty()
+            || contains_ci(&g.name, f)
+            || contains_ci(&g.uri, f)
+            || contains_ci(g.state.label(), f)
+            || kv
     }
 
     /// The guests F4 shows, filtered and sorted.
     pub fn rows<'a>(&self, guests: &'a Guests) -> Vec<&'a Guest> {
         let mut rows: Vec<&Guest> = guests.iter().filter(|g| self.matches(g)).collect();
-        rows.sort_unstable_by(|a, b| self.sort.cmp(a, b));
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs() as i64);
+        rows.sort_unstable_by(|a, b| self.sort.cmp(a, b, now));
         if self.descending {
             rows.reverse();
         }

@@ -23,9 +23,11 @@ pub fn scroll_offset(selected: usize, height: usize) -> usize {
     if height == 0 { 0 } else { selected.saturating_sub(height - 1) }
 }
 
-/// The state with its reason when there is room ("paused (I/O error)"), else a `!` mark.
+/// The state with its reason when there is room ("paused (I/O error)"), else a `!` mark;
+/// KubeVirt's own word for its guests.
 fn state_word(g: &Guest, wide: bool) -> String {
     match (wide, g.needs_alert()) {
+        _ if g.kubevirt.is_some() => state_text(g),
         (true, _) => state_text(g),
         (false, true) => format!("{} !", g.state.label()),
         (false, false) => g.state.label().to_string(),
@@ -43,7 +45,7 @@ fn header(view: &MachinesView, theme: &Theme, wide: bool) -> Row<'static> {
         ("SOURCE", Some(SortBy::Source)),
     ];
     if wide {
-        cols.push(("IP", None));
+        cols.extend([("NODE", None), ("MIGRATION", None), ("IP", None)]);
     }
     let arrow = if view.descending { "v" } else { "^" };
     Row::new(cols.into_iter().map(|(name, by)| {
@@ -54,9 +56,32 @@ fn header(view: &MachinesView, theme: &Theme, wide: bool) -> Row<'static> {
     }))
 }
 
-fn row<'a>(g: &Guest, theme: &Theme, wide: bool) -> Row<'a> {
+/// "hv1>hv2 Running 5/6 42s", "failed 3m ago": a KubeVirt guest's migration, if any.
+pub fn migration_text(g: &Guest, now: i64) -> String {
+    let Some(m) = g.kubevirt.as_ref().and_then(|k| k.migration.as_ref()) else { return String::new() };
+    let ago = m.since_unix.map(|t| fmt::duration(now.saturating_sub(t).max(0) as u64));
+    if m.in_progress {
+        let step = m.step.map(|(i, n)| format!(" {i}/{n}")).unwrap_or_default();
+        let src = if m.source_node.is_empty() { String::new() } else { format!("{}>", m.source_node) };
+        let t = ago.map(|a| format!(" {a}")).unwrap_or_default();
+        format!("{src}{} {}{step}{t}", m.target_node, m.phase)
+    } else if m.failed {
+        let t = ago.map(|a| format!(" {a} ago")).unwrap_or_default();
+        format!("failed{t}")
+    } else {
+        let t = ago.map(|a| format!(" {a} ago")).unwrap_or_default();
+        format!("done{t}")
+    }
+}
+
+/// "libvirt URI" or "kv/namespace".
+fn source_text(g: &Guest) -> String {
+    if g.kubevirt.is_some() { format!("kv/{}", sanitize(&g.uri)) } else { sanitize(&g.uri) }
+}
+
+fn row<'a>(g: &Guest, theme: &Theme, wide: bool, now: i64) -> Row<'a> {
     let cpu = g.cpu_percent.map_or("--".to_string(), |p| format!("{p:.1}"));
-    let up = g.uptime_s.map_or("--".to_string(), fmt::duration);
+    let up = g.uptime_at(now).map_or("--".to_string(), fmt::duration);
     let mut cells = vec![
         Cell::from(sanitize(&g.name)),
         Cell::from(Span::styled(state_word(g, wide), state_style(theme, g.state))),
@@ -64,9 +89,14 @@ fn row<'a>(g: &Guest, theme: &Theme, wide: bool) -> Row<'a> {
         Cell::from(fmt::bytes(g.memory_bytes)),
         Cell::from(cpu),
         Cell::from(up),
-        Cell::from(sanitize(&g.uri)),
+        Cell::from(source_text(g)),
     ];
     if wide {
+        let mig = migration_text(g, now);
+        let failed = g.kubevirt.as_ref().and_then(|k| k.migration.as_ref()).is_some_and(|m| m.failed);
+        cells.push(Cell::from(sanitize(g.node())));
+        cells
+            .push(Cell::from(Span::styled(sanitize(&mig), if failed { theme.crit() } else { theme.warn() })));
         cells.push(Cell::from(sanitize(&g.ips.join(" "))));
     }
     Row::new(cells)
@@ -79,20 +109,23 @@ fn widths(shown: &[&Guest], width: u16, wide: bool) -> Vec<Constraint> {
         shown.iter().map(|g| f(g)).max().unwrap_or(0).clamp(lo, hi) as u16
     };
     let name = fit(&|g| sanitize(&g.name).chars().count(), 8, if wide { 40 } else { 24 });
-    let source = fit(&|g| sanitize(&g.uri).chars().count(), 6, if wide { 60 } else { 20 });
+    let source = fit(&|g| source_text(g).chars().count(), 6, if wide { 40 } else { 20 });
     let fixed = [if wide { 18 } else { 13 }, 5, 7, 6, 7];
     let used: u16 = fixed.iter().sum::<u16>() + name + 7;
     let mut w = vec![Constraint::Length(name)];
     w.extend(fixed.iter().map(|n| Constraint::Length(*n)));
     w.push(Constraint::Length(source.min(width.saturating_sub(used)).max(6)));
     if wide {
+        let node = fit(&|g| g.node().chars().count(), 4, 20);
+        w.push(Constraint::Length(node));
+        w.push(Constraint::Length(24));
         w.push(Constraint::Fill(1));
     }
     w
 }
 
 /// Draws `rows` into `area`, header included, the selected row highlighted.
-pub fn render(rows: &[&Guest], view: &MachinesView, theme: &Theme, frame: &mut Frame, area: Rect) {
+pub fn render(rows: &[&Guest], view: &MachinesView, theme: &Theme, now: i64, frame: &mut Frame, area: Rect) {
     if area.height == 0 {
         return;
     }
@@ -103,7 +136,7 @@ pub fn render(rows: &[&Guest], view: &MachinesView, theme: &Theme, frame: &mut F
     let shown = &rows[offset.min(rows.len())..(offset + height).min(rows.len())];
     let widths = widths(shown, area.width, wide);
     let visible = shown.iter().enumerate().map(|(k, g)| {
-        let r = row(g, theme, wide);
+        let r = row(g, theme, wide, now);
         if offset + k == selected { r.style(Style::new().add_modifier(Modifier::REVERSED)) } else { r }
     });
     let table = Table::new(visible, widths).header(header(view, theme, wide)).column_spacing(1);

@@ -2,6 +2,7 @@
 //! interfaces in boxes, then every link as a tree (bridge → ports), scrollable and filterable.
 
 mod boxes;
+mod kube;
 pub mod state;
 mod table;
 
@@ -26,7 +27,8 @@ pub fn render(model: &Model, view: &NetView, theme: &Theme, frame: &mut Frame, a
         frame.render_widget(Paragraph::new(source_line(model, SourceId::Netlink, theme)), inner);
         return;
     }
-    let banner = banner_lines(net, inner.width as usize, theme);
+    let mut banner = banner_lines(net, inner.width as usize, theme);
+    banner.extend(kube::lines(model, theme));
     let nics = boxes::physical(net);
     let box_rows = boxes::rows_for(nics.len(), inner.height.saturating_sub(banner.len() as u16));
     let [top, mid, bottom] = Layout::vertical([

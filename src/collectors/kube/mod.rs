@@ -1,13 +1,17 @@
-//! The Kubernetes and KubeVirt sources. For now: find a kubeconfig, ask the API
-//! server its version and whether the kubevirt.io group is served; the watchers
-//! are the Kubernetes issue's.
+//! The Kubernetes and KubeVirt sources: find a kubeconfig, ask the API server its version
+//! and whether kubevirt.io is served, then watch every kind (`watch.rs`) and turn the
+//! watchers' states into the two sources' health (`supervise.rs`).
 
-use super::SourceTx;
+pub mod hostfacts;
+pub mod once;
+mod supervise;
+pub mod watch;
+
 use crate::config::KubernetesConfig;
-use crate::event::{Health, SourceId, Update};
+use crate::event::Health;
 use std::path::PathBuf;
 use std::time::Duration;
-use tokio::sync::mpsc;
+pub use supervise::run;
 
 const K3S_KUBECONFIG: &str = "/etc/rancher/k3s/k3s.yaml";
 
@@ -25,7 +29,8 @@ pub fn kubeconfig_candidates(cfg: &KubernetesConfig) -> Vec<PathBuf> {
     out
 }
 
-async fn client(cfg: &KubernetesConfig) -> Result<kube::Client, String> {
+/// A client from the first kubeconfig found (or the in-cluster account), with the server URL.
+pub async fn client(cfg: &KubernetesConfig) -> Result<(kube::Client, String), String> {
     let candidates = kubeconfig_candidates(cfg);
     let config = match candidates.iter().find(|p| p.exists()) {
         Some(path) => {
@@ -40,7 +45,9 @@ async fn client(cfg: &KubernetesConfig) -> Result<kube::Client, String> {
             format!("no kubeconfig ({}) and not in a cluster", shown.join(", "))
         })?,
     };
-    kube::Client::try_from(config).map_err(|e| format!("cannot build a client: {e}"))
+    let url = config.cluster_url.to_string();
+    let client = kube::Client::try_from(config).map_err(|e| format!("cannot build a client: {e}"))?;
+    Ok((client, url.trim_end_matches('/').to_string()))
 }
 
 /// Health of Kubernetes and of KubeVirt on it, each bounded by `timeout`.
@@ -50,7 +57,7 @@ pub async fn probe_both(cfg: &KubernetesConfig, timeout: Duration) -> (Health, H
         return (Health::Disabled(off.clone()), Health::Disabled(off));
     }
     let client = match client(cfg).await {
-        Ok(c) => c,
+        Ok((c, _)) => c,
         Err(e) => return (Health::Unavailable(e), Health::Unavailable("needs Kubernetes".into())),
     };
     let version = tokio::time::timeout(timeout, client.apiserver_version()).await;
@@ -72,21 +79,4 @@ pub async fn probe_both(cfg: &KubernetesConfig, timeout: Duration) -> (Health, H
 
 fn needs() -> Health {
     Health::Unavailable("needs Kubernetes".into())
-}
-
-/// Re-probes both sources; every `interval` while answering, with backoff while not.
-pub async fn run(cfg: KubernetesConfig, tx: mpsc::Sender<Update>, interval: Duration) {
-    let mut k8s = SourceTx::new(SourceId::Kubernetes, tx.clone());
-    let mut kv = SourceTx::new(SourceId::Kubevirt, tx.clone());
-    let mut backoff = super::Backoff::new(Duration::from_secs(60).max(interval));
-    loop {
-        let (a, b) = probe_both(&cfg, Duration::from_secs(5)).await;
-        let delay = super::next_probe_delay(&a, &mut backoff, interval);
-        k8s.health(a).await;
-        kv.health(b).await;
-        if tx.is_closed() {
-            return;
-        }
-        tokio::time::sleep(delay).await;
-    }
 }

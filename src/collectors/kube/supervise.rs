@@ -1,0 +1,275 @@
+//! The Kubernetes collector's main loop: connect, learn the cluster, start one watcher per
+//! kind, and fold the watchers' states into the `kubernetes` and `kubevirt` health.
+
+use super::hostfacts;
+use super::watch::{self, KindState, Sinks};
+use crate::collectors::{Backoff, SourceTx};
+use crate::config::KubernetesConfig;
+use crate::event::{Health, SourceId, Update};
+use crate::model::cluster::objects::{Kind, Object};
+use crate::model::cluster::{ClusterInfo, KubeUpdate, parse};
+use k8s_openapi::api::core::v1 as core;
+use kube::api::{Api, ApiResource, DynamicObject, GroupVersionKind};
+use kube::runtime::watcher;
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+use std::time::Duration;
+use tokio::sync::mpsc;
+use tokio::task::JoinSet;
+
+const CORE: [Kind; 4] = [Kind::Node, Kind::Pod, Kind::Service, Kind::Pvc];
+const KUBEVIRT: [Kind; 4] = [Kind::Vm, Kind::Vmi, Kind::Migration, Kind::Event];
+/// How often the API is asked whether it is back, while a watcher says it is unreachable.
+const RECHECK: Duration = Duration::from_secs(3);
+/// How often a cluster without KubeVirt is asked whether the CRDs have appeared.
+const KUBEVIRT_RECHECK: Duration = Duration::from_secs(60);
+
+/// This host's node name: the config's, else the hostname (as k3s names its node).
+pub fn node_name(cfg: &KubernetesConfig) -> String {
+    if let Some(n) = &cfg.node_name {
+        return n.clone();
+    }
+    let proc = crate::collectors::proc_root();
+    std::fs::read_to_string(proc.join("sys/kernel/hostname"))
+        .map(|h| h.trim().to_ascii_lowercase())
+        .unwrap_or_default()
+}
+
+fn host_info(cfg: &KubernetesConfig, server: String, version: String) -> ClusterInfo {
+    let dirs: Vec<&Path> = hostfacts::CNI_DIRS.iter().map(Path::new).collect();
+    let (service_cidr, cluster_cidr) =
+        hostfacts::k3s_cidrs(Path::new(hostfacts::K3S_CONFIG), &crate::collectors::proc_root());
+    ClusterInfo {
+        node_name: node_name(cfg),
+        server,
+        version,
+        cni: hostfacts::cni_configs(&dirs),
+        service_cidr,
+        cluster_cidr,
+    }
+}
+
+fn kubevirt_resource(kind: &str, plural: &str) -> ApiResource {
+    ApiResource::from_gvk_with_plural(&GroupVersionKind::gvk("kubevirt.io", "v1", kind), plural)
+}
+
+/// Starts the watcher of one kind; the task returns the kind when it ends.
+fn spawn_kind(set: &mut JoinSet<Kind>, client: &kube::Client, kind: Kind, sinks: Sinks) -> tokio::task::Id {
+    let c = client.clone();
+    let wc = watcher::Config::default();
+    match kind {
+        Kind::Node => set.spawn(async move {
+            let api: Api<core::Node> = Api::all(c);
+            watch::run(api, wc, kind, |o| Object::Node(o.into()), sinks).await;
+            kind
+        }),
+        Kind::Pod => set.spawn(async move {
+            let api: Api<core::Pod> = Api::all(c);
+            watch::run(api, wc, kind, |o| Object::Pod(o.into()), sinks).await;
+            kind
+        }),
+        Kind::Service => set.spawn(async move {
+            let api: Api<core::Service> = Api::all(c);
+            watch::run(api, wc, kind, |o| Object::Service(o.into()), sinks).await;
+            kind
+        }),
+        Kind::Pvc => set.spawn(async move {
+            let api: Api<core::PersistentVolumeClaim> = Api::all(c);
+            watch::run(api, wc, kind, |o| Object::Pvc(o.into()), sinks).await;
+            kind
+        }),
+        Kind::Event => set.spawn(async move {
+            let api: Api<core::Event> = Api::all(c);
+            let wc = wc.fields("involvedObject.apiVersion=kubevirt.io/v1");
+            watch::run(api, wc, kind, |o| Object::Event(o.into()), sinks).await;
+            kind
+        }),
+        Kind::Vm | Kind::Vmi | Kind::Migration => set.spawn(async move {
+            let (k, plural) = match kind {
+                Kind::Vm => ("VirtualMachine", "virtualmachines"),
+                Kind::Vmi => ("VirtualMachineInstance", "virtualmachineinstances"),
+                _ => ("VirtualMachineInstanceMigration", "virtualmachineinstancemigrations"),
+            };
+            let api: Api<DynamicObject> = Api::all_with(c, &kubevirt_resource(k, plural));
+            let convert = move |o: &DynamicObject| {
+                let v = serde_json::json!({ "metadata": o.metadata, "spec": o.data.get("spec"), "status": o.data.get("status") });
+                match kind {
+                    Kind::Vm => Object::Vm(parse::vm(&v)),
+                    Kind::Vmi => Object::Vmi(parse::vmi(&v)),
+                    _ => Object::Migration(parse::migration(&v)),
+                }
+            };
+            watch::run(api, wc, kind, convert, sinks).await;
+            kind
+        }),
+    }
+    .id()
+}
+
+/// The health of one source from its kinds' states.
+pub fn fold(states: &BTreeMap<Kind, KindState>, kinds: &[Kind], ok: &str) -> Health {
+    let of = |want: fn(&KindState) -> Option<&String>| -> Vec<(Kind, &String)> {
+        kinds.iter().filter_map(|k| Some((*k, want(states.get(k)?)?))).collect()
+    };
+    let unreachable = of(|s| if let KindState::Unreachable(m) = s { Some(m) } else { None });
+    if let Some((_, m)) = unreachable.first() {
+        return Health::Unavailable(format!("API unreachable: {m}"));
+    }
+    let forbidden = of(|s| if let KindState::Forbidden(m) = s { Some(m) } else { None });
+    if let Some((_, m)) = forbidden.first() {
+        let names: Vec<&str> = forbidden.iter().map(|(k, _)| k.plural()).collect();
+        return Health::Error(format!("RBAC forbids {} ({m})", names.join(", ")));
+    }
+    let absent = of(|s| if let KindState::Absent(m) = s { Some(m) } else { None });
+    if !absent.is_empty() {
+        let names: Vec<&str> = absent.iter().map(|(k, _)| k.plural()).collect();
+        return Health::Unavailable(format!("not served: {} (CRDs absent?)", names.join(", ")));
+    }
+    let errors = of(|s| if let KindState::Error(m) = s { Some(m) } else { None });
+    if let Some((k, m)) = errors.first() {
+        return Health::Error(format!("{}: {m}", k.plural()));
+    }
+    Health::Ok(ok.to_string())
+}
+
+/// Watches the cluster until the app goes away; reconnects with backoff while it cannot.
+pub async fn run(cfg: KubernetesConfig, tx: mpsc::Sender<Update>, _interval: Duration) {
+    let mut k8s = SourceTx::new(SourceId::Kubernetes, tx.clone());
+    let mut kv = SourceTx::new(SourceId::Kubevirt, tx.clone());
+    if !cfg.enabled {
+        let off = "disabled in config ([kubernetes] enabled = false)".to_string();
+        k8s.health(Health::Disabled(off.clone())).await;
+        kv.health(Health::Disabled(off)).await;
+        return;
+    }
+    let mut backoff = Backoff::new(Duration::from_secs(60));
+    loop {
+        let (client, url) = match super::client(&cfg).await {
+            Ok(c) => c,
+            Err(e) => {
+                k8s.health(Health::Unavailable(e)).await;
+                kv.health(Health::Unavailable("needs Kubernetes".into())).await;
+                tokio::time::sleep(backoff.next_delay()).await;
+                continue;
+            }
+        };
+        let version = match tokio::time::timeout(Duration::from_secs(5), client.apiserver_version()).await {
+            Ok(Ok(v)) => v.git_version,
+            Ok(Err(e)) => {
+                k8s.health(Health::Unavailable(format!("API unreachable at {url}: {}", innermost(&e)))).await;
+                kv.health(Health::Unavailable("needs Kubernetes".into())).await;
+                tokio::time::sleep(backoff.next_delay()).await;
+                continue;
+            }
+            Err(_) => {
+                k8s.health(Health::Unavailable(format!("API at {url} did not answer within 5 s"))).await;
+                kv.health(Health::Unavailable("needs Kubernetes".into())).await;
+                tokio::time::sleep(backoff.next_delay()).await;
+                continue;
+            }
+        };
+        backoff.reset();
+        let info = host_info(&cfg, url.clone(), version.clone());
+        if tx.send(Update::Kube(Box::new(KubeUpdate::Info(info)))).await.is_err() {
+            return;
+        }
+        watch_all(&client, &format!("API server {version} at {url}"), &tx, &mut k8s, &mut kv).await;
+        return;
+    }
+}
+
+fn innermost(e: &dyn std::error::Error) -> String {
+    let mut inner = e;
+    while let Some(next) = inner.source() {
+        inner = next;
+    }
+    inner.to_string()
+}
+
+async fn kubevirt_served(client: &kube::Client) -> Option<bool> {
+    let groups = tokio::time::timeout(Duration::from_secs(5), client.list_api_groups()).await.ok()?.ok()?;
+    Some(groups.groups.iter().any(|g| g.name == "kubevirt.io"))
+}
+
+const ABSENT: &str = "KubeVirt CRDs absent (no kubevirt.io API group)";
+
+/// Runs the watchers and keeps both sources' health; returns when the app has gone.
+async fn watch_all(
+    client: &kube::Client,
+    ok: &str,
+    tx: &mpsc::Sender<Update>,
+    k8s: &mut SourceTx,
+    kv: &mut SourceTx,
+) {
+    let (states_tx, mut states_rx) = mpsc::channel::<(Kind, KindState)>(64);
+    let sinks = || Sinks { updates: tx.clone(), states: states_tx.clone() };
+    let mut set = JoinSet::new();
+    let mut ids: HashMap<tokio::task::Id, Kind> = HashMap::new();
+    for kind in CORE {
+        ids.insert(spawn_kind(&mut set, client, kind, sinks()), kind);
+    }
+    let mut kubevirt_on = false;
+    let mut states: BTreeMap<Kind, KindState> = BTreeMap::new();
+    let mut synced_once: Vec<Kind> = Vec::new();
+    let mut recheck = tokio::time::interval(RECHECK);
+    let mut last_kubevirt_check: Option<tokio::time::Instant> = None;
+    loop {
+        if !kubevirt_on && last_kubevirt_check.is_none_or(|t| t.elapsed() >= KUBEVIRT_RECHECK) {
+            last_kubevirt_check = Some(tokio::time::Instant::now());
+            match kubevirt_served(client).await {
+                Some(true) => {
+                    kubevirt_on = true;
+                    for kind in KUBEVIRT {
+                        ids.insert(spawn_kind(&mut set, client, kind, sinks()), kind);
+                    }
+                }
+                Some(false) => {
+                    for kind in [Kind::Vm, Kind::Vmi, Kind::Migration] {
+                        let u = KubeUpdate::Missing(kind, ABSENT.into());
+                        if tx.send(Update::Kube(Box::new(u))).await.is_err() {
+                            return;
+                        }
+                    }
+                    kv.health(Health::Unavailable(ABSENT.into())).await;
+                }
+                None => {}
+            }
+        }
+        let k8s_kinds: Vec<Kind> = CORE.into_iter().chain([Kind::Event]).collect();
+        k8s.health(fold(&states, &k8s_kinds, ok)).await;
+        if kubevirt_on {
+            kv.health(fold(&states, &[Kind::Vm, Kind::Vmi, Kind::Migration], "kubevirt.io/v1 served")).await;
+        }
+        if tx.is_closed() {
+            set.abort_all();
+            return;
+        }
+        tokio::select! {
+            Some((kind, state)) = states_rx.recv() => {
+                if state == KindState::Synced && !synced_once.contains(&kind) {
+                    synced_once.push(kind);
+                }
+                states.insert(kind, state);
+            }
+            Some(done) = set.join_next_with_id() => {
+                // A watcher ended: the app has gone, or it died (a panic); restart it.
+                let id = match done { Ok((id, _)) => id, Err(e) => e.id() };
+                if tx.is_closed() { set.abort_all(); return; }
+                if let Some(kind) = ids.remove(&id) {
+                    tokio::time::sleep(Duration::from_secs(1)).await;
+                    ids.insert(spawn_kind(&mut set, client, kind, sinks()), kind);
+                }
+            }
+            _ = recheck.tick() => {
+                let down = states.values().any(|s| matches!(s, KindState::Unreachable(_)));
+                if down && tokio::time::timeout(RECHECK, client.apiserver_version()).await.is_ok_and(|r| r.is_ok()) {
+                    for (kind, s) in states.iter_mut() {
+                        if matches!(s, KindState::Unreachable(_)) {
+                            *s = if synced_once.contains(kind) { KindState::Synced } else { KindState::Listing };
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

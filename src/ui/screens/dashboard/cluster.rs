@@ -1,0 +1,149 @@
+//! F2's guests and cluster panel: libvirt domains, KubeVirt guests, nodes, pods, services,
+//! PVCs and the control plane, a line each; the source's reason when it has no answer.
+
+use crate::event::{Health, SourceId};
+use crate::model::Model;
+use crate::ui::chrome::health_style;
+use crate::ui::fmt::sanitize;
+use crate::ui::theme::Theme;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use std::collections::BTreeMap;
+
+/// A count, coloured only when it is not zero.
+fn count<'a>(n: usize, style: Style) -> Span<'a> {
+    Span::styled(n.to_string(), if n > 0 { style } else { Style::new() })
+}
+
+fn label<'a>(text: &str, theme: &Theme) -> Span<'a> {
+    Span::styled(format!(" {text:<9}"), theme.title())
+}
+
+/// "Kubernetes  n/a  no kubeconfig ..." for a source without data.
+fn source<'a>(name: &str, h: &Health, theme: &Theme) -> Line<'a> {
+    Line::from(vec![
+        label(name, theme),
+        Span::styled(h.word().to_string(), health_style(theme, h)),
+        Span::styled(format!("  {}", sanitize(h.reason())), theme.dim()),
+    ])
+}
+
+/// "180 running, 10 pending, 5 failed": Running first, then the rest by name.
+fn phases<'a>(m: &BTreeMap<String, usize>, theme: &Theme) -> Vec<Span<'a>> {
+    let mut keys: Vec<&String> = m.keys().collect();
+    keys.sort_by_key(|k| (k.as_str() != "Running", k.as_str() != "Pending", *k));
+    let mut out = Vec::new();
+    for (i, k) in keys.into_iter().enumerate() {
+        let style = match k.as_str() {
+            "Running" | "Succeeded" => theme.ok(),
+            "Failed" | "Unknown" => theme.crit(),
+            _ => theme.warn(),
+        };
+        if i > 0 {
+            out.push(Span::raw(" "));
+        }
+        out.push(count(m[k], style));
+        out.push(Span::raw(format!(" {}", k.to_lowercase())));
+    }
+    out
+}
+
+pub fn lines<'a>(model: &Model, theme: &Theme) -> Vec<Line<'a>> {
+    let s = model.guests.summary();
+    let mut out = vec![Line::from(vec![
+        label("VMs", theme),
+        Span::raw("libvirt: "),
+        count(s.running, theme.ok()),
+        Span::raw(" running  "),
+        count(s.paused, theme.warn()),
+        Span::raw(" paused  "),
+        Span::raw(s.stopped.to_string()),
+        Span::raw(" stopped  "),
+        count(s.errors, theme.crit()),
+        Span::raw(" errors"),
+    ])];
+    let k8s = model.health(SourceId::Kubernetes);
+    let kvh = model.health(SourceId::Kubevirt);
+    let c = &model.cluster;
+    if !c.is_known() {
+        out.push(source("k8s", k8s, theme));
+        return out;
+    }
+    let kv = c.summarize(model.guests.kubevirt());
+    if kvh.is_ok() || kv.vms + kv.vmis > 0 {
+        let mut l = vec![
+            label("KubeVirt", theme),
+            count(kv.running, theme.ok()),
+            Span::raw(" running  "),
+            Span::raw(kv.stopped.to_string()),
+            Span::raw(" stopped  "),
+            count(kv.migrating, theme.warn()),
+            Span::raw(" migrating  "),
+            count(kv.failed, theme.crit()),
+            Span::raw(" failed"),
+        ];
+        if kv.other > 0 {
+            l.push(Span::raw("  "));
+            l.push(count(kv.other, theme.warn()));
+            l.push(Span::raw(" other"));
+        }
+        l.push(Span::styled(format!("  ({} VMs, {} VMIs)", kv.vms, kv.vmis), theme.dim()));
+        out.push(Line::from(l));
+    } else {
+        out.push(source("KubeVirt", kvh, theme));
+    }
+    let sum = c.summary();
+    let mut nodes = vec![
+        label("Nodes", theme),
+        Span::styled(
+            format!("{}/{} ready", sum.nodes_ready, sum.nodes_total),
+            if sum.not_ready.is_empty() { theme.ok() } else { theme.crit() },
+        ),
+    ];
+    if !sum.not_ready.is_empty() {
+        let names: Vec<String> = sum.not_ready.iter().take(4).map(|n| sanitize(n)).collect();
+        let more = if sum.not_ready.len() > 4 { ", ..." } else { "" };
+        nodes.push(Span::styled(format!(" (NotReady: {}{more})", names.join(", ")), theme.crit()));
+    }
+    nodes.push(Span::raw("  API "));
+    nodes.push(Span::styled(k8s.word().to_string(), health_style(theme, k8s)));
+    if !k8s.is_ok() {
+        nodes.push(Span::styled(format!(" ({})", sanitize(k8s.reason())), theme.dim()));
+    }
+    if sum.system_pods > 0 {
+        let all = sum.system_pods_ready == sum.system_pods;
+        nodes.push(Span::raw("  kube-system "));
+        nodes.push(Span::styled(
+            format!("{}/{} ready", sum.system_pods_ready, sum.system_pods),
+            if all { theme.ok() } else { theme.warn() },
+        ));
+    }
+    out.push(Line::from(nodes));
+    let mut pods = vec![label("Pods", theme), Span::raw(format!("{}: ", sum.pods_total))];
+    pods.extend(phases(&sum.pods_by_phase, theme));
+    if let Some(here) = c.this_node() {
+        let on: usize = sum.node_pods_by_phase.values().sum();
+        let running = sum.node_pods_by_phase.get("Running").copied().unwrap_or(0);
+        pods.push(Span::raw(format!("  on {} {running}/{on} running", sanitize(&here.name))));
+    }
+    let restarts = c.restarts_since(model.now_unix() - 3600);
+    pods.push(Span::raw("  restarts/h "));
+    pods.push(count(restarts as usize, theme.warn()));
+    out.push(Line::from(pods));
+    let types: Vec<String> = sum.services_by_type.iter().map(|(t, n)| format!("{n} {t}")).collect();
+    let mut svc = vec![
+        label("Services", theme),
+        Span::raw(format!("{} ({})", sum.services, types.join(", "))),
+        Span::raw("  PVCs "),
+        Span::raw(format!("{}/{} bound", sum.pvcs_bound, sum.pvcs)),
+    ];
+    if sum.pvcs_pending > 0 {
+        svc.push(Span::raw(" "));
+        svc.push(Span::styled(format!("{} pending", sum.pvcs_pending), theme.warn()));
+    }
+    for m in c.missing_text(false) {
+        svc.push(Span::styled(format!("  {}", sanitize(&m)), theme.warn()));
+    }
+    out.push(Line::from(svc));
+    out
+}
