@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod cluster;
+pub mod kube_api;
 pub mod tmux;
 
 use hypervisor_tui::event::{Health, SourceId, Update};

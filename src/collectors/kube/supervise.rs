@@ -173,7 +173,9 @@ pub async fn run(cfg: KubernetesConfig, tx: mpsc::Sender<Update>, _interval: Dur
         if tx.send(Update::Kube(Box::new(KubeUpdate::Info(info)))).await.is_err() {
             return;
         }
-        watch_all(&client, &format!("API server {version} at {url}"), &tx, &mut k8s, &mut kv).await;
+        let ok = format!("API server {version} at {url}");
+        k8s.health(Health::Ok(ok.clone())).await;
+        watch_all(&client, &ok, &tx, &mut k8s, &mut kv).await;
         return;
     }
 }

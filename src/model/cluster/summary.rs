@@ -73,21 +73,23 @@ impl Cluster {
             }
         }
         let here = self.this_node().map(|n| n.name.as_str());
+        // Counted by &str: no string copied per pod (the F2 frame walks every pod).
+        let (mut all, mut mine): (BTreeMap<&str, usize>, BTreeMap<&str, usize>) = Default::default();
         for p in self.pods.values() {
             s.pods_total += 1;
-            *s.pods_by_phase.entry(p.phase.clone()).or_default() += 1;
+            *all.entry(p.phase.as_str()).or_default() += 1;
             if Some(p.node.as_str()) == here {
-                *s.node_pods_by_phase.entry(p.phase.clone()).or_default() += 1;
+                *mine.entry(p.phase.as_str()).or_default() += 1;
             }
             if p.namespace == "kube-system" && !is_completed_job(p) {
                 s.system_pods += 1;
                 s.system_pods_ready += usize::from(p.ready);
             }
-            if p.crash_looping && here.is_none_or(|h| p.node == h) {
-                s.crash_looping.push(super::objects::key(&p.namespace, &p.name));
-            }
         }
-        s.crash_looping.sort();
+        let owned = |m: BTreeMap<&str, usize>| m.into_iter().map(|(k, v)| (k.to_string(), v)).collect();
+        s.pods_by_phase = owned(all);
+        s.node_pods_by_phase = owned(mine);
+        s.crash_looping = self.crash_looping();
         s.services = self.services.len();
         for svc in self.services.values() {
             *s.services_by_type.entry(svc.kind.clone()).or_default() += 1;
@@ -96,6 +98,20 @@ impl Cluster {
         s.pvcs_bound = self.pvcs.values().filter(|p| p.phase == "Bound").count();
         s.pvcs_pending = self.pvcs.values().filter(|p| p.phase == "Pending").count();
         s
+    }
+
+    /// Crash-looping pods (namespace/name, sorted) on this node, or anywhere when this host
+    /// is not a node of the cluster.
+    pub fn crash_looping(&self) -> Vec<String> {
+        let here = self.this_node().map(|n| n.name.as_str());
+        let mut v: Vec<String> = self
+            .pods
+            .values()
+            .filter(|p| p.crash_looping && here.is_none_or(|h| p.node == h))
+            .map(|p| super::objects::key(&p.namespace, &p.name))
+            .collect();
+        v.sort();
+        v
     }
 
     /// The newest migration of each VMI (by creation time, then name).
@@ -192,7 +208,7 @@ impl Cluster {
             .map(|m| format!("{} ({})", super::objects::key(&m.namespace, &m.vmi), m.name))
             .collect();
         out.extend(summed("migration of", "failed", migrations, false));
-        let crash = self.summary().crash_looping;
+        let crash = self.crash_looping();
         let where_ = match self.this_node() {
             Some(n) => format!("on {}", n.name),
             None => "in the cluster".into(),

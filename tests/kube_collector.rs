@@ -1,0 +1,325 @@
+//! The Kubernetes collector against a fake API server speaking the real list/watch
+//! protocol (tests/support/fake_apiserver.rs): initial sync, changes, RBAC, missing CRDs,
+//! a 410 re-list and the server going away and coming back all reach the model.
+
+mod support;
+
+use hypervisor_tui::config::KubernetesConfig;
+use hypervisor_tui::event::{Health, SourceId, Update};
+use hypervisor_tui::model::Model;
+use hypervisor_tui::model::cluster::objects::Kind;
+use serde_json::{Value, json};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+use support::kube_api::{EVENTS, FakeApi, NODES, PODS, PVCS, SERVICES, VMIMS, VMIS, VMS};
+use tokio::sync::mpsc;
+
+const WAIT: Duration = Duration::from_secs(20);
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/kube").join(name)
+}
+
+fn items(name: &str) -> Vec<Value> {
+    let v: Value = serde_json::from_str(&std::fs::read_to_string(fixture(name)).unwrap()).unwrap();
+    v["items"].as_array().unwrap().clone()
+}
+
+/// A fake cluster loaded with every fixture.
+fn loaded() -> FakeApi {
+    let api = FakeApi::start();
+    for (res, file) in [
+        (&NODES, "nodes.json"),
+        (&PODS, "pods.json"),
+        (&SERVICES, "services.json"),
+        (&PVCS, "pvcs.json"),
+        (&VMS, "vms.json"),
+        (&VMIS, "vmis.json"),
+        (&VMIMS, "vmims.json"),
+        (&EVENTS, "events.json"),
+    ] {
+        api.load(res, &fixture(file));
+    }
+    api
+}
+
+/// The collector running against `api`, feeding a model.
+struct Console {
+    model: Model,
+    rx: mpsc::Receiver<Update>,
+    _dir: tempfile::TempDir,
+}
+
+impl Console {
+    fn start(api: &FakeApi) -> Console {
+        let dir = tempfile::tempdir().unwrap();
+        let cfg = KubernetesConfig {
+            enabled: true,
+            kubeconfig: Some(api.write_kubeconfig(dir.path())),
+            node_name: Some("hv1".into()),
+        };
+        let (tx, rx) = mpsc::channel(256);
+        tokio::spawn(hypervisor_tui::collectors::kube::run(cfg, tx, Duration::from_secs(10)));
+        Console { model: Model::default(), rx, _dir: dir }
+    }
+
+    /// Applies updates until `done` holds; panics with the model's state after `WAIT`.
+    async fn until(&mut self, what: &str, done: impl Fn(&Model) -> bool) {
+        let deadline = tokio::time::Instant::now() + WAIT;
+        while !done(&self.model) {
+            match tokio::time::timeout_at(deadline, self.rx.recv()).await {
+                Ok(Some(u)) => self.model.apply(u),
+                _ => panic!(
+                    "timed out waiting for {what}; k8s {:?} kubevirt {:?} synced {:?} missing {:?}",
+                    self.model.health(SourceId::Kubernetes),
+                    self.model.health(SourceId::Kubevirt),
+                    self.model.cluster.synced,
+                    self.model.cluster.missing
+                ),
+            }
+        }
+    }
+
+    async fn synced(&mut self) {
+        self.until("every kind listed", |m| {
+            Kind::ALL.iter().all(|k| m.cluster.synced.contains(k)) && m.health(SourceId::Kubernetes).is_ok()
+        })
+        .await;
+    }
+}
+
+fn pod(name: &str, phase: &str) -> Value {
+    json!({
+        "apiVersion": "v1", "kind": "Pod",
+        "metadata": {"name": name, "namespace": "default", "uid": format!("uid-{name}")},
+        "spec": {"nodeName": "hv1", "containers": [{"name": "c", "image": "busybox"}]},
+        "status": {"phase": phase, "conditions": [{"type": "Ready", "status": if phase == "Running" { "True" } else { "False" }}]}
+    })
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn initial_sync_fills_the_model_from_real_shaped_objects() {
+    let api = loaded();
+    let mut c = Console::start(&api);
+    c.synced().await;
+    let cl = &c.model.cluster;
+    assert_eq!(cl.nodes.len(), items("nodes.json").len());
+    assert_eq!(cl.pods.len(), items("pods.json").len());
+    assert_eq!(cl.services.len(), items("services.json").len());
+    assert_eq!(cl.pvcs.len(), items("pvcs.json").len());
+    assert_eq!(cl.vms.len(), items("vms.json").len());
+    assert_eq!(cl.vmis.len(), items("vmis.json").len());
+    assert_eq!(cl.migrations.len(), items("vmims.json").len());
+    assert!(!cl.events.is_empty(), "events about KubeVirt objects are watched");
+    let s = cl.summary();
+    assert_eq!(s.nodes_ready, s.nodes_total);
+    assert!(cl.this_node().is_some(), "hv1 is a node of the fixture cluster");
+    assert!(!cl.pod_cidrs().is_empty());
+    assert!(s.system_pods > 0 && s.services_by_type.contains_key("LoadBalancer"));
+    assert!(!s.crash_looping.is_empty(), "the fixture's crash-looping pod on hv1 is seen");
+    assert!(c.model.health(SourceId::Kubernetes).reason().contains("k3s"));
+    assert!(c.model.health(SourceId::Kubevirt).is_ok());
+    // Every VM is a row of F4, with the VMI's node and addresses when it runs.
+    let rows = c.model.guests.kubevirt();
+    assert!(rows.len() >= cl.vms.len());
+    let running = rows
+        .iter()
+        .find(|g| g.kubevirt.as_ref().is_some_and(|k| k.status == "Running"))
+        .expect("a running VM");
+    assert!(
+        !running.node().is_empty()
+            && !running.ips.is_empty()
+            && running.vcpus > 0
+            && running.memory_bytes > 0
+    );
+    let watches: Vec<String> = api.requests().into_iter().filter(|r| r.contains("watch=true")).collect();
+    assert!(watches.iter().all(|r| r.contains("allowWatchBookmarks=true")), "{watches:?}");
+    let kv = cl.kubevirt_summary();
+    assert!(kv.running > 0 && kv.stopped > 0 && kv.migrating > 0, "{kv:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn adds_changes_and_deletes_reach_the_model() {
+    let api = loaded();
+    let mut c = Console::start(&api);
+    c.synced().await;
+    api.put(&PODS, pod("new-pod", "Pending"));
+    c.until("the new pod", |m| m.cluster.pods.get("default/new-pod").is_some_and(|p| p.phase == "Pending"))
+        .await;
+    api.put(&PODS, pod("new-pod", "Running"));
+    c.until("the pod running", |m| {
+        m.cluster.pods.get("default/new-pod").is_some_and(|p| p.phase == "Running")
+    })
+    .await;
+    api.delete(&PODS, Some("default"), "new-pod");
+    c.until("the pod gone", |m| !m.cluster.pods.contains_key("default/new-pod")).await;
+    // A node going NotReady raises an alert naming it.
+    let mut node = api.get(&NODES, None, "hv2").expect("hv2 in the fixture");
+    for cond in node["status"]["conditions"].as_array_mut().unwrap() {
+        if cond["type"] == "Ready" {
+            cond["status"] = json!("False");
+            cond["reason"] = json!("KubeletNotReady");
+        }
+    }
+    api.put(&NODES, node);
+    c.until("hv2 NotReady alert", |m| {
+        m.alerts().iter().any(|a| a.critical && a.text.starts_with("node hv2 NotReady"))
+    })
+    .await;
+    // A VMI failing shows on F4 and in the alerts.
+    let mut vmi = items("vmis.json").into_iter().find(|v| v["status"]["phase"] == "Running").unwrap();
+    let (ns, name) = (
+        vmi["metadata"]["namespace"].as_str().unwrap().to_string(),
+        vmi["metadata"]["name"].as_str().unwrap().to_string(),
+    );
+    vmi["status"]["phase"] = json!("Failed");
+    api.put(&VMIS, vmi);
+    let text = format!("VMI {ns}/{name}");
+    c.until("the VMI failed alert", |m| {
+        m.alerts().iter().any(|a| a.text.starts_with(&text) && a.text.ends_with("failed"))
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_forbidden_resource_is_named_and_retried() {
+    let api = loaded();
+    api.forbid(&PODS, true);
+    let mut c = Console::start(&api);
+    c.until("pods forbidden", |m| {
+        matches!(m.health(SourceId::Kubernetes), Health::Error(r) if r.contains("RBAC forbids pods"))
+            && m.cluster.missing.contains_key(&Kind::Pod)
+            && m.cluster.synced.contains(&Kind::Node)
+    })
+    .await;
+    assert!(c.model.alerts().iter().any(|a| a.text.contains("RBAC forbids pods")));
+    api.forbid(&PODS, false);
+    c.until("pods listed once allowed", |m| {
+        m.cluster.synced.contains(&Kind::Pod) && m.health(SourceId::Kubernetes).is_ok()
+    })
+    .await;
+    assert_eq!(c.model.cluster.pods.len(), items("pods.json").len());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn missing_kubevirt_crds_are_a_clear_state() {
+    let api = loaded();
+    api.set_kubevirt(false);
+    let mut c = Console::start(&api);
+    c.until("kubevirt absent", |m| {
+        matches!(m.health(SourceId::Kubevirt), Health::Unavailable(r) if r.contains("CRDs absent"))
+            && m.cluster.synced.contains(&Kind::Pod)
+            && m.health(SourceId::Kubernetes).is_ok()
+    })
+    .await;
+    assert!(c.model.guests.kubevirt().is_empty());
+    assert!(c.model.cluster.missing.contains_key(&Kind::Vmi));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_410_relists_and_nothing_is_lost() {
+    let api = loaded();
+    let mut c = Console::start(&api);
+    c.synced().await;
+    let lists_before =
+        api.requests().iter().filter(|r| r.starts_with("GET /api/v1/pods") && !r.contains("watch=")).count();
+    api.compact();
+    api.put(&PODS, pod("during-gap", "Running"));
+    api.delete(&PODS, Some("default"), "during-gap");
+    api.put(&PODS, pod("after-gap", "Running"));
+    api.compact();
+    api.drop_watches();
+    c.until("the re-listed pod", |m| m.cluster.pods.contains_key("default/after-gap")).await;
+    assert!(!c.model.cluster.pods.contains_key("default/during-gap"));
+    let lists_after =
+        api.requests().iter().filter(|r| r.starts_with("GET /api/v1/pods") && !r.contains("watch=")).count();
+    assert!(api.expired_count() > 0, "the watchers were told 410 Expired");
+    assert!(
+        lists_after > lists_before,
+        "a 410 makes the watcher list again ({lists_before} -> {lists_after})"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_server_going_away_and_coming_back() {
+    let api = loaded();
+    let mut c = Console::start(&api);
+    c.synced().await;
+    // After its list, each watcher opens a watch; all eight are open before the server goes.
+    for _ in 0..100 {
+        if api.watch_count() >= 8 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(api.watch_count() >= 8, "every kind is watched ({} open)", api.watch_count());
+    api.stop();
+    c.until(
+        "API unreachable",
+        |m| matches!(m.health(SourceId::Kubernetes), Health::Unavailable(r) if r.contains("unreachable")),
+    )
+    .await;
+    assert!(!c.model.cluster.nodes.is_empty(), "the last-known cluster stays on screen");
+    api.put(&PODS, pod("while-down", "Running"));
+    api.restart();
+    c.until("back, with the pod added while down", |m| {
+        m.health(SourceId::Kubernetes).is_ok() && m.cluster.pods.contains_key("default/while-down")
+    })
+    .await;
+}
+
+#[test]
+fn snapshot_json_fills_kubernetes_and_kubevirt_guests() {
+    let api = loaded();
+    let dir = tempfile::tempdir().unwrap();
+    let kc = api.write_kubeconfig(dir.path());
+    let cfg = dir.path().join("c.toml");
+    let body = format!(
+        "[libvirt]\nuris = []\n[kubernetes]\nkubeconfig = {:?}\nnode_name = \"hv1\"\n",
+        kc.to_str().unwrap()
+    );
+    std::fs::write(&cfg, body).unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_hypervisor-tui"))
+        .args(["--config", cfg.to_str().unwrap(), "snapshot", "--json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let k = &v["kubernetes"];
+    assert_eq!(k["nodes_total"].as_u64(), Some(items("nodes.json").len() as u64), "{k}");
+    let phases: u64 = k["pods_by_phase"].as_object().unwrap().values().filter_map(Value::as_u64).sum();
+    assert_eq!(phases, items("pods.json").len() as u64);
+    assert_eq!(k["services"].as_u64(), Some(items("services.json").len() as u64));
+    assert_eq!(k["pvcs"].as_u64(), Some(items("pvcs.json").len() as u64));
+    assert!(!k["pod_cidrs"].as_array().unwrap().is_empty());
+    assert!(k["service_cidr"].is_string());
+    assert_eq!(v["sources"]["kubernetes"]["state"], "ok");
+    assert_eq!(v["sources"]["kubevirt"]["state"], "ok");
+    let kv: Vec<&Value> =
+        v["guests"].as_array().unwrap().iter().filter(|g| g["source"] == "kubevirt").collect();
+    assert_eq!(kv.len(), {
+        let vms = items("vms.json");
+        let names: Vec<&Value> = vms.iter().map(|v| &v["metadata"]["name"]).collect();
+        vms.len() + items("vmis.json").iter().filter(|i| !names.contains(&&i["metadata"]["name"])).count()
+    });
+    assert!(kv.iter().all(|g| g["uri_or_namespace"].is_string() && g["vcpus"].is_u64()));
+}
+
+#[test]
+fn snapshot_with_no_cluster_says_why() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("c.toml");
+    std::fs::write(
+        &cfg,
+        format!("[libvirt]\nuris = []\n[kubernetes]\nkubeconfig = {:?}\n", dir.path().join("none.yaml")),
+    )
+    .unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_hypervisor-tui"))
+        .args(["--config", cfg.to_str().unwrap(), "snapshot", "--json"])
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(v["kubernetes"].is_null());
+    assert_eq!(v["sources"]["kubernetes"]["state"], "unavailable");
+    assert!(v["sources"]["kubernetes"]["reason"].as_str().unwrap().contains("none.yaml"));
+}

@@ -1,0 +1,581 @@
+//! A fake Kubernetes API server for tests: real HTTP/1.1 on 127.0.0.1 speaking the
+//! list/watch protocol kube-rs uses (resourceVersion, chunked watch streams, bookmarks,
+//! the `k8s.io/initial-events-end` bookmark of streaming lists, 410 Expired after a
+//! compaction, 403/404 Status objects). It runs on its own runtime thread, so sync tests,
+//! async tests and a child process (the real binary in tmux) can all talk to it.
+#![allow(dead_code)]
+
+use serde_json::{Value, json};
+use std::collections::{BTreeMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::watch;
+use tokio::task::AbortHandle;
+
+/// A resource the server serves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Res {
+    pub group: &'static str,
+    pub version: &'static str,
+    pub plural: &'static str,
+    pub kind: &'static str,
+    pub namespaced: bool,
+}
+
+const fn core(plural: &'static str, kind: &'static str, namespaced: bool) -> Res {
+    Res { group: "", version: "v1", plural, kind, namespaced }
+}
+const fn kubevirt(plural: &'static str, kind: &'static str) -> Res {
+    Res { group: "kubevirt.io", version: "v1", plural, kind, namespaced: true }
+}
+
+pub const NODES: Res = core("nodes", "Node", false);
+pub const PODS: Res = core("pods", "Pod", true);
+pub const SERVICES: Res = core("services", "Service", true);
+pub const PVCS: Res = core("persistentvolumeclaims", "PersistentVolumeClaim", true);
+pub const EVENTS: Res = core("events", "Event", true);
+pub const VMS: Res = kubevirt("virtualmachines", "VirtualMachine");
+pub const VMIS: Res = kubevirt("virtualmachineinstances", "VirtualMachineInstance");
+pub const VMIMS: Res = kubevirt("virtualmachineinstancemigrations", "VirtualMachineInstanceMigration");
+pub const ALL: [Res; 8] = [NODES, PODS, SERVICES, PVCS, EVENTS, VMS, VMIS, VMIMS];
+
+impl Res {
+    fn api_version(&self) -> String {
+        if self.group.is_empty() { self.version.into() } else { format!("{}/{}", self.group, self.version) }
+    }
+}
+
+/// One change, as a watch sends it.
+struct Change {
+    rv: u64,
+    res: Res,
+    kind: &'static str,
+    obj: Value,
+}
+
+#[derive(Default)]
+struct State {
+    rv: u64,
+    objects: BTreeMap<(&'static str, String, String), Value>,
+    log: Vec<Change>,
+    /// Watches from a resourceVersion below this get 410 Expired.
+    floor: u64,
+    forbidden: HashSet<&'static str>,
+    kubevirt_absent: bool,
+    requests: Vec<String>,
+    open_watches: usize,
+    /// 410 Expired errors sent to watches.
+    expired: usize,
+    /// Bumped by `drop_watches`: every open stream ends.
+    epoch: u64,
+}
+
+struct Inner {
+    state: Mutex<State>,
+    /// Bumped on every change, waking the watch streams.
+    changed: watch::Sender<u64>,
+    port: u16,
+    rt: tokio::runtime::Handle,
+    tasks: Mutex<Vec<AbortHandle>>,
+}
+
+pub struct FakeApi {
+    inner: Arc<Inner>,
+    /// Owned here, not by `Inner` (which the connection tasks share), so it is shut down
+    /// from `Drop` and never dropped on one of its own threads.
+    rt: Option<tokio::runtime::Runtime>,
+}
+
+fn lock(m: &Mutex<State>) -> MutexGuard<'_, State> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+fn status(code: u16, reason: &str, message: String, details: Value) -> Value {
+    json!({"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure",
+           "message": message, "reason": reason, "details": details, "code": code})
+}
+
+impl FakeApi {
+    pub fn start() -> FakeApi {
+        let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap();
+        let std_listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = std_listener.local_addr().unwrap().port();
+        let (changed, _) = watch::channel(0);
+        let handle = rt.handle().clone();
+        let inner =
+            Arc::new(Inner { state: Mutex::default(), changed, port, rt: handle, tasks: Mutex::default() });
+        let api = FakeApi { inner, rt: Some(rt) };
+        std_listener.set_nonblocking(true).unwrap();
+        api.serve(std_listener);
+        api
+    }
+
+    fn serve(&self, l: std::net::TcpListener) {
+        let inner = self.inner.clone();
+        let _guard = self.inner.rt.enter();
+        let listener = TcpListener::from_std(l).unwrap();
+        let h = self.inner.rt.spawn(async move {
+            while let Ok((sock, _)) = listener.accept().await {
+                let i = inner.clone();
+                let t = inner.rt.spawn(async move { connection(i, sock).await });
+                inner.tasks.lock().unwrap().push(t.abort_handle());
+            }
+        });
+        self.inner.tasks.lock().unwrap().push(h.abort_handle());
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.inner.port)
+    }
+
+    /// A kubeconfig (JSON is YAML) pointing at the server, with a bearer token.
+    pub fn write_kubeconfig(&self, dir: &Path) -> PathBuf {
+        let kc = json!({
+            "apiVersion": "v1", "kind": "Config",
+            "clusters": [{"name": "fake", "cluster": {"server": self.url()}}],
+            "users": [{"name": "console", "user": {"token": "fake-token"}}],
+            "contexts": [{"name": "fake", "context": {"cluster": "fake", "user": "console"}}],
+            "current-context": "fake"
+        });
+        let p = dir.join("kubeconfig.yaml");
+        std::fs::write(&p, serde_json::to_string_pretty(&kc).unwrap()).unwrap();
+        p
+    }
+
+    fn change(&self, f: impl FnOnce(&mut State)) {
+        f(&mut lock(&self.inner.state));
+        self.inner.changed.send_modify(|v| *v += 1);
+    }
+
+    pub fn set_kubevirt(&self, served: bool) {
+        self.change(|s| s.kubevirt_absent = !served);
+    }
+
+    pub fn forbid(&self, res: &Res, forbidden: bool) {
+        self.change(|s| {
+            if forbidden {
+                s.forbidden.insert(res.plural);
+            } else {
+                s.forbidden.remove(res.plural);
+            }
+        });
+    }
+
+    /// Loads a `List` file's items.
+    pub fn load(&self, res: &Res, fixture: &Path) {
+        let v: Value = serde_json::from_str(&std::fs::read_to_string(fixture).unwrap()).unwrap();
+        for item in v["items"].as_array().unwrap() {
+            self.put(res, item.clone());
+        }
+    }
+
+    /// Adds or replaces an object; returns its new resourceVersion.
+    pub fn put(&self, res: &Res, mut obj: Value) -> u64 {
+        let mut rv = 0;
+        self.change(|s| {
+            s.rv += 1;
+            rv = s.rv;
+            let ns = obj["metadata"]["namespace"].as_str().unwrap_or("").to_string();
+            let name = obj["metadata"]["name"].as_str().unwrap_or("").to_string();
+            let meta = obj["metadata"].as_object_mut().unwrap();
+            meta.insert("resourceVersion".into(), json!(rv.to_string()));
+            meta.entry("uid").or_insert_with(|| json!(format!("00000000-0000-4000-8000-{rv:012}")));
+            meta.entry("creationTimestamp").or_insert_with(|| json!("2026-11-22T08:00:00Z"));
+            obj["apiVersion"] = json!(res.api_version());
+            obj["kind"] = json!(res.kind);
+            let old = s.objects.insert((res.plural, ns, name), obj.clone());
+            let kind = if old.is_some() { "MODIFIED" } else { "ADDED" };
+            s.log.push(Change { rv, res: *res, kind, obj });
+        });
+        rv
+    }
+
+    pub fn delete(&self, res: &Res, namespace: Option<&str>, name: &str) -> bool {
+        let mut found = false;
+        self.change(|s| {
+            let key = (res.plural, namespace.unwrap_or("").to_string(), name.to_string());
+            if let Some(mut obj) = s.objects.remove(&key) {
+                s.rv += 1;
+                obj["metadata"]["resourceVersion"] = json!(s.rv.to_string());
+                s.log.push(Change { rv: s.rv, res: *res, kind: "DELETED", obj });
+                found = true;
+            }
+        });
+        found
+    }
+
+    pub fn get(&self, res: &Res, namespace: Option<&str>, name: &str) -> Option<Value> {
+        let key = (res.plural, namespace.unwrap_or("").to_string(), name.to_string());
+        lock(&self.inner.state).objects.get(&key).cloned()
+    }
+
+    /// Forgets the change history, as etcd's compaction after a write elsewhere in the
+    /// cluster: a watch from any resourceVersion handed out so far gets 410 Expired.
+    pub fn compact(&self) {
+        self.change(|s| {
+            s.rv += 1;
+            s.floor = s.rv;
+            s.log.clear();
+        });
+    }
+
+    /// Ends every open watch stream cleanly; the server stays up.
+    pub fn drop_watches(&self) {
+        self.change(|s| s.epoch += 1);
+    }
+
+    /// Stops listening and cuts every connection.
+    pub fn stop(&self) {
+        for t in self.inner.tasks.lock().unwrap().drain(..) {
+            t.abort();
+        }
+        lock(&self.inner.state).open_watches = 0;
+    }
+
+    /// Listens again on the same port, with the same objects.
+    pub fn restart(&self) {
+        let addr = format!("127.0.0.1:{}", self.inner.port);
+        let l = (0..50)
+            .find_map(|_| {
+                std::net::TcpListener::bind(&addr).ok().or_else(|| {
+                    std::thread::sleep(Duration::from_millis(100));
+                    None
+                })
+            })
+            .expect("the port is free again");
+        l.set_nonblocking(true).unwrap();
+        self.serve(l);
+    }
+
+    pub fn requests(&self) -> Vec<String> {
+        lock(&self.inner.state).requests.clone()
+    }
+
+    /// How many watches were told 410 Expired.
+    pub fn expired_count(&self) -> usize {
+        lock(&self.inner.state).expired
+    }
+
+    pub fn watch_count(&self) -> usize {
+        lock(&self.inner.state).open_watches
+    }
+}
+
+impl Drop for FakeApi {
+    fn drop(&mut self) {
+        self.stop();
+        if let Some(rt) = self.rt.take() {
+            rt.shutdown_background();
+        }
+    }
+}
+
+/// What a request asks for.
+struct Request {
+    path: String,
+    query: BTreeMap<String, String>,
+}
+
+fn parse_request_line(line: &str) -> Option<Request> {
+    let target = line.split_whitespace().nth(1)?;
+    let (path, q) = target.split_once('?').unwrap_or((target, ""));
+    let query = q
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            let (k, v) = p.split_once('=').unwrap_or((p, ""));
+            (decode(k), decode(v))
+        })
+        .collect();
+    Some(Request { path: path.to_string(), query })
+}
+
+fn decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'%' if i + 2 < b.len() => {
+                let hex =
+                    std::str::from_utf8(&b[i + 1..i + 3]).ok().and_then(|h| u8::from_str_radix(h, 16).ok());
+                out.push(hex.unwrap_or(b'%'));
+                i += if hex.is_some() { 3 } else { 1 };
+            }
+            b'+' => {
+                out.push(b' ');
+                i += 1;
+            }
+            c => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// (resource, namespace) of a collection path.
+fn route(path: &str) -> Option<(Res, Option<String>)> {
+    let parts: Vec<&str> = path.trim_matches('/').split('/').collect();
+    let (group, version, rest) = match parts.as_slice() {
+        ["api", v, rest @ ..] => ("", *v, rest),
+        ["apis", g, v, rest @ ..] => (*g, *v, rest),
+        _ => return None,
+    };
+    let (ns, plural) = match rest {
+        ["namespaces", ns, plural] => (Some(ns.to_string()), *plural),
+        [plural] => (None, *plural),
+        _ => return None,
+    };
+    let res = ALL.into_iter().find(|r| r.group == group && r.version == version && r.plural == plural)?;
+    Some((res, ns))
+}
+
+/// `a.b=c,d!=e` against an object; unknown forms match.
+fn selected(obj: &Value, selector: Option<&String>, labels: bool) -> bool {
+    let Some(sel) = selector else { return true };
+    sel.split(',').filter(|t| !t.is_empty()).all(|term| {
+        let (key, want, eq) = match (term.split_once("!="), term.split_once('=')) {
+            (Some((k, v)), _) => (k, Some(v), false),
+            (None, Some((k, v))) => (k, Some(v.trim_start_matches('=')), true),
+            (None, None) => (term, None, true),
+        };
+        let got = if labels {
+            obj["metadata"]["labels"].get(key).and_then(Value::as_str).map(str::to_string)
+        } else {
+            let ptr = format!("/{}", key.replace('.', "/"));
+            obj.pointer(&ptr).map(|v| v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string()))
+        };
+        match want {
+            None => got.is_some(),
+            Some(w) => (got.as_deref() == Some(w)) == eq,
+        }
+    })
+}
+
+fn matches(req: &Request, res: &Res, ns: &Option<String>, obj: &Value) -> bool {
+    let in_ns = ns.as_deref().is_none_or(|n| obj["metadata"]["namespace"].as_str() == Some(n));
+    in_ns
+        && selected(obj, req.query.get("labelSelector"), true)
+        && selected(obj, req.query.get("fieldSelector"), false)
+        && obj["kind"] == res.kind
+}
+
+async fn respond(sock: &mut TcpStream, code: u16, body: &Value) -> std::io::Result<()> {
+    let text = serde_json::to_string(body).unwrap();
+    let reason = match code {
+        200 => "OK",
+        403 => "Forbidden",
+        404 => "Not Found",
+        _ => "Error",
+    };
+    let head = format!(
+        "HTTP/1.1 {code} {reason}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+        text.len()
+    );
+    sock.write_all(head.as_bytes()).await?;
+    sock.write_all(text.as_bytes()).await
+}
+
+async fn connection(inner: Arc<Inner>, sock: TcpStream) {
+    let mut reader = BufReader::new(sock);
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line).await.unwrap_or(0) == 0 {
+            return;
+        }
+        // Headers until the blank line; GETs carry no body.
+        loop {
+            let mut h = String::new();
+            if reader.read_line(&mut h).await.unwrap_or(0) == 0 {
+                return;
+            }
+            if h == "\r\n" || h == "\n" {
+                break;
+            }
+        }
+        let Some(req) = parse_request_line(&line) else { return };
+        lock(&inner.state).requests.push(line.trim_end().trim_end_matches(" HTTP/1.1").to_string());
+        let sock = reader.get_mut();
+        let keep = handle(&inner, sock, req).await.unwrap_or(false);
+        if !keep {
+            let _ = sock.shutdown().await;
+            return;
+        }
+    }
+}
+
+/// Answers one request; false when the connection must close (after a watch).
+async fn handle(inner: &Arc<Inner>, sock: &mut TcpStream, req: Request) -> std::io::Result<bool> {
+    let absent = lock(&inner.state).kubevirt_absent;
+    let not_found =
+        || status(404, "NotFound", "the server could not find the requested resource".into(), json!({}));
+    match req.path.as_str() {
+        "/version" => {
+            let v = json!({"major": "1", "minor": "31", "gitVersion": "v1.31.4+k3s1",
+                "gitCommit": "a562d7904c35bde54bc43fbe1e4fc0d6cf3aa4d1", "gitTreeState": "clean",
+                "buildDate": "2024-12-11T00:00:00Z", "goVersion": "go1.22.9", "compiler": "gc",
+                "platform": "linux/amd64"});
+            return respond(sock, 200, &v).await.map(|_| true);
+        }
+        "/api" => {
+            let v = json!({"kind": "APIVersions", "versions": ["v1"],
+                "serverAddressByClientCIDRs": [{"clientCIDR": "0.0.0.0/0", "serverAddress": "127.0.0.1:6443"}]});
+            return respond(sock, 200, &v).await.map(|_| true);
+        }
+        "/apis" => {
+            let group = |name: &str| {
+                json!({"name": name, "versions": [{"groupVersion": format!("{name}/v1"), "version": "v1"}],
+                "preferredVersion": {"groupVersion": format!("{name}/v1"), "version": "v1"}})
+            };
+            let mut groups = vec![group("apps"), group("batch")];
+            if !absent {
+                groups.push(group("kubevirt.io"));
+            }
+            let v = json!({"kind": "APIGroupList", "apiVersion": "v1", "groups": groups});
+            return respond(sock, 200, &v).await.map(|_| true);
+        }
+        _ => {}
+    }
+    let Some((res, ns)) = route(&req.path) else {
+        return respond(sock, 404, &not_found()).await.map(|_| true);
+    };
+    if res.group == "kubevirt.io" && absent {
+        return respond(sock, 404, &not_found()).await.map(|_| true);
+    }
+    let watching = matches!(req.query.get("watch").map(String::as_str), Some("true" | "1"));
+    if is_forbidden(inner, &res) {
+        let verb = if watching { "watch" } else { "list" };
+        let scope =
+            ns.as_ref().map_or("at the cluster scope".to_string(), |n| format!("in the namespace \"{n}\""));
+        let msg = format!(
+            "{} is forbidden: User \"system:serviceaccount:default:console\" cannot {verb} resource \"{}\" in API group \"{}\" {scope}",
+            res.plural, res.plural, res.group
+        );
+        let body = status(403, "Forbidden", msg, json!({"group": res.group, "kind": res.plural}));
+        return respond(sock, 403, &body).await.map(|_| true);
+    }
+    if !watching {
+        let list = list_body(inner, &req, &res, &ns);
+        return respond(sock, 200, &list).await.map(|_| true);
+    }
+    stream(inner, sock, &req, res, ns).await?;
+    Ok(false)
+}
+
+fn list_body(inner: &Inner, req: &Request, res: &Res, ns: &Option<String>) -> Value {
+    let st = lock(&inner.state);
+    let items: Vec<&Value> = st
+        .objects
+        .iter()
+        .filter(|((p, _, _), o)| *p == res.plural && matches(req, res, ns, o))
+        .map(|(_, o)| o)
+        .collect();
+    json!({"kind": format!("{}List", res.kind), "apiVersion": res.api_version(),
+        "metadata": {"resourceVersion": st.rv.to_string()}, "items": items})
+}
+
+/// Changes after `last` for a watch: (events, expired, current rv, stream dropped).
+fn pending(
+    inner: &Inner,
+    req: &Request,
+    res: &Res,
+    ns: &Option<String>,
+    last: u64,
+    epoch: u64,
+) -> (Vec<Value>, bool, u64, bool) {
+    let st = lock(&inner.state);
+    let events: Vec<Value> = st
+        .log
+        .iter()
+        .filter(|c| c.rv > last && c.res == *res && matches(req, res, ns, &c.obj))
+        .map(|c| json!({"type": c.kind, "object": c.obj}))
+        .collect();
+    (events, last < st.floor, st.rv, st.epoch != epoch)
+}
+
+fn is_forbidden(inner: &Inner, res: &Res) -> bool {
+    lock(&inner.state).forbidden.contains(res.plural)
+}
+
+async fn chunk(sock: &mut TcpStream, v: &Value) -> std::io::Result<()> {
+    let mut text = serde_json::to_string(v).unwrap();
+    text.push('\n');
+    sock.write_all(format!("{:x}\r\n{text}\r\n", text.len()).as_bytes()).await
+}
+
+/// A watch: chunked events from `resourceVersion` on, bookmarks when idle.
+async fn stream(
+    inner: &Arc<Inner>,
+    sock: &mut TcpStream,
+    req: &Request,
+    res: Res,
+    ns: Option<String>,
+) -> std::io::Result<()> {
+    let head = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n";
+    sock.write_all(head.as_bytes()).await?;
+    let bookmarks = req.query.get("allowWatchBookmarks").is_some_and(|v| v == "true");
+    let timeout = req.query.get("timeoutSeconds").and_then(|t| t.parse().ok()).unwrap_or(290u64);
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(timeout);
+    let mut changed = inner.changed.subscribe();
+    let (mut last, epoch) = {
+        let mut st = lock(&inner.state);
+        st.open_watches += 1;
+        (req.query.get("resourceVersion").and_then(|r| r.parse::<u64>().ok()).unwrap_or(0), st.epoch)
+    };
+    let result = async {
+        if req.query.get("sendInitialEvents").is_some_and(|v| v == "true") {
+            let listed = list_body(inner, req, &res, &ns);
+            let objs = listed["items"].as_array().cloned().unwrap_or_default();
+            let rv: u64 = listed["metadata"]["resourceVersion"].as_str().unwrap_or("0").parse().unwrap_or(0);
+            for o in objs {
+                chunk(sock, &json!({"type": "ADDED", "object": o})).await?;
+            }
+            let bm = json!({"type": "BOOKMARK", "object": {"kind": res.kind, "apiVersion": res.api_version(),
+                "metadata": {"resourceVersion": rv.to_string(), "annotations": {"k8s.io/initial-events-end": "true"}}}});
+            chunk(sock, &bm).await?;
+            last = rv;
+        } else if last == 0 {
+            last = lock(&inner.state).rv;
+        }
+        loop {
+            let (events, gone, now_rv, ended) = pending(inner, req, &res, &ns, last, epoch);
+            if gone {
+                lock(&inner.state).expired += 1;
+                let msg = format!("too old resource version: {last} ({now_rv})");
+                let err = status(410, "Expired", msg, json!({}));
+                return chunk(sock, &json!({"type": "ERROR", "object": err})).await;
+            }
+            if ended || tokio::time::Instant::now() >= deadline {
+                return Ok(());
+            }
+            for e in &events {
+                chunk(sock, e).await?;
+            }
+            last = now_rv.max(last);
+            match tokio::time::timeout(Duration::from_secs(1), changed.changed()).await {
+                Ok(Ok(())) => {}
+                Ok(Err(_)) => return Ok(()),
+                Err(_) if bookmarks => {
+                    let bm = json!({"type": "BOOKMARK", "object": {"kind": res.kind, "apiVersion": res.api_version(),
+                        "metadata": {"resourceVersion": last.to_string()}}});
+                    chunk(sock, &bm).await?;
+                }
+                Err(_) => {}
+            }
+        }
+    }
+    .await;
+    {
+        let mut st = lock(&inner.state);
+        st.open_watches = st.open_watches.saturating_sub(1);
+    }
+    if result.is_ok() {
+        sock.write_all(b"0\r\n\r\n").await?;
+    }
+    result
+}
