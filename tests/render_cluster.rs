@@ -89,7 +89,7 @@ fn f4_lists_kubevirt_guests_beside_libvirt() {
         ..screen(Screen::Machines)
     };
     let text = draw(&m, v, 200, 60);
-    assert!(text.contains("namespace") && text.contains("cond "), "{text}");
+    assert!(text.contains("namespace") && text.contains(" VMI Ready True"), "{text}");
     insta::assert_snapshot!("cluster_f4_detail_200x60", text);
     let m = without_cluster();
     let text = draw(&m, screen(Screen::Machines), 80, 24);
@@ -119,9 +119,12 @@ fn f3_shows_kubernetes_networking() {
     let state = NetState { links: vec![eno1], addrs: vec![addr], routes: vec![], dns: vec![] };
     m.apply(Update::Net(NetUpdate::Full(Box::new(state))));
     let text = draw(&m, screen(Screen::Network), 200, 60);
-    for needle in
-        ["Pods 10.42.", "on hv1", "Services 10.43.0.0/16 (k3s default)", "CNI flannel", "LoadBalancer"]
-    {
+    for needle in [
+        "Pod CIDR 10.42.0.0/24 (hv1 of 3 nodes)",
+        "Service CIDR 10.43.0.0/16 (k3s default)",
+        "CNI flannel",
+        "LoadBalancer",
+    ] {
         assert!(text.contains(needle), "{needle} missing:\n{text}");
     }
     insta::assert_snapshot!("cluster_f3_200x60", text);

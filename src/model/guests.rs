@@ -159,8 +159,8 @@ pub struct KubevirtGuest {
     pub has_vm: bool,
     pub has_vmi: bool,
     pub migration: Option<MigrationView>,
-    /// VM conditions, then VMI conditions, as "kind status reason: message".
-    pub conditions: Vec<crate::model::cluster::objects::Condition>,
+    /// The VM's conditions, then the VMI's, each with "VM" or "VMI".
+    pub conditions: Vec<(&'static str, crate::model::cluster::objects::Condition)>,
 }
 
 /// One guest as the collector last saw it.

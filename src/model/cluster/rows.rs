@@ -80,8 +80,9 @@ fn row(vm: Option<&Vm>, vmi: Option<&Vmi>, latest: Option<&Migration>) -> Guest 
         (None, None) => String::new(),
     };
     let migration = vmi.and_then(|i| migration_view(i, latest));
-    let mut conditions = vm.map(|v| v.conditions.clone()).unwrap_or_default();
-    conditions.extend(vmi.map(|i| i.conditions.clone()).unwrap_or_default());
+    let mut conditions: Vec<_> =
+        vm.iter().flat_map(|v| v.conditions.iter().map(|c| ("VM", c.clone()))).collect();
+    conditions.extend(vmi.iter().flat_map(|i| i.conditions.iter().map(|c| ("VMI", c.clone()))));
     let running = vmi.filter(|i| i.phase == "Running");
     Guest {
         name,

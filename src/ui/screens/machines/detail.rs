@@ -87,9 +87,18 @@ fn devices<'a>(g: &Guest, theme: &Theme) -> Vec<Line<'a>> {
     lines
 }
 
-fn kube_event_line<'a>(e: &KEvent, with_name: bool, theme: &Theme) -> Line<'a> {
+/// "14:03:07" within the last day, else "11-21 13:59" (UTC).
+fn when(t: i64, now: i64) -> String {
+    if now - t < 86_400 {
+        return clock(t.max(0) as u64);
+    }
+    k8s_openapi::jiff::Timestamp::from_second(t)
+        .map_or_else(|_| "?".into(), |ts| ts.strftime("%m-%d %H:%M").to_string())
+}
+
+fn kube_event_line<'a>(e: &KEvent, with_name: bool, now: i64, theme: &Theme) -> Line<'a> {
     let style = if e.kind == "Warning" { theme.warn() } else { theme.ok() };
-    let mut spans = vec![Span::styled(format!(" {} ", clock(e.last_unix.max(0) as u64)), theme.dim())];
+    let mut spans = vec![Span::styled(format!(" {} ", when(e.last_unix, now)), theme.dim())];
     if with_name {
         spans.push(Span::raw(format!("{}/{} ", sanitize(&e.namespace), sanitize(&e.object_name))));
     }
@@ -155,7 +164,7 @@ fn kubevirt_facts<'a>(g: &Guest, now: i64, theme: &Theme) -> Vec<Line<'a>> {
             )),
         ]));
     }
-    for c in &kv.conditions {
+    for (origin, c) in &kv.conditions {
         let good = c.is_true() != matches!(c.kind.as_str(), "Failure" | "Paused" | "ReconcileError");
         let why = [c.reason.as_str(), c.message.as_str()]
             .iter()
@@ -164,7 +173,7 @@ fn kubevirt_facts<'a>(g: &Guest, now: i64, theme: &Theme) -> Vec<Line<'a>> {
             .collect::<Vec<_>>()
             .join(": ");
         lines.push(Line::from(vec![
-            Span::styled(" cond ", theme.dim()),
+            Span::styled(format!(" {origin:<4}"), theme.dim()),
             Span::styled(
                 format!("{} {}", sanitize(&c.kind), sanitize(&c.status)),
                 if good { theme.ok() } else { theme.warn() },
@@ -190,7 +199,7 @@ pub fn render_detail(g: Option<&Guest>, model: &Model, theme: &Theme, frame: &mu
         let events = model.cluster.events_of(&g.uri, &g.name);
         (
             kubevirt_facts(g, now, theme),
-            events.iter().take(DETAIL_EVENTS).map(|e| kube_event_line(e, false, theme)).collect(),
+            events.iter().take(DETAIL_EVENTS).map(|e| kube_event_line(e, false, now, theme)).collect(),
         )
     } else {
         let mut l = facts(g, theme);
@@ -223,7 +232,9 @@ pub fn render_feed(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) 
         .collect();
     let mut kube: Vec<&KEvent> = model.cluster.events.values().collect();
     kube.sort_by(|a, b| b.last_unix.cmp(&a.last_unix).then_with(|| a.name.cmp(&b.name)));
-    timed.extend(kube.into_iter().take(rows).map(|e| (e.last_unix, kube_event_line(e, true, theme))));
+    timed.extend(
+        kube.into_iter().take(rows).map(|e| (e.last_unix, kube_event_line(e, true, model.now_unix(), theme))),
+    );
     // Newest first; a stable sort keeps each source's own order within a second.
     timed.sort_by_key(|t| std::cmp::Reverse(t.0));
     let mut lines: Vec<Line> = timed.into_iter().take(rows).map(|(_, l)| l).collect();

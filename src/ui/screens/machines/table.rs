@@ -118,7 +118,7 @@ fn widths(shown: &[&Guest], width: u16, wide: bool) -> Vec<Constraint> {
     if wide {
         let node = fit(&|g| g.node().chars().count(), 4, 20);
         w.push(Constraint::Length(node));
-        w.push(Constraint::Length(24));
+        w.push(Constraint::Length(30));
         w.push(Constraint::Fill(1));
     }
     w

@@ -15,9 +15,7 @@ pub fn lines<'a>(model: &Model, theme: &Theme) -> Vec<Line<'a>> {
     let cidrs = c.pod_cidrs();
     let mut pods = match c.this_node() {
         Some(n) if !n.pod_cidrs.is_empty() => {
-            let others = cidrs.len().saturating_sub(n.pod_cidrs.len());
-            let more = if others > 0 { format!(" (+{others} on other nodes)") } else { String::new() };
-            format!("{} on {}{more}", n.pod_cidrs.join(" "), n.name)
+            format!("{} ({} of {} nodes)", n.pod_cidrs.join(" "), n.name, c.nodes.len())
         }
         _ if cidrs.is_empty() => "none in node specs".to_string(),
         _ => cidrs.join(" "),
@@ -37,9 +35,9 @@ pub fn lines<'a>(model: &Model, theme: &Theme) -> Vec<Line<'a>> {
     let types: Vec<String> = types.iter().map(|(t, n)| format!("{n} {t}")).collect();
     vec![
         Line::from(vec![
-            Span::styled(" Pods ", theme.title()),
+            Span::styled(" Pod CIDR ", theme.title()),
             Span::raw(sanitize(&pods)),
-            Span::styled("  Services ", theme.title()),
+            Span::styled("  Service CIDR ", theme.title()),
             Span::raw(sanitize(&svc)),
         ]),
         Line::from(vec![
