@@ -11,7 +11,7 @@
 //! markdown table. `cargo test --all-targets` runs this binary without `--bench`: one round
 //! of each, plus the checks that the generated cluster is what the tests expect.
 
-#[path = "../tests/support/cluster.rs"]
+#[path = "../tests/support/cluster/mod.rs"]
 mod cluster;
 
 use hypervisor_tui::app::View;

@@ -260,6 +260,7 @@ async fn the_server_going_away_and_coming_back() {
     )
     .await;
     assert!(!c.model.cluster.nodes.is_empty(), "the last-known cluster stays on screen");
+    assert!(c.model.alerts().iter().any(|a| a.text.contains("showing the last-known cluster")));
     api.put(&PODS, pod("while-down", "Running"));
     api.restart();
     c.until("back, with the pod added while down", |m| {

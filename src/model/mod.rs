@@ -96,6 +96,13 @@ impl Model {
         // A partly failing libvirt is already an Error alert above that names the URI.
         out.extend(self.guests.alerts(matches!(self.health(SourceId::Libvirt), Health::Error(_))));
         out.extend(self.cluster.alerts());
+        // A cluster that answered before and no longer does is news; one never seen is not.
+        if let Health::Unavailable(r) = self.health(SourceId::Kubernetes)
+            && self.cluster.is_known()
+        {
+            let text = format!("kubernetes: {r} (showing the last-known cluster)");
+            out.push(Alert { critical: false, text });
+        }
         out.sort_by_key(|a| !a.critical);
         out
     }

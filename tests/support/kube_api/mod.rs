@@ -1,0 +1,275 @@
+//! A fake Kubernetes API server for tests: real HTTP/1.1 on 127.0.0.1 speaking the
+//! list/watch protocol kube-rs uses (resourceVersion, chunked watch streams, bookmarks,
+//! the `k8s.io/initial-events-end` bookmark of streaming lists, 410 Expired after a
+//! compaction, 403/404 Status objects). It runs on its own runtime thread, so sync tests,
+//! async tests and a child process (the real binary in tmux) can all talk to it.
+#![allow(dead_code)]
+
+mod http;
+
+use serde_json::{Value, json};
+use std::collections::{BTreeMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+use tokio::task::AbortHandle;
+
+/// A resource the server serves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Res {
+    pub group: &'static str,
+    pub version: &'static str,
+    pub plural: &'static str,
+    pub kind: &'static str,
+    pub namespaced: bool,
+}
+
+const fn core(plural: &'static str, kind: &'static str, namespaced: bool) -> Res {
+    Res { group: "", version: "v1", plural, kind, namespaced }
+}
+const fn kubevirt(plural: &'static str, kind: &'static str) -> Res {
+    Res { group: "kubevirt.io", version: "v1", plural, kind, namespaced: true }
+}
+
+pub const NODES: Res = core("nodes", "Node", false);
+pub const PODS: Res = core("pods", "Pod", true);
+pub const SERVICES: Res = core("services", "Service", true);
+pub const PVCS: Res = core("persistentvolumeclaims", "PersistentVolumeClaim", true);
+pub const EVENTS: Res = core("events", "Event", true);
+pub const VMS: Res = kubevirt("virtualmachines", "VirtualMachine");
+pub const VMIS: Res = kubevirt("virtualmachineinstances", "VirtualMachineInstance");
+pub const VMIMS: Res = kubevirt("virtualmachineinstancemigrations", "VirtualMachineInstanceMigration");
+pub const ALL: [Res; 8] = [NODES, PODS, SERVICES, PVCS, EVENTS, VMS, VMIS, VMIMS];
+
+impl Res {
+    fn api_version(&self) -> String {
+        if self.group.is_empty() { self.version.into() } else { format!("{}/{}", self.group, self.version) }
+    }
+}
+
+/// One change, as a watch sends it.
+struct Change {
+    rv: u64,
+    res: Res,
+    kind: &'static str,
+    obj: Value,
+}
+
+#[derive(Default)]
+struct State {
+    rv: u64,
+    objects: BTreeMap<(&'static str, String, String), Value>,
+    log: Vec<Change>,
+    /// Watches from a resourceVersion below this get 410 Expired.
+    floor: u64,
+    forbidden: HashSet<&'static str>,
+    kubevirt_absent: bool,
+    requests: Vec<String>,
+    open_watches: usize,
+    /// 410 Expired errors sent to watches.
+    expired: usize,
+    /// Bumped by `drop_watches`: every open stream ends.
+    epoch: u64,
+}
+
+struct Inner {
+    state: Mutex<State>,
+    /// Bumped on every change, waking the watch streams.
+    changed: watch::Sender<u64>,
+    port: u16,
+    rt: tokio::runtime::Handle,
+    tasks: Mutex<Vec<AbortHandle>>,
+}
+
+pub struct FakeApi {
+    inner: Arc<Inner>,
+    /// Owned here, not by `Inner` (which the connection tasks share), so it is shut down
+    /// from `Drop` and never dropped on one of its own threads.
+    rt: Option<tokio::runtime::Runtime>,
+}
+
+fn lock(m: &Mutex<State>) -> MutexGuard<'_, State> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+fn status(code: u16, reason: &str, message: String, details: Value) -> Value {
+    json!({"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure",
+           "message": message, "reason": reason, "details": details, "code": code})
+}
+
+impl FakeApi {
+    pub fn start() -> FakeApi {
+        let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap();
+        let std_listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = std_listener.local_addr().unwrap().port();
+        let (changed, _) = watch::channel(0);
+        let handle = rt.handle().clone();
+        let inner =
+            Arc::new(Inner { state: Mutex::default(), changed, port, rt: handle, tasks: Mutex::default() });
+        let api = FakeApi { inner, rt: Some(rt) };
+        std_listener.set_nonblocking(true).unwrap();
+        api.serve(std_listener);
+        api
+    }
+
+    fn serve(&self, l: std::net::TcpListener) {
+        let inner = self.inner.clone();
+        let _guard = self.inner.rt.enter();
+        let listener = TcpListener::from_std(l).unwrap();
+        let h = self.inner.rt.spawn(async move {
+            while let Ok((sock, _)) = listener.accept().await {
+                let i = inner.clone();
+                let t = inner.rt.spawn(async move { http::connection(i, sock).await });
+                inner.tasks.lock().unwrap().push(t.abort_handle());
+            }
+        });
+        self.inner.tasks.lock().unwrap().push(h.abort_handle());
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.inner.port)
+    }
+
+    /// A kubeconfig (JSON is YAML) pointing at the server, with a bearer token.
+    pub fn write_kubeconfig(&self, dir: &Path) -> PathBuf {
+        let kc = json!({
+            "apiVersion": "v1", "kind": "Config",
+            "clusters": [{"name": "fake", "cluster": {"server": self.url()}}],
+            "users": [{"name": "console", "user": {"token": "fake-token"}}],
+            "contexts": [{"name": "fake", "context": {"cluster": "fake", "user": "console"}}],
+            "current-context": "fake"
+        });
+        let p = dir.join("kubeconfig.yaml");
+        std::fs::write(&p, serde_json::to_string_pretty(&kc).unwrap()).unwrap();
+        p
+    }
+
+    fn change(&self, f: impl FnOnce(&mut State)) {
+        f(&mut lock(&self.inner.state));
+        self.inner.changed.send_modify(|v| *v += 1);
+    }
+
+    pub fn set_kubevirt(&self, served: bool) {
+        self.change(|s| s.kubevirt_absent = !served);
+    }
+
+    pub fn forbid(&self, res: &Res, forbidden: bool) {
+        self.change(|s| {
+            if forbidden {
+                s.forbidden.insert(res.plural);
+            } else {
+                s.forbidden.remove(res.plural);
+            }
+        });
+    }
+
+    /// Loads a `List` file's items.
+    pub fn load(&self, res: &Res, fixture: &Path) {
+        let v: Value = serde_json::from_str(&std::fs::read_to_string(fixture).unwrap()).unwrap();
+        for item in v["items"].as_array().unwrap() {
+            self.put(res, item.clone());
+        }
+    }
+
+    /// Adds or replaces an object; returns its new resourceVersion.
+    pub fn put(&self, res: &Res, mut obj: Value) -> u64 {
+        let mut rv = 0;
+        self.change(|s| {
+            s.rv += 1;
+            rv = s.rv;
+            let ns = obj["metadata"]["namespace"].as_str().unwrap_or("").to_string();
+            let name = obj["metadata"]["name"].as_str().unwrap_or("").to_string();
+            let meta = obj["metadata"].as_object_mut().unwrap();
+            meta.insert("resourceVersion".into(), json!(rv.to_string()));
+            meta.entry("uid").or_insert_with(|| json!(format!("00000000-0000-4000-8000-{rv:012}")));
+            meta.entry("creationTimestamp").or_insert_with(|| json!("2026-11-22T08:00:00Z"));
+            obj["apiVersion"] = json!(res.api_version());
+            obj["kind"] = json!(res.kind);
+            let old = s.objects.insert((res.plural, ns, name), obj.clone());
+            let kind = if old.is_some() { "MODIFIED" } else { "ADDED" };
+            s.log.push(Change { rv, res: *res, kind, obj });
+        });
+        rv
+    }
+
+    pub fn delete(&self, res: &Res, namespace: Option<&str>, name: &str) -> bool {
+        let mut found = false;
+        self.change(|s| {
+            let key = (res.plural, namespace.unwrap_or("").to_string(), name.to_string());
+            if let Some(mut obj) = s.objects.remove(&key) {
+                s.rv += 1;
+                obj["metadata"]["resourceVersion"] = json!(s.rv.to_string());
+                s.log.push(Change { rv: s.rv, res: *res, kind: "DELETED", obj });
+                found = true;
+            }
+        });
+        found
+    }
+
+    pub fn get(&self, res: &Res, namespace: Option<&str>, name: &str) -> Option<Value> {
+        let key = (res.plural, namespace.unwrap_or("").to_string(), name.to_string());
+        lock(&self.inner.state).objects.get(&key).cloned()
+    }
+
+    /// Forgets the change history, as etcd's compaction after a write elsewhere in the
+    /// cluster: a watch from any resourceVersion handed out so far gets 410 Expired.
+    pub fn compact(&self) {
+        self.change(|s| {
+            s.rv += 1;
+            s.floor = s.rv;
+            s.log.clear();
+        });
+    }
+
+    /// Ends every open watch stream cleanly; the server stays up.
+    pub fn drop_watches(&self) {
+        self.change(|s| s.epoch += 1);
+    }
+
+    /// Stops listening and cuts every connection.
+    pub fn stop(&self) {
+        for t in self.inner.tasks.lock().unwrap().drain(..) {
+            t.abort();
+        }
+        lock(&self.inner.state).open_watches = 0;
+    }
+
+    /// Listens again on the same port, with the same objects.
+    pub fn restart(&self) {
+        let addr = format!("127.0.0.1:{}", self.inner.port);
+        let l = (0..50)
+            .find_map(|_| {
+                std::net::TcpListener::bind(&addr).ok().or_else(|| {
+                    std::thread::sleep(Duration::from_millis(100));
+                    None
+                })
+            })
+            .expect("the port is free again");
+        l.set_nonblocking(true).unwrap();
+        self.serve(l);
+    }
+
+    pub fn requests(&self) -> Vec<String> {
+        lock(&self.inner.state).requests.clone()
+    }
+
+    /// How many watches were told 410 Expired.
+    pub fn expired_count(&self) -> usize {
+        lock(&self.inner.state).expired
+    }
+
+    pub fn watch_count(&self) -> usize {
+        lock(&self.inner.state).open_watches
+    }
+}
+
+impl Drop for FakeApi {
+    fn drop(&mut self) {
+        self.stop();
+        if let Some(rt) = self.rt.take() {
+            rt.shutdown_background();
+        }
+    }
+}
