@@ -307,6 +307,32 @@ fn snapshot_json_fills_kubernetes_and_kubevirt_guests() {
 }
 
 #[test]
+fn snapshot_leaves_a_forbidden_kind_null() {
+    let api = loaded();
+    api.forbid(&PODS, true);
+    let dir = tempfile::tempdir().unwrap();
+    let kc = api.write_kubeconfig(dir.path());
+    let cfg = dir.path().join("c.toml");
+    std::fs::write(
+        &cfg,
+        format!("[libvirt]\nuris = []\n[kubernetes]\nkubeconfig = {:?}\n", kc.to_str().unwrap()),
+    )
+    .unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_hypervisor-tui"))
+        .args(["--config", cfg.to_str().unwrap(), "snapshot", "--json"])
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(
+        v["kubernetes"]["pods_by_phase"].is_null() && v["kubernetes"]["nodes_total"].is_u64(),
+        "{}",
+        v["kubernetes"]
+    );
+    assert!(v["kubernetes"]["missing"]["pods"].as_str().unwrap().contains("forbidden"));
+    assert_eq!(v["sources"]["kubernetes"]["state"], "error");
+}
+
+#[test]
 fn snapshot_with_no_cluster_says_why() {
     let dir = tempfile::tempdir().unwrap();
     let cfg = dir.path().join("c.toml");

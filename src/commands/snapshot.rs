@@ -133,7 +133,7 @@ impl Snapshot {
             s += &format!("guests   {}\n", guests.len());
             for g in &guests {
                 s += &format!(
-                    "  {:<24} {:<12} {:>2} vCPU {:>7}  {}{}\n",
+                    "  {:<24} {:<18} {:>2} vCPU {:>7}  {}{}\n",
                     fmt::sanitize(&g.name),
                     fmt::sanitize(&crate::model::guests::state_text(g)),
                     g.vcpus,

@@ -1,6 +1,7 @@
 //! The `kubernetes` section of `snapshot` and its KubeVirt guests (SPEC §4 keys first).
 
 use crate::model::cluster::Cluster;
+use crate::model::cluster::objects::Kind;
 use crate::model::guests::{Guest, state_text};
 use crate::ui::fmt;
 use serde_json::{Value, json};
@@ -10,12 +11,14 @@ pub fn to_json(c: &Cluster, now: i64) -> Value {
     let kv = c.kubevirt_summary();
     let missing: serde_json::Map<String, Value> =
         c.missing.iter().map(|(k, why)| (k.plural().to_string(), json!(why))).collect();
+    // A kind that could not be listed is null, not zero (its reason is under `missing`).
+    let known = |k: Kind, v: Value| if c.missing.contains_key(&k) { Value::Null } else { v };
     json!({
-        "nodes_ready": s.nodes_ready,
-        "nodes_total": s.nodes_total,
-        "pods_by_phase": s.pods_by_phase,
-        "services": s.services,
-        "pvcs": s.pvcs,
+        "nodes_ready": known(Kind::Node, json!(s.nodes_ready)),
+        "nodes_total": known(Kind::Node, json!(s.nodes_total)),
+        "pods_by_phase": known(Kind::Pod, json!(s.pods_by_phase)),
+        "services": known(Kind::Service, json!(s.services)),
+        "pvcs": known(Kind::Pvc, json!(s.pvcs)),
         "pod_cidrs": c.pod_cidrs(),
         "service_cidr": c.service_cidr().map(|(cidr, _)| cidr),
         "service_cidr_source": c.service_cidr().map(|(_, src)| src),
@@ -24,7 +27,7 @@ pub fn to_json(c: &Cluster, now: i64) -> Value {
         "node": c.this_node().map(|n| n.name.clone()),
         "nodes_not_ready": s.not_ready,
         "node_pods_by_phase": s.node_pods_by_phase,
-        "pods_total": s.pods_total,
+        "pods_total": known(Kind::Pod, json!(s.pods_total)),
         "restarts_last_hour": c.restarts_since(now - 3600),
         "crash_looping": s.crash_looping,
         "system_pods_ready": s.system_pods_ready,
@@ -84,12 +87,15 @@ pub fn to_text(c: &Cluster, now: i64) -> String {
             format!(" (not ready: {})", fmt::sanitize(&s.not_ready.join(", ")))
         }
     );
-    out += &format!(
-        "pods     {} ({}); restarts last hour {}\n",
-        s.pods_total,
-        phases(&s.pods_by_phase),
-        c.restarts_since(now - 3600)
-    );
+    out += &match c.missing.get(&Kind::Pod) {
+        Some(why) => format!("pods     not listed: {}\n", fmt::sanitize(why)),
+        None => format!(
+            "pods     {} ({}); restarts last hour {}\n",
+            s.pods_total,
+            phases(&s.pods_by_phase),
+            c.restarts_since(now - 3600)
+        ),
+    };
     out += &format!("services {}  pvcs {} bound, {} pending\n", s.services, s.pvcs_bound, s.pvcs_pending);
     out += &format!(
         "kubevirt {} VMs, {} VMIs: {} running, {} stopped, {} migrating, {} failed\n",
