@@ -241,6 +241,22 @@ async fn a_410_relists_and_nothing_is_lost() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dropped_watch_resumes_where_it_was_without_a_relist() {
+    let api = loaded();
+    let mut c = Console::start(&api);
+    c.synced().await;
+    let lists = || {
+        api.requests().iter().filter(|r| r.starts_with("GET /api/v1/pods") && !r.contains("watch=")).count()
+    };
+    let before = lists();
+    api.drop_watches();
+    api.put(&PODS, pod("after-drop", "Running"));
+    c.until("the pod added after the drop", |m| m.cluster.pods.contains_key("default/after-drop")).await;
+    assert_eq!(lists(), before, "a watch that ends is re-opened from its resourceVersion, not re-listed");
+    assert_eq!(api.expired_count(), 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_server_going_away_and_coming_back() {
     let api = loaded();
     let mut c = Console::start(&api);
