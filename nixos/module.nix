@@ -360,6 +360,7 @@ in
           kubernetes = table "The `[kubernetes]` table." {
             enabled = nullOption types.bool "Whether to watch a Kubernetes cluster (nodes, pods, KubeVirt VMs).";
             kubeconfig = nullOption types.str "Path of the kubeconfig (readable by the console user).";
+            node_name = nullOption types.str "This host's node name in the cluster (default: the hostname).";
           };
           libvirt = table "The `[libvirt]` table." {
             uris = nullOption (types.listOf types.str) "libvirt connection URIs to list guests from.";
