@@ -34,7 +34,7 @@ fn state_word(g: &Guest, wide: bool) -> String {
     }
 }
 
-fn header(view: &MachinesView, theme: &Theme, wide: bool) -> Row<'static> {
+fn header(view: &MachinesView, theme: &Theme, wide: bool, kube: bool) -> Row<'static> {
     let mut cols = vec![
         ("NAME", Some(SortBy::Name)),
         ("STATE", Some(SortBy::State)),
@@ -44,8 +44,11 @@ fn header(view: &MachinesView, theme: &Theme, wide: bool) -> Row<'static> {
         ("UPTIME", Some(SortBy::Uptime)),
         ("SOURCE", Some(SortBy::Source)),
     ];
+    if kube {
+        cols.extend([("NODE", None), ("MIGRATION", None)]);
+    }
     if wide {
-        cols.extend([("NODE", None), ("MIGRATION", None), ("IP", None)]);
+        cols.push(("IP", None));
     }
     let arrow = if view.descending { "v" } else { "^" };
     Row::new(cols.into_iter().map(|(name, by)| {
@@ -79,7 +82,7 @@ fn source_text(g: &Guest) -> String {
     if g.kubevirt.is_some() { format!("kv/{}", sanitize(&g.uri)) } else { sanitize(&g.uri) }
 }
 
-fn row<'a>(g: &Guest, theme: &Theme, wide: bool, now: i64) -> Row<'a> {
+fn row<'a>(g: &Guest, theme: &Theme, wide: bool, kube: bool, now: i64) -> Row<'a> {
     let cpu = g.cpu_percent.map_or("--".to_string(), |p| format!("{p:.1}"));
     let up = g.uptime_at(now).map_or("--".to_string(), fmt::duration);
     let mut cells = vec![
@@ -91,12 +94,14 @@ fn row<'a>(g: &Guest, theme: &Theme, wide: bool, now: i64) -> Row<'a> {
         Cell::from(up),
         Cell::from(source_text(g)),
     ];
-    if wide {
+    if kube {
         let mig = migration_text(g, now);
         let failed = g.kubevirt.as_ref().and_then(|k| k.migration.as_ref()).is_some_and(|m| m.failed);
         cells.push(Cell::from(sanitize(g.node())));
         cells
             .push(Cell::from(Span::styled(sanitize(&mig), if failed { theme.crit() } else { theme.warn() })));
+    }
+    if wide {
         cells.push(Cell::from(sanitize(&g.ips.join(" "))));
     }
     Row::new(cells)
@@ -104,7 +109,7 @@ fn row<'a>(g: &Guest, theme: &Theme, wide: bool, now: i64) -> Row<'a> {
 
 /// Name and source columns as wide as the visible values need (within bounds); on wide
 /// screens the IP column takes the rest.
-fn widths(shown: &[&Guest], width: u16, wide: bool) -> Vec<Constraint> {
+fn widths(shown: &[&Guest], width: u16, wide: bool, kube: bool) -> Vec<Constraint> {
     let fit = |f: &dyn Fn(&Guest) -> usize, lo: usize, hi: usize| {
         shown.iter().map(|g| f(g)).max().unwrap_or(0).clamp(lo, hi) as u16
     };
@@ -115,10 +120,12 @@ fn widths(shown: &[&Guest], width: u16, wide: bool) -> Vec<Constraint> {
     let mut w = vec![Constraint::Length(name)];
     w.extend(fixed.iter().map(|n| Constraint::Length(*n)));
     w.push(Constraint::Length(source.min(width.saturating_sub(used)).max(6)));
-    if wide {
+    if kube {
         let node = fit(&|g| g.node().chars().count(), 4, 20);
         w.push(Constraint::Length(node));
         w.push(Constraint::Length(30));
+    }
+    if wide {
         w.push(Constraint::Fill(1));
     }
     w
@@ -134,12 +141,14 @@ pub fn render(rows: &[&Guest], view: &MachinesView, theme: &Theme, now: i64, fra
     let selected = view.selected_index(rows);
     let offset = scroll_offset(selected, height);
     let shown = &rows[offset.min(rows.len())..(offset + height).min(rows.len())];
-    let widths = widths(shown, area.width, wide);
+    // NODE and MIGRATION only on a wide screen with KubeVirt guests: libvirt has neither.
+    let kube = wide && rows.iter().any(|g| g.kubevirt.is_some());
+    let widths = widths(shown, area.width, wide, kube);
     let visible = shown.iter().enumerate().map(|(k, g)| {
-        let r = row(g, theme, wide, now);
+        let r = row(g, theme, wide, kube, now);
         if offset + k == selected { r.style(Style::new().add_modifier(Modifier::REVERSED)) } else { r }
     });
-    let table = Table::new(visible, widths).header(header(view, theme, wide)).column_spacing(1);
+    let table = Table::new(visible, widths).header(header(view, theme, wide, kube)).column_spacing(1);
     frame.render_widget(table, area);
 }
 
