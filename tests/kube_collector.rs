@@ -1,5 +1,5 @@
 //! The Kubernetes collector against a fake API server speaking the real list/watch
-//! protocol (tests/support/fake_apiserver.rs): initial sync, changes, RBAC, missing CRDs,
+//! protocol (tests/support/kube_api/): initial sync, changes, RBAC, missing CRDs,
 //! a 410 re-list and the server going away and coming back all reach the model.
 
 mod support;

@@ -144,7 +144,7 @@ pub(super) async fn connection(inner: Arc<Inner>, sock: TcpStream) {
     }
 }
 
-/// Answers one request; false when the connection must close (after a watch).
+/// Answers one request; false when the connection must close.
 async fn handle(inner: &Arc<Inner>, sock: &mut TcpStream, req: Request) -> std::io::Result<bool> {
     let absent = lock(&inner.state).kubevirt_absent;
     let not_found =
@@ -176,6 +176,9 @@ async fn handle(inner: &Arc<Inner>, sock: &mut TcpStream, req: Request) -> std::
         }
         _ => {}
     }
+    if let Some(list) = resource_list(&req.path, absent) {
+        return respond(sock, 200, &list).await.map(|_| true);
+    }
     let Some((res, ns)) = route(&req.path) else {
         return respond(sock, 404, &not_found()).await.map(|_| true);
     };
@@ -198,8 +201,31 @@ async fn handle(inner: &Arc<Inner>, sock: &mut TcpStream, req: Request) -> std::
         let list = list_body(inner, &req, &res, &ns);
         return respond(sock, 200, &list).await.map(|_| true);
     }
+    // A watch that ends cleanly (timeout, drop, 410) leaves the connection open for the
+    // next request, as the real apiserver does: kube's pool reuses it, and a close here
+    // without `Connection: close` would fail that request with IncompleteMessage.
     stream(inner, sock, &req, res, ns).await?;
-    Ok(false)
+    Ok(true)
+}
+
+/// `/api/v1` and `/apis/{group}/{version}`: the APIResourceList discovery reads.
+fn resource_list(path: &str, kubevirt_absent: bool) -> Option<Value> {
+    let gv = path.strip_prefix("/api/").or_else(|| path.strip_prefix("/apis/"))?.trim_end_matches('/');
+    // Every group version `/api` and `/apis` list answers (apps and batch with nothing in them).
+    let listed = matches!(gv, "v1" | "apps/v1" | "batch/v1") || (gv == "kubevirt.io/v1" && !kubevirt_absent);
+    if !listed {
+        return None;
+    }
+    let resources: Vec<Value> = ALL
+        .into_iter()
+        .filter(|r| r.api_version() == gv)
+        .map(|r| {
+            json!({"name": r.plural, "singularName": r.kind.to_lowercase(), "namespaced": r.namespaced,
+                "kind": r.kind, "verbs": ["create", "delete", "deletecollection", "get", "list", "patch",
+                "update", "watch"]})
+        })
+        .collect();
+    Some(json!({"kind": "APIResourceList", "apiVersion": "v1", "groupVersion": gv, "resources": resources}))
 }
 
 fn list_body(inner: &Inner, req: &Request, res: &Res, ns: &Option<String>) -> Value {
