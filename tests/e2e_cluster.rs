@@ -6,26 +6,8 @@ mod support;
 
 use serde_json::json;
 use std::path::Path;
-use support::kube_api::{EVENTS, FakeApi, NODES, PODS, PVCS, SERVICES, VMIMS, VMIS, VMS};
+use support::kube_api::{FakeApi, NODES};
 use support::tmux::{BIN, Tmux};
-
-fn loaded() -> FakeApi {
-    let api = FakeApi::start();
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/kube");
-    for (res, file) in [
-        (&NODES, "nodes.json"),
-        (&PODS, "pods.json"),
-        (&SERVICES, "services.json"),
-        (&PVCS, "pvcs.json"),
-        (&VMS, "vms.json"),
-        (&VMIS, "vmis.json"),
-        (&VMIMS, "vmims.json"),
-        (&EVENTS, "events.json"),
-    ] {
-        api.load(res, &dir.join(file));
-    }
-    api
-}
 
 fn console(api: &FakeApi, dir: &Path, name: &str, term: &str, w: u16, h: u16) -> Tmux {
     let kc = api.write_kubeconfig(dir);
@@ -43,7 +25,7 @@ fn console(api: &FakeApi, dir: &Path, name: &str, term: &str, w: u16, h: u16) ->
 
 #[test]
 fn cluster_on_a_linux_console() {
-    let api = loaded();
+    let api = FakeApi::with_fixtures();
     let dir = tempfile::tempdir().unwrap();
     let p = console(&api, dir.path(), "e2e-k8s", "linux", 80, 24);
     p.wait_for("start", "F4 Machines");
@@ -74,7 +56,7 @@ fn cluster_on_a_linux_console() {
 
 #[test]
 fn wide_xterm_shows_node_and_migration_columns() {
-    let api = loaded();
+    let api = FakeApi::with_fixtures();
     let dir = tempfile::tempdir().unwrap();
     let p = console(&api, dir.path(), "e2e-k8s-wide", "xterm-256color", 200, 60);
     p.wait_for("start", "F4 Machines");

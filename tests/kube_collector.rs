@@ -9,39 +9,12 @@ use hypervisor_tui::event::{Health, SourceId, Update};
 use hypervisor_tui::model::Model;
 use hypervisor_tui::model::cluster::objects::Kind;
 use serde_json::{Value, json};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Duration;
-use support::kube_api::{EVENTS, FakeApi, NODES, PODS, PVCS, SERVICES, VMIMS, VMIS, VMS};
+use support::kube_api::{FakeApi, NODES, PODS, VMIS, fixture_items};
 use tokio::sync::mpsc;
 
 const WAIT: Duration = Duration::from_secs(20);
-
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/kube").join(name)
-}
-
-fn items(name: &str) -> Vec<Value> {
-    let v: Value = serde_json::from_str(&std::fs::read_to_string(fixture(name)).unwrap()).unwrap();
-    v["items"].as_array().unwrap().clone()
-}
-
-/// A fake cluster loaded with every fixture.
-fn loaded() -> FakeApi {
-    let api = FakeApi::start();
-    for (res, file) in [
-        (&NODES, "nodes.json"),
-        (&PODS, "pods.json"),
-        (&SERVICES, "services.json"),
-        (&PVCS, "pvcs.json"),
-        (&VMS, "vms.json"),
-        (&VMIS, "vmis.json"),
-        (&VMIMS, "vmims.json"),
-        (&EVENTS, "events.json"),
-    ] {
-        api.load(res, &fixture(file));
-    }
-    api
-}
 
 /// The collector running against `api`, feeding a model.
 struct Console {
@@ -99,17 +72,17 @@ fn pod(name: &str, phase: &str) -> Value {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn initial_sync_fills_the_model_from_real_shaped_objects() {
-    let api = loaded();
+    let api = FakeApi::with_fixtures();
     let mut c = Console::start(&api);
     c.synced().await;
     let cl = &c.model.cluster;
-    assert_eq!(cl.nodes.len(), items("nodes.json").len());
-    assert_eq!(cl.pods.len(), items("pods.json").len());
-    assert_eq!(cl.services.len(), items("services.json").len());
-    assert_eq!(cl.pvcs.len(), items("pvcs.json").len());
-    assert_eq!(cl.vms.len(), items("vms.json").len());
-    assert_eq!(cl.vmis.len(), items("vmis.json").len());
-    assert_eq!(cl.migrations.len(), items("vmims.json").len());
+    assert_eq!(cl.nodes.len(), fixture_items("nodes.json").len());
+    assert_eq!(cl.pods.len(), fixture_items("pods.json").len());
+    assert_eq!(cl.services.len(), fixture_items("services.json").len());
+    assert_eq!(cl.pvcs.len(), fixture_items("pvcs.json").len());
+    assert_eq!(cl.vms.len(), fixture_items("vms.json").len());
+    assert_eq!(cl.vmis.len(), fixture_items("vmis.json").len());
+    assert_eq!(cl.migrations.len(), fixture_items("vmims.json").len());
     assert!(!cl.events.is_empty(), "events about KubeVirt objects are watched");
     let s = cl.summary();
     assert_eq!(s.nodes_ready, s.nodes_total);
@@ -140,7 +113,7 @@ async fn initial_sync_fills_the_model_from_real_shaped_objects() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn adds_changes_and_deletes_reach_the_model() {
-    let api = loaded();
+    let api = FakeApi::with_fixtures();
     let mut c = Console::start(&api);
     c.synced().await;
     api.put(&PODS, pod("new-pod", "Pending"));
@@ -167,7 +140,7 @@ async fn adds_changes_and_deletes_reach_the_model() {
     })
     .await;
     // A VMI failing shows on F4 and in the alerts.
-    let mut vmi = items("vmis.json").into_iter().find(|v| v["status"]["phase"] == "Running").unwrap();
+    let mut vmi = fixture_items("vmis.json").into_iter().find(|v| v["status"]["phase"] == "Running").unwrap();
     let (ns, name) = (
         vmi["metadata"]["namespace"].as_str().unwrap().to_string(),
         vmi["metadata"]["name"].as_str().unwrap().to_string(),
@@ -183,7 +156,7 @@ async fn adds_changes_and_deletes_reach_the_model() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_forbidden_resource_is_named_and_retried() {
-    let api = loaded();
+    let api = FakeApi::with_fixtures();
     api.forbid(&PODS, true);
     let mut c = Console::start(&api);
     c.until("pods forbidden", |m| {
@@ -198,12 +171,12 @@ async fn a_forbidden_resource_is_named_and_retried() {
         m.cluster.synced.contains(&Kind::Pod) && m.health(SourceId::Kubernetes).is_ok()
     })
     .await;
-    assert_eq!(c.model.cluster.pods.len(), items("pods.json").len());
+    assert_eq!(c.model.cluster.pods.len(), fixture_items("pods.json").len());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn missing_kubevirt_crds_are_a_clear_state() {
-    let api = loaded();
+    let api = FakeApi::with_fixtures();
     api.set_kubevirt(false);
     let mut c = Console::start(&api);
     c.until("kubevirt absent", |m| {
@@ -218,7 +191,7 @@ async fn missing_kubevirt_crds_are_a_clear_state() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_410_relists_and_nothing_is_lost() {
-    let api = loaded();
+    let api = FakeApi::with_fixtures();
     let mut c = Console::start(&api);
     c.synced().await;
     let lists_before =
@@ -242,7 +215,7 @@ async fn a_410_relists_and_nothing_is_lost() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_dropped_watch_resumes_where_it_was_without_a_relist() {
-    let api = loaded();
+    let api = FakeApi::with_fixtures();
     let mut c = Console::start(&api);
     c.synced().await;
     let lists = || {
@@ -258,7 +231,7 @@ async fn a_dropped_watch_resumes_where_it_was_without_a_relist() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_server_going_away_and_coming_back() {
-    let api = loaded();
+    let api = FakeApi::with_fixtures();
     let mut c = Console::start(&api);
     c.synced().await;
     // After its list, each watcher opens a watch; all eight are open before the server goes.
@@ -285,29 +258,35 @@ async fn the_server_going_away_and_coming_back() {
     .await;
 }
 
-#[test]
-fn snapshot_json_fills_kubernetes_and_kubevirt_guests() {
-    let api = loaded();
-    let dir = tempfile::tempdir().unwrap();
-    let kc = api.write_kubeconfig(dir.path());
-    let cfg = dir.path().join("c.toml");
-    let body = format!(
-        "[libvirt]\nuris = []\n[kubernetes]\nkubeconfig = {:?}\nnode_name = \"hv1\"\n",
-        kc.to_str().unwrap()
-    );
-    std::fs::write(&cfg, body).unwrap();
+/// `snapshot --json` of the real binary with `config` as its config file.
+fn snapshot_json(dir: &Path, config: &str) -> (std::process::Output, Value) {
+    let cfg = dir.join("c.toml");
+    std::fs::write(&cfg, config).unwrap();
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_hypervisor-tui"))
         .args(["--config", cfg.to_str().unwrap(), "snapshot", "--json"])
         .output()
         .unwrap();
+    let v = serde_json::from_slice(&out.stdout).unwrap_or(Value::Null);
+    (out, v)
+}
+
+#[test]
+fn snapshot_json_fills_kubernetes_and_kubevirt_guests() {
+    let api = FakeApi::with_fixtures();
+    let dir = tempfile::tempdir().unwrap();
+    let kc = api.write_kubeconfig(dir.path());
+    let body = format!(
+        "[libvirt]\nuris = []\n[kubernetes]\nkubeconfig = {:?}\nnode_name = \"hv1\"\n",
+        kc.to_str().unwrap()
+    );
+    let (out, v) = snapshot_json(dir.path(), &body);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     let k = &v["kubernetes"];
-    assert_eq!(k["nodes_total"].as_u64(), Some(items("nodes.json").len() as u64), "{k}");
+    assert_eq!(k["nodes_total"].as_u64(), Some(fixture_items("nodes.json").len() as u64), "{k}");
     let phases: u64 = k["pods_by_phase"].as_object().unwrap().values().filter_map(Value::as_u64).sum();
-    assert_eq!(phases, items("pods.json").len() as u64);
-    assert_eq!(k["services"].as_u64(), Some(items("services.json").len() as u64));
-    assert_eq!(k["pvcs"].as_u64(), Some(items("pvcs.json").len() as u64));
+    assert_eq!(phases, fixture_items("pods.json").len() as u64);
+    assert_eq!(k["services"].as_u64(), Some(fixture_items("services.json").len() as u64));
+    assert_eq!(k["pvcs"].as_u64(), Some(fixture_items("pvcs.json").len() as u64));
     assert!(!k["pod_cidrs"].as_array().unwrap().is_empty());
     assert!(k["service_cidr"].is_string());
     assert_eq!(v["sources"]["kubernetes"]["state"], "ok");
@@ -315,30 +294,22 @@ fn snapshot_json_fills_kubernetes_and_kubevirt_guests() {
     let kv: Vec<&Value> =
         v["guests"].as_array().unwrap().iter().filter(|g| g["source"] == "kubevirt").collect();
     assert_eq!(kv.len(), {
-        let vms = items("vms.json");
+        let vms = fixture_items("vms.json");
         let names: Vec<&Value> = vms.iter().map(|v| &v["metadata"]["name"]).collect();
-        vms.len() + items("vmis.json").iter().filter(|i| !names.contains(&&i["metadata"]["name"])).count()
+        vms.len()
+            + fixture_items("vmis.json").iter().filter(|i| !names.contains(&&i["metadata"]["name"])).count()
     });
     assert!(kv.iter().all(|g| g["uri_or_namespace"].is_string() && g["vcpus"].is_u64()));
 }
 
 #[test]
 fn snapshot_leaves_a_forbidden_kind_null() {
-    let api = loaded();
+    let api = FakeApi::with_fixtures();
     api.forbid(&PODS, true);
     let dir = tempfile::tempdir().unwrap();
     let kc = api.write_kubeconfig(dir.path());
-    let cfg = dir.path().join("c.toml");
-    std::fs::write(
-        &cfg,
-        format!("[libvirt]\nuris = []\n[kubernetes]\nkubeconfig = {:?}\n", kc.to_str().unwrap()),
-    )
-    .unwrap();
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_hypervisor-tui"))
-        .args(["--config", cfg.to_str().unwrap(), "snapshot", "--json"])
-        .output()
-        .unwrap();
-    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let body = format!("[libvirt]\nuris = []\n[kubernetes]\nkubeconfig = {:?}\n", kc.to_str().unwrap());
+    let (_, v) = snapshot_json(dir.path(), &body);
     assert!(
         v["kubernetes"]["pods_by_phase"].is_null() && v["kubernetes"]["nodes_total"].is_u64(),
         "{}",
@@ -351,17 +322,9 @@ fn snapshot_leaves_a_forbidden_kind_null() {
 #[test]
 fn snapshot_with_no_cluster_says_why() {
     let dir = tempfile::tempdir().unwrap();
-    let cfg = dir.path().join("c.toml");
-    std::fs::write(
-        &cfg,
-        format!("[libvirt]\nuris = []\n[kubernetes]\nkubeconfig = {:?}\n", dir.path().join("none.yaml")),
-    )
-    .unwrap();
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_hypervisor-tui"))
-        .args(["--config", cfg.to_str().unwrap(), "snapshot", "--json"])
-        .output()
-        .unwrap();
-    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let body =
+        format!("[libvirt]\nuris = []\n[kubernetes]\nkubeconfig = {:?}\n", dir.path().join("none.yaml"));
+    let (_, v) = snapshot_json(dir.path(), &body);
     assert!(v["kubernetes"].is_null());
     assert_eq!(v["sources"]["kubernetes"]["state"], "unavailable");
     assert!(v["sources"]["kubernetes"]["reason"].as_str().unwrap().contains("none.yaml"));

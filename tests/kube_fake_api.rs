@@ -14,41 +14,12 @@ use kube::config::{KubeConfigOptions, Kubeconfig};
 use kube::runtime::watcher::{self, Event as W};
 use kube::{Client, ResourceExt};
 use serde_json::{Value, json};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Duration;
-use support::kube_api::{EVENTS, FakeApi, NODES, PODS, PVCS, Res, SERVICES, VMIMS, VMIS, VMS};
+use support::kube_api::{EVENTS, FakeApi, NODES, PODS, fixture_items};
 use tokio::sync::mpsc;
 
 const WAIT: Duration = Duration::from_secs(10);
-
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/kube").join(name)
-}
-
-fn items(name: &str) -> Vec<Value> {
-    let v: Value = serde_json::from_str(&std::fs::read_to_string(fixture(name)).unwrap()).unwrap();
-    assert_eq!((v["apiVersion"].as_str(), v["kind"].as_str()), (Some("v1"), Some("List")), "{name}");
-    v["items"].as_array().unwrap().clone()
-}
-
-const FIXTURES: [(Res, &str); 8] = [
-    (NODES, "nodes.json"),
-    (PODS, "pods.json"),
-    (SERVICES, "services.json"),
-    (PVCS, "pvcs.json"),
-    (VMS, "vms.json"),
-    (VMIS, "vmis.json"),
-    (VMIMS, "vmims.json"),
-    (EVENTS, "events.json"),
-];
-
-fn loaded() -> FakeApi {
-    let api = FakeApi::start();
-    for (res, file) in &FIXTURES {
-        api.load(res, &fixture(file));
-    }
-    api
-}
 
 /// A kube client configured the way the console is: from a kubeconfig file.
 async fn client(api: &FakeApi, dir: &Path) -> Client {
@@ -144,7 +115,7 @@ async fn applied<K: ResourceExt>(s: &mut Events<K>, what: &str) -> K {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn version_and_discovery_look_like_k3s() {
-    let api = loaded();
+    let api = FakeApi::with_fixtures();
     let dir = tempfile::tempdir().unwrap();
     let c = client(&api, dir.path()).await;
     let v = c.apiserver_version().await.unwrap();
@@ -175,7 +146,7 @@ async fn version_and_discovery_look_like_k3s() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn typed_lists_and_selectors_over_the_fixtures() {
-    let api = loaded();
+    let api = FakeApi::with_fixtures();
     let dir = tempfile::tempdir().unwrap();
     let c = client(&api, dir.path()).await;
     let nodes = Api::<Node>::all(c.clone()).list(&ListParams::default()).await.unwrap();
@@ -187,7 +158,7 @@ async fn typed_lists_and_selectors_over_the_fixtures() {
     assert_eq!(info.kubelet_version, "v1.31.4+k3s1");
     assert_eq!(nodes.items[0].labels()["node-role.kubernetes.io/control-plane"], "true");
 
-    let fixture_pods = items("pods.json");
+    let fixture_pods = fixture_items("pods.json");
     let expect = |f: &dyn Fn(&Value) -> bool| fixture_pods.iter().filter(|p| f(p)).count();
     let pods = Api::<Pod>::all(c.clone());
     assert_eq!(pods.list(&ListParams::default()).await.unwrap().items.len(), fixture_pods.len());
@@ -208,20 +179,22 @@ async fn typed_lists_and_selectors_over_the_fixtures() {
     assert_eq!(pods.list(&launchers).await.unwrap().items.len(), want);
 
     let svcs = Api::<Service>::all(c.clone()).list(&ListParams::default()).await.unwrap();
-    assert_eq!(svcs.items.len(), items("services.json").len());
+    assert_eq!(svcs.items.len(), fixture_items("services.json").len());
     let pvcs = Api::<PersistentVolumeClaim>::all(c.clone()).list(&ListParams::default()).await.unwrap();
-    assert_eq!(pvcs.items.len(), items("pvcs.json").len());
+    assert_eq!(pvcs.items.len(), fixture_items("pvcs.json").len());
     let kv_events = ListParams::default().fields("involvedObject.apiVersion=kubevirt.io/v1");
     let events = Api::<Event>::all(c.clone()).list(&kv_events).await.unwrap();
-    let want =
-        items("events.json").iter().filter(|e| e["involvedObject"]["apiVersion"] == "kubevirt.io/v1").count();
+    let want = fixture_items("events.json")
+        .iter()
+        .filter(|e| e["involvedObject"]["apiVersion"] == "kubevirt.io/v1")
+        .count();
     assert_eq!(events.items.len(), want);
     assert!(events.items.iter().all(|e| e.involved_object.api_version.as_deref() == Some("kubevirt.io/v1")));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn kubevirt_objects_list_as_dynamic_objects() {
-    let api = loaded();
+    let api = FakeApi::with_fixtures();
     let dir = tempfile::tempdir().unwrap();
     let c = client(&api, dir.path()).await;
     for (kind, plural, file) in [
@@ -231,10 +204,10 @@ async fn kubevirt_objects_list_as_dynamic_objects() {
     ] {
         let ar = kubevirt(kind, plural);
         let all = Api::<DynamicObject>::all_with(c.clone(), &ar).list(&ListParams::default()).await.unwrap();
-        assert_eq!(all.items.len(), items(file).len(), "{plural}");
+        assert_eq!(all.items.len(), fixture_items(file).len(), "{plural}");
         assert!(all.items.iter().all(|o| o.types.as_ref().is_some_and(|t| t.kind == kind)));
         let in_vms = Api::<DynamicObject>::namespaced_with(c.clone(), "vms", &ar);
-        let want = items(file).iter().filter(|o| o["metadata"]["namespace"] == "vms").count();
+        let want = fixture_items(file).iter().filter(|o| o["metadata"]["namespace"] == "vms").count();
         assert_eq!(in_vms.list(&ListParams::default()).await.unwrap().items.len(), want, "{plural} in vms");
     }
     let vmis =
@@ -246,10 +219,10 @@ async fn kubevirt_objects_list_as_dynamic_objects() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn watcher_syncs_then_sees_add_modify_delete() {
-    let api = loaded();
+    let api = FakeApi::with_fixtures();
     let dir = tempfile::tempdir().unwrap();
     let mut w = watch(Api::<Pod>::all(client(&api, dir.path()).await), watcher::Config::default());
-    assert_eq!(init(&mut w).await.len(), items("pods.json").len());
+    assert_eq!(init(&mut w).await.len(), fixture_items("pods.json").len());
     let rv = api.put(&PODS, pod("web", "Pending"));
     let p = applied(&mut w, "the added pod").await;
     assert_eq!((p.name_any(), p.resource_version()), ("web".to_string(), Some(rv.to_string())));
@@ -278,7 +251,7 @@ async fn watcher_syncs_then_sees_add_modify_delete() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_idle_watch_gets_bookmarks() {
-    let api = loaded();
+    let api = FakeApi::with_fixtures();
     let dir = tempfile::tempdir().unwrap();
     let nodes = Api::<Node>::all(client(&api, dir.path()).await);
     let rv = nodes.list(&ListParams::default()).await.unwrap().metadata.resource_version.unwrap();
@@ -293,7 +266,7 @@ async fn an_idle_watch_gets_bookmarks() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_dropped_watch_resumes_and_a_410_relists() {
-    let api = loaded();
+    let api = FakeApi::with_fixtures();
     let dir = tempfile::tempdir().unwrap();
     let mut w = watch(Api::<Pod>::all(client(&api, dir.path()).await), watcher::Config::default());
     init(&mut w).await;
@@ -323,11 +296,11 @@ async fn a_dropped_watch_resumes_and_a_410_relists() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_streaming_list_ends_on_the_initial_events_bookmark() {
-    let api = loaded();
+    let api = FakeApi::with_fixtures();
     let dir = tempfile::tempdir().unwrap();
     let pods = Api::<Pod>::all(client(&api, dir.path()).await);
     let mut w = watch(pods, watcher::Config::default().streaming_lists());
-    assert_eq!(init(&mut w).await.len(), items("pods.json").len());
+    assert_eq!(init(&mut w).await.len(), fixture_items("pods.json").len());
     assert_eq!(count(&api, "GET /api/v1/pods", false), 0, "no list: the watch sends the objects");
     let reqs = api.requests();
     let first = reqs.iter().find(|r| r.starts_with("GET /api/v1/pods?")).unwrap();
@@ -340,7 +313,7 @@ async fn a_streaming_list_ends_on_the_initial_events_bookmark() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn timeout_seconds_ends_the_stream_and_the_watcher_rewatches() {
-    let api = loaded();
+    let api = FakeApi::with_fixtures();
     let dir = tempfile::tempdir().unwrap();
     let nodes = Api::<Node>::all(client(&api, dir.path()).await);
     let mut w = watch(nodes, watcher::Config::default().timeout(1));
@@ -364,12 +337,14 @@ async fn timeout_seconds_ends_the_stream_and_the_watcher_rewatches() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_field_selector_filters_the_watch() {
-    let api = loaded();
+    let api = FakeApi::with_fixtures();
     let dir = tempfile::tempdir().unwrap();
     let events = Api::<Event>::all(client(&api, dir.path()).await);
     let mut w = watch(events, watcher::Config::default().fields("involvedObject.apiVersion=kubevirt.io/v1"));
-    let want =
-        items("events.json").iter().filter(|e| e["involvedObject"]["apiVersion"] == "kubevirt.io/v1").count();
+    let want = fixture_items("events.json")
+        .iter()
+        .filter(|e| e["involvedObject"]["apiVersion"] == "kubevirt.io/v1")
+        .count();
     assert_eq!(init(&mut w).await.len(), want);
     let event = |name: &str, api_version: &str, kind: &str| {
         json!({"apiVersion": "v1", "kind": "Event", "metadata": {"name": name, "namespace": "vms"},
@@ -383,7 +358,7 @@ async fn a_field_selector_filters_the_watch() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_forbidden_resource_is_a_403_status() {
-    let api = loaded();
+    let api = FakeApi::with_fixtures();
     api.forbid(&PODS, true);
     let dir = tempfile::tempdir().unwrap();
     let c = client(&api, dir.path()).await;
@@ -419,12 +394,12 @@ async fn a_forbidden_resource_is_a_403_status() {
             ),
         }
     }
-    assert_eq!(listed, items("pods.json").len());
+    assert_eq!(listed, fixture_items("pods.json").len());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn absent_kubevirt_crds_are_404_and_missing_from_discovery() {
-    let api = loaded();
+    let api = FakeApi::with_fixtures();
     api.set_kubevirt(false);
     let dir = tempfile::tempdir().unwrap();
     let c = client(&api, dir.path()).await;
@@ -440,13 +415,16 @@ async fn absent_kubevirt_crds_are_404_and_missing_from_discovery() {
     assert!(matches!(&err, kube::Error::Api(s) if s.code == 404), "{err:?}");
     assert!(Api::<Pod>::all(c.clone()).list(&ListParams::default()).await.is_ok());
     api.set_kubevirt(true);
-    assert_eq!(vmis.list(&ListParams::default()).await.unwrap().items.len(), items("vmis.json").len());
+    assert_eq!(
+        vmis.list(&ListParams::default()).await.unwrap().items.len(),
+        fixture_items("vmis.json").len()
+    );
     assert!(c.list_api_groups().await.unwrap().groups.iter().any(|g| g.name == "kubevirt.io"));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_server_going_away_and_coming_back() {
-    let api = loaded();
+    let api = FakeApi::with_fixtures();
     let dir = tempfile::tempdir().unwrap();
     let c = client(&api, dir.path()).await;
     let mut w = watch(Api::<Pod>::all(c.clone()), watcher::Config::default());

@@ -43,6 +43,29 @@ pub const VMIS: Res = kubevirt("virtualmachineinstances", "VirtualMachineInstanc
 pub const VMIMS: Res = kubevirt("virtualmachineinstancemigrations", "VirtualMachineInstanceMigration");
 pub const ALL: [Res; 8] = [NODES, PODS, SERVICES, PVCS, EVENTS, VMS, VMIS, VMIMS];
 
+/// Every resource with its fixture file in tests/fixtures/kube.
+pub const FIXTURES: [(Res, &str); 8] = [
+    (NODES, "nodes.json"),
+    (PODS, "pods.json"),
+    (SERVICES, "services.json"),
+    (PVCS, "pvcs.json"),
+    (VMS, "vms.json"),
+    (VMIS, "vmis.json"),
+    (VMIMS, "vmims.json"),
+    (EVENTS, "events.json"),
+];
+
+pub fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/kube").join(name)
+}
+
+/// The items of a fixture `List`.
+pub fn fixture_items(name: &str) -> Vec<Value> {
+    let v: Value = serde_json::from_str(&std::fs::read_to_string(fixture(name)).unwrap()).unwrap();
+    assert_eq!((v["apiVersion"].as_str(), v["kind"].as_str()), (Some("v1"), Some("List")), "{name}");
+    v["items"].as_array().unwrap().clone()
+}
+
 impl Res {
     fn api_version(&self) -> String {
         if self.group.is_empty() { self.version.into() } else { format!("{}/{}", self.group, self.version) }
@@ -126,6 +149,15 @@ impl FakeApi {
             }
         });
         self.inner.tasks.lock().unwrap().push(h.abort_handle());
+    }
+
+    /// A server loaded with every fixture.
+    pub fn with_fixtures() -> FakeApi {
+        let api = FakeApi::start();
+        for (res, file) in &FIXTURES {
+            api.load(res, &fixture(file));
+        }
+        api
     }
 
     pub fn url(&self) -> String {
