@@ -32,7 +32,7 @@ impl Console {
             node_name: Some("hv1".into()),
         };
         let (tx, rx) = mpsc::channel(256);
-        tokio::spawn(hypervisor_tui::collectors::kube::run(cfg, tx, Duration::from_secs(10)));
+        tokio::spawn(hypervisor_tui::collectors::kube::run(cfg, tx));
         Console { model: Model::default(), rx, _dir: dir }
     }
 

@@ -116,11 +116,10 @@ pub fn journal_origin(config: &Config) -> journal::reader::Origin {
 /// Starts every collector on the current runtime; returns the journal thread's handle.
 pub fn spawn_all(config: &Config, tx: mpsc::Sender<Update>) -> journal::live::JournalHandle {
     let refresh = config.refresh();
-    let slow = refresh.max(Duration::from_secs(10));
     tokio::spawn(procfs::run(SourceTx::new(SourceId::Procfs, tx.clone()), proc_root(), refresh));
     tokio::spawn(netlink::run(SourceTx::new(SourceId::Netlink, tx.clone()), refresh));
     libvirt::spawn(config.libvirt.uris.clone(), refresh.max(Duration::from_secs(1)), tx.clone());
-    tokio::spawn(kube::run(config.kubernetes.clone(), tx.clone(), slow));
+    tokio::spawn(kube::run(config.kubernetes.clone(), tx.clone()));
     let filter = journal::reader::Filter::from_config(&config.journal);
     journal::live::spawn(journal_origin(config), filter, config.log_buffer_size, tx)
 }

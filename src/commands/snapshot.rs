@@ -53,8 +53,7 @@ pub async fn take(config: &Config) -> Snapshot {
         }
     }
     let cluster = kube.cluster.is_known().then_some(kube.cluster);
-    let now_unix =
-        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64);
+    let now_unix = crate::model::unix_now();
     Snapshot { host, sources, network: network.ok().and_then(Result::ok), guests, cluster, now_unix }
 }
 

@@ -15,6 +15,11 @@ use guests::Guests;
 use host::HostSample;
 use std::collections::BTreeMap;
 
+/// The clock in seconds since the epoch (0 if it is before 1970).
+pub fn unix_now() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64)
+}
+
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Model {
     pub host: HostSample,
@@ -73,11 +78,7 @@ impl Model {
 
     /// Seconds since the epoch: `fixed_now` when set, else the clock.
     pub fn now_unix(&self) -> i64 {
-        self.fixed_now.unwrap_or_else(|| {
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map_or(0, |d| d.as_secs() as i64)
-        })
+        self.fixed_now.unwrap_or_else(unix_now)
     }
 
     /// Things that need attention now, most severe first.

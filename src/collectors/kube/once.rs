@@ -21,7 +21,7 @@ fn settled(c: &Cluster, kinds: &[Kind]) -> bool {
 
 pub async fn sync_once(cfg: &KubernetesConfig, timeout: Duration) -> ClusterSnapshot {
     let (tx, mut rx) = mpsc::channel::<Update>(crate::collectors::CHANNEL_CAPACITY);
-    let task = tokio::spawn(super::run(cfg.clone(), tx, Duration::from_secs(60)));
+    let task = tokio::spawn(super::run(cfg.clone(), tx));
     let mut snap = ClusterSnapshot {
         cluster: Cluster::default(),
         kubernetes: Health::Starting,

@@ -53,37 +53,37 @@ fn kubevirt_resource(kind: &str, plural: &str) -> ApiResource {
     ApiResource::from_gvk_with_plural(&GroupVersionKind::gvk("kubevirt.io", "v1", kind), plural)
 }
 
+/// Watches a typed core kind across all namespaces; returns the kind when the watch ends.
+async fn typed<K>(
+    c: kube::Client,
+    wc: watcher::Config,
+    kind: Kind,
+    convert: fn(&K) -> Object,
+    sinks: Sinks,
+) -> Kind
+where
+    K: kube::Resource + Clone + serde::de::DeserializeOwned + std::fmt::Debug + Send + 'static,
+    K::DynamicType: Default,
+{
+    watch::run(Api::<K>::all(c), wc, kind, convert, sinks).await;
+    kind
+}
+
 /// Starts the watcher of one kind; the task returns the kind when it ends.
 fn spawn_kind(set: &mut JoinSet<Kind>, client: &kube::Client, kind: Kind, sinks: Sinks) -> tokio::task::Id {
     let c = client.clone();
     let wc = watcher::Config::default();
     match kind {
-        Kind::Node => set.spawn(async move {
-            let api: Api<core::Node> = Api::all(c);
-            watch::run(api, wc, kind, |o| Object::Node(o.into()), sinks).await;
-            kind
-        }),
-        Kind::Pod => set.spawn(async move {
-            let api: Api<core::Pod> = Api::all(c);
-            watch::run(api, wc, kind, |o| Object::Pod(o.into()), sinks).await;
-            kind
-        }),
-        Kind::Service => set.spawn(async move {
-            let api: Api<core::Service> = Api::all(c);
-            watch::run(api, wc, kind, |o| Object::Service(o.into()), sinks).await;
-            kind
-        }),
-        Kind::Pvc => set.spawn(async move {
-            let api: Api<core::PersistentVolumeClaim> = Api::all(c);
-            watch::run(api, wc, kind, |o| Object::Pvc(o.into()), sinks).await;
-            kind
-        }),
-        Kind::Event => set.spawn(async move {
-            let api: Api<core::Event> = Api::all(c);
+        Kind::Node => set.spawn(typed::<core::Node>(c, wc, kind, |o| Object::Node(o.into()), sinks)),
+        Kind::Pod => set.spawn(typed::<core::Pod>(c, wc, kind, |o| Object::Pod(o.into()), sinks)),
+        Kind::Service => set.spawn(typed::<core::Service>(c, wc, kind, |o| Object::Service(o.into()), sinks)),
+        Kind::Pvc => {
+            set.spawn(typed::<core::PersistentVolumeClaim>(c, wc, kind, |o| Object::Pvc(o.into()), sinks))
+        }
+        Kind::Event => {
             let wc = wc.fields("involvedObject.apiVersion=kubevirt.io/v1");
-            watch::run(api, wc, kind, |o| Object::Event(o.into()), sinks).await;
-            kind
-        }),
+            set.spawn(typed::<core::Event>(c, wc, kind, |o| Object::Event(o.into()), sinks))
+        }
         Kind::Vm | Kind::Vmi | Kind::Migration => set.spawn(async move {
             let (k, plural) = match kind {
                 Kind::Vm => ("VirtualMachine", "virtualmachines"),
@@ -133,7 +133,7 @@ pub fn fold(states: &BTreeMap<Kind, KindState>, kinds: &[Kind], ok: &str) -> Hea
 }
 
 /// Watches the cluster until the app goes away; reconnects with backoff while it cannot.
-pub async fn run(cfg: KubernetesConfig, tx: mpsc::Sender<Update>, _interval: Duration) {
+pub async fn run(cfg: KubernetesConfig, tx: mpsc::Sender<Update>) {
     let mut k8s = SourceTx::new(SourceId::Kubernetes, tx.clone());
     let mut kv = SourceTx::new(SourceId::Kubevirt, tx.clone());
     if !cfg.enabled {
@@ -156,7 +156,11 @@ pub async fn run(cfg: KubernetesConfig, tx: mpsc::Sender<Update>, _interval: Dur
         let version = match tokio::time::timeout(Duration::from_secs(5), client.apiserver_version()).await {
             Ok(Ok(v)) => v.git_version,
             Ok(Err(e)) => {
-                k8s.health(Health::Unavailable(format!("API unreachable at {url}: {}", innermost(&e)))).await;
+                k8s.health(Health::Unavailable(format!(
+                    "API unreachable at {url}: {}",
+                    watch::innermost(&e)
+                )))
+                .await;
                 kv.health(Health::Unavailable("needs Kubernetes".into())).await;
                 tokio::time::sleep(backoff.next_delay()).await;
                 continue;
@@ -178,14 +182,6 @@ pub async fn run(cfg: KubernetesConfig, tx: mpsc::Sender<Update>, _interval: Dur
         watch_all(&client, &ok, &tx, &mut k8s, &mut kv).await;
         return;
     }
-}
-
-fn innermost(e: &dyn std::error::Error) -> String {
-    let mut inner = e;
-    while let Some(next) = inner.source() {
-        inner = next;
-    }
-    inner.to_string()
 }
 
 async fn kubevirt_served(client: &kube::Client) -> Option<bool> {

@@ -47,16 +47,17 @@ pub fn classify(e: &watcher::Error) -> Option<KindState> {
         | W::WatchFailed(kube::Error::Api(s)) => api(s),
         W::WatchError(s) => api(s),
         W::InitialListFailed(other) | W::WatchStartFailed(other) | W::WatchFailed(other) => {
-            Some(KindState::Unreachable(short_error(other)))
+            Some(KindState::Unreachable(innermost(other)))
         }
         W::NoResourceVersion => Some(KindState::Error("the API sent no resourceVersion".into())),
     }
 }
 
-/// The innermost cause of a client error ("Connection refused (os error 111)"), which is
-/// what an operator needs; kube's outer layers repeat "client error (Connect)".
-fn short_error(e: &kube::Error) -> String {
-    let mut inner: &dyn std::error::Error = e;
+/// The innermost cause of an error ("Connection refused (os error 111)"), which is what an
+/// operator needs; kube's outer layers repeat "client error (Connect)". The error's own text
+/// when the innermost one says nothing.
+pub fn innermost(e: &dyn std::error::Error) -> String {
+    let mut inner = e;
     while let Some(next) = inner.source() {
         inner = next;
     }

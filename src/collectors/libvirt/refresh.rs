@@ -3,7 +3,7 @@
 use super::domain_xml;
 use crate::model::guests::{Guest, GuestState};
 use std::collections::HashMap;
-use std::time::{Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Instant, UNIX_EPOCH};
 use virt::connect::Connect;
 use virt::domain::Domain;
 use virt_sys as sys;
@@ -27,7 +27,7 @@ pub fn cpu_percent(prev_ns: u64, now_ns: u64, elapsed_ns: u128, vcpus: u32) -> O
 }
 
 pub fn now_unix() -> u64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)
+    crate::model::unix_now().max(0) as u64
 }
 
 impl Tracker {

@@ -62,8 +62,6 @@ pub struct Cluster {
     pub missing: BTreeMap<Kind, String>,
     /// (when, how many) container restarts, oldest first.
     restart_log: VecDeque<(i64, u32)>,
-    /// Bumped when VMs, VMIs or migrations change, so the guest rows are rebuilt only then.
-    pub guest_generation: u64,
 }
 
 impl Cluster {
@@ -85,11 +83,7 @@ impl Cluster {
                 self.missing.insert(kind, why);
             }
         }
-        let guests = kind.is_some_and(Kind::is_kubevirt);
-        if guests {
-            self.guest_generation += 1;
-        }
-        guests
+        kind.is_some_and(Kind::is_kubevirt)
     }
 
     fn replace(&mut self, kind: Kind, objects: Vec<Object>) {

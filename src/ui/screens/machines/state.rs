@@ -133,9 +133,7 @@ impl MachinesView {
     /// The guests F4 shows, filtered and sorted.
     pub fn rows<'a>(&self, guests: &'a Guests) -> Vec<&'a Guest> {
         let mut rows: Vec<&Guest> = guests.iter().filter(|g| self.matches(g)).collect();
-        let now = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_secs() as i64);
+        let now = crate::model::unix_now();
         rows.sort_unstable_by(|a, b| self.sort.cmp(a, b, now));
         if self.descending {
             rows.reverse();
