@@ -2,11 +2,11 @@
 //! net/dev, tcp) plus one frame at 200x60, on this machine's real /proc.
 //! Usage: cargo bench --bench dashboard [-- N]
 
-use hypervisor_tui::app::View;
 use hypervisor_tui::collectors::procfs::ProcReader;
 use hypervisor_tui::event::{Screen, Update};
 use hypervisor_tui::model::Model;
 use hypervisor_tui::ui::{self, theme::Glyphs, theme::Theme};
+use hypervisor_tui::view::View;
 use ratatui::{Terminal, backend::TestBackend};
 use std::time::{Duration, Instant};
 

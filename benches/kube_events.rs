@@ -14,12 +14,12 @@
 #[path = "../tests/support/cluster/mod.rs"]
 mod cluster;
 
-use hypervisor_tui::app::View;
 use hypervisor_tui::event::{Screen, Update};
 use hypervisor_tui::model::Model;
 use hypervisor_tui::model::cluster::objects::{Kind, Object, Pod};
 use hypervisor_tui::model::cluster::{Cluster, KubeUpdate, KubevirtSummary};
 use hypervisor_tui::ui::{self, theme::Glyphs, theme::Theme};
+use hypervisor_tui::view::View;
 use ratatui::{Terminal, backend::TestBackend};
 use std::time::{Duration, Instant};
 

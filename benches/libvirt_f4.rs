@@ -9,11 +9,11 @@
 #[path = "../tests/support/guests.rs"]
 mod sample;
 
-use hypervisor_tui::app::View;
 use hypervisor_tui::collectors::libvirt::refresh::Tracker;
 use hypervisor_tui::event::Screen;
 use hypervisor_tui::model::Model;
 use hypervisor_tui::ui::{self, theme::Glyphs, theme::Theme};
+use hypervisor_tui::view::View;
 use ratatui::{Terminal, backend::TestBackend};
 use std::fmt::Write as _;
 use std::time::{Duration, Instant};

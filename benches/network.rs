@@ -7,12 +7,12 @@
 #[path = "../tests/netns/mod.rs"]
 mod netns;
 
-use hypervisor_tui::app::View;
 use hypervisor_tui::collectors::netlink::{self, events::Tracker};
 use hypervisor_tui::event::Screen;
 use hypervisor_tui::model::Model;
 use hypervisor_tui::model::network::{NetUpdate, Network};
 use hypervisor_tui::ui::{self, theme::Glyphs, theme::Theme};
+use hypervisor_tui::view::View;
 use netns::Netns;
 use ratatui::{Terminal, backend::TestBackend};
 use std::time::{Duration, Instant};

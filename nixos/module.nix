@@ -352,6 +352,10 @@ in
               restart it anyway, and a console that can be quit invites confusion.
             '';
           };
+          time_zone = nullOption types.str ''
+            Time zone of every time the console shows: `"local"` (the host's zone, the default),
+            `"UTC"`, or an IANA name such as `"Europe/Berlin"`.
+          '';
           journal = table "The `[journal]` table." {
             units = nullOption (types.listOf types.str) "Only show these units (`null`: all).";
             priority = nullOption (types.ints.between 0 7) "Lowest priority shown, 0 (emerg) to 7 (debug).";

@@ -1,39 +1,18 @@
 //! The app: one owner of state. `update()` applies events; `run()` is the loop,
 //! generic over the ratatui backend so tests drive it on `TestBackend`.
 
-mod logs;
-
-pub use logs::{BootChoice, LogsView, PRIORITY_NAMES, Prompt};
-
-use crate::collectors::journal::live::{JournalHandle, LogUpdate};
+use crate::collectors::journal::live::JournalHandle;
 use crate::event::{Action, Event, Screen, Update};
 use crate::keymap;
 use crate::model::Model;
-use crate::ui::screens::machines::MachinesView;
+use crate::model::log_buffer::LogUpdate;
 use crate::ui::{self, theme::Theme};
+pub use crate::view::View;
 use futures::{Stream, StreamExt};
 use ratatui::{Terminal, backend::Backend};
 use std::time::Duration;
 use tokio::sync::mpsc;
 use tokio::time::Instant;
-
-/// View state: what the operator is looking at, not what the host is.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct View {
-    pub screen: Screen,
-    pub help: bool,
-    /// A one-shot message in the footer (e.g. "quit is disabled").
-    pub status: Option<String>,
-    /// Whether `q` / Ctrl-C may end the console (from the config).
-    pub allow_quit: bool,
-    pub logs: LogsView,
-    /// Terminal size, for paging.
-    pub size: (u16, u16),
-    /// F3: scroll and name filter.
-    pub net: crate::ui::screens::network::state::NetView,
-    /// F4's sort, filter, selection and detail pane.
-    pub machines: MachinesView,
-}
 
 pub struct App {
     pub model: Model,
@@ -52,7 +31,7 @@ const FRAME_GAP: Duration = Duration::from_millis(33);
 impl App {
     pub fn new(theme: Theme, allow_quit: bool) -> Self {
         App {
-            model: Model::default(),
+            model: Model { clock: crate::model::unix_now(), ..Model::default() },
             view: View { allow_quit, ..View::default() },
             theme,
             quit: false,
@@ -63,6 +42,7 @@ impl App {
 
     /// Applies one event; returns whether the screen needs redrawing.
     pub fn update(&mut self, event: Event) -> bool {
+        self.model.clock = crate::model::unix_now();
         match event {
             Event::Update(u) => {
                 if let Update::Logs(LogUpdate::Reset { .. }) = &u {
@@ -130,7 +110,7 @@ impl App {
             }
             Action::Net(a) => self.view.net.act(a),
             Action::Machines(a) => {
-                let rows = self.view.machines.rows(&self.model.guests);
+                let rows = self.view.machines.rows(&self.model.guests, self.model.now_unix());
                 self.view.machines.act(a, &rows);
             }
             Action::Quit if self.view.allow_quit => self.quit = true,
@@ -146,7 +126,7 @@ impl App {
         true
     }
 
-    fn apply_logs_outcome(&mut self, out: logs::Outcome) -> bool {
+    fn apply_logs_outcome(&mut self, out: crate::view::logs::Outcome) -> bool {
         if let (Some(f), Some(j)) = (out.refilter, &self.journal) {
             j.set_filter(f);
         }

@@ -35,6 +35,8 @@ pub struct Config {
     pub libvirt: LibvirtConfig,
     pub network: NetworkConfig,
     pub alerts: AlertsConfig,
+    /// Zone of every time shown: "local" (the host's), "UTC", or an IANA name.
+    pub time_zone: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -98,6 +100,7 @@ impl Default for Config {
             libvirt: LibvirtConfig::default(),
             network: NetworkConfig::default(),
             alerts: AlertsConfig::default(),
+            time_zone: "local".into(),
         }
     }
 }
@@ -200,6 +203,9 @@ impl Config {
         }
         if let Some(u) = self.libvirt.uris.iter().find(|u| !u.contains(':')) {
             return bad("libvirt.uris", format!("{u:?} is not a libvirt URI (e.g. qemu:///system)"));
+        }
+        if let Err(why) = crate::timefmt::zone_named(&self.time_zone) {
+            return bad("time_zone", why);
         }
         self.alerts.validate()
     }
@@ -328,6 +334,14 @@ mod tests {
     fn syntax_error_has_line() {
         let e = parse("a = 1\nb = \n").unwrap_err();
         assert_eq!(e.line, Some(2));
+    }
+
+    #[test]
+    fn time_zone_is_checked() {
+        assert_eq!(parse("time_zone = \"UTC\"\n").unwrap().time_zone, "UTC");
+        let e = parse("refresh_interval = 2\ntime_zone = \"Mars/Base\"\n").unwrap_err();
+        assert_eq!((e.key.as_deref(), e.line), (Some("time_zone"), Some(2)));
+        assert!(e.message.contains("Mars/Base"), "{}", e.message);
     }
 
     #[test]

@@ -1,6 +1,5 @@
 //! The messages that drive the app: `Update`s from collectors, `Action`s from keys.
 
-use crate::collectors::journal::live::LogUpdate;
 use crate::model::guests::GuestUpdate;
 use crate::model::host::HostSample;
 use crate::model::network::NetUpdate;
@@ -113,7 +112,7 @@ impl fmt::Display for Health {
 pub enum Update {
     Health(SourceId, Health),
     Host(Box<HostSample>),
-    Logs(LogUpdate),
+    Logs(crate::model::log_buffer::LogUpdate),
     Net(NetUpdate),
     Guests(Box<GuestUpdate>),
     Kube(Box<crate::model::cluster::KubeUpdate>),
@@ -179,9 +178,37 @@ pub enum Action {
     LogToggleKernel,
     LogTogglePause,
     LogToggleWrap,
-    Net(crate::ui::screens::network::state::NetAction),
+    Net(NetAction),
     /// Keys of F4 (sort, filter, selection, detail).
-    Machines(crate::ui::screens::machines::MachinesAction),
+    Machines(MachinesAction),
+}
+
+/// What a key asks of the F3 list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum NetAction {
+    Down,
+    Up,
+    PageDown,
+    PageUp,
+    Top,
+    Bottom,
+    /// Start typing a name filter.
+    Filter,
+}
+
+/// What a key asks of F4 (bound in the keymap with `screen: Some(Screen::Machines)`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum MachinesAction {
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+    Top,
+    Bottom,
+    NextSort,
+    Reverse,
+    Filter,
+    Detail,
 }
 
 /// Everything the loop reacts to.

@@ -1,8 +1,6 @@
 //! Keys as data: one table drives key handling, the footer and the `?` help overlay.
 
-use crate::event::{Action, Screen};
-use crate::ui::screens::machines::MachinesAction as M;
-use crate::ui::screens::network::state::NetAction;
+use crate::event::{Action, MachinesAction as M, NetAction, Screen};
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 /// A key as the operator types it.

@@ -8,5 +8,7 @@ pub mod config;
 pub mod event;
 pub mod keymap;
 pub mod model;
+pub mod timefmt;
 pub mod tui;
 pub mod ui;
+pub mod view;

@@ -20,6 +20,10 @@ fn main() {
             std::process::exit(2);
         }
     };
+    // Validated with the config: every time on screen and in `logs` is in this zone.
+    hypervisor_tui::timefmt::set_zone(
+        hypervisor_tui::timefmt::zone_named(&config.time_zone).unwrap_or(jiff::tz::TimeZone::UTC),
+    );
     let command = if cli.forced_command {
         match cli::forced_command(std::env::var("SSH_ORIGINAL_COMMAND").ok().as_deref()) {
             Ok(c) => c,

@@ -3,10 +3,10 @@
 
 mod support;
 
-use hypervisor_tui::app::View;
 use hypervisor_tui::collectors::procfs::ProcReader;
 use hypervisor_tui::event::{Screen, Update};
 use hypervisor_tui::ui::{self, theme::Glyphs, theme::Theme};
+use hypervisor_tui::view::View;
 use ratatui::{Terminal, backend::TestBackend};
 use std::path::Path;
 use std::process::Command;

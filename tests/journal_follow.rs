@@ -1,8 +1,9 @@
 //! Live follow on a journal that systemd-journal-remote is still writing, across a rotation.
 
-use hypervisor_tui::collectors::journal::live::{self, LogUpdate};
+use hypervisor_tui::collectors::journal::live;
 use hypervisor_tui::collectors::journal::reader::{Filter, Origin};
 use hypervisor_tui::event::{Health, SourceId, Update};
+use hypervisor_tui::model::log_buffer::LogUpdate;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};

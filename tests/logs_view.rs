@@ -3,10 +3,11 @@
 mod support;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use hypervisor_tui::app::{App, BootChoice};
-use hypervisor_tui::collectors::journal::live::LogUpdate;
+use hypervisor_tui::app::App;
 use hypervisor_tui::event::{Event, Update};
+use hypervisor_tui::model::log_buffer::LogUpdate;
 use hypervisor_tui::ui::theme::{Glyphs, Theme};
+use hypervisor_tui::view::BootChoice;
 use support::sample_log_lines;
 
 fn key(c: KeyCode) -> Event {

@@ -7,8 +7,8 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use hypervisor_tui::app::App;
 use hypervisor_tui::event::{Event, Screen, Update};
 use hypervisor_tui::model::guests::{GuestState, GuestUpdate};
-use hypervisor_tui::ui::screens::machines::state::SortBy;
 use hypervisor_tui::ui::theme::{Glyphs, Theme};
+use hypervisor_tui::view::SortBy;
 
 fn key(c: KeyCode) -> Event {
     Event::Key(KeyEvent::new(c, KeyModifiers::NONE))
@@ -53,11 +53,11 @@ fn typing_a_filter_does_not_trigger_other_keys() {
         a.update(key(KeyCode::Char(c)));
     }
     assert!(!a.quit, "q typed into the filter must not quit");
-    assert_eq!(a.view.machines.filter, "vm-0001q");
+    assert_eq!(a.view.machines.filter.text(), "vm-0001q");
     a.update(key(KeyCode::Backspace));
     a.update(key(KeyCode::Enter));
     assert!(!a.view.machines.editing);
-    assert_eq!(a.view.machines.rows(&a.model.guests).len(), 10, "vm-00010 … vm-00019");
+    assert_eq!(a.view.machines.rows(&a.model.guests, a.model.now_unix()).len(), 10, "vm-00010 … vm-00019");
     // F-keys still switch screens while typing.
     a.update(key(KeyCode::Char('/')));
     a.update(key(KeyCode::F(2)));

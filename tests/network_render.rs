@@ -5,12 +5,13 @@
 mod sample;
 mod support;
 
-use hypervisor_tui::app::View;
+use hypervisor_tui::event::NetAction;
 use hypervisor_tui::event::{Action, Screen, Update};
 use hypervisor_tui::model::Model;
 use hypervisor_tui::model::network::{Addr, Link, LinkKind, LinkStats, NetState, NetUpdate, Route};
-use hypervisor_tui::ui::screens::network::state::{NetAction, NetView};
 use hypervisor_tui::ui::{self, theme::Glyphs, theme::Theme};
+use hypervisor_tui::view::NetView;
+use hypervisor_tui::view::View;
 use ratatui::{Terminal, backend::TestBackend};
 use support::{buffer_text, sample_model};
 
@@ -155,7 +156,7 @@ fn keys_scroll_and_filter_through_the_app() {
     for k in [KeyCode::PageDown, KeyCode::Down, KeyCode::Char('/'), KeyCode::Char('q'), KeyCode::Enter] {
         app.update(hypervisor_tui::event::Event::Key(KeyEvent::from(k)));
     }
-    assert_eq!(app.view.net.filter, "q", "q typed into the filter, not quitting");
+    assert_eq!(app.view.net.filter.text(), "q", "q typed into the filter, not quitting");
     assert!(!app.quit);
     assert_eq!(app.view.net.scroll, 0, "a new filter starts at the top");
 }

@@ -2,9 +2,9 @@
 
 mod support;
 
-use hypervisor_tui::app::View;
 use hypervisor_tui::event::Screen;
 use hypervisor_tui::ui::{self, theme::Glyphs, theme::Theme};
+use hypervisor_tui::view::View;
 use ratatui::{Terminal, backend::TestBackend};
 use support::{buffer_text, sample_model};
 
@@ -82,8 +82,8 @@ fn linux_console_gets_only_the_basic_colours() {
 
 #[test]
 fn logs_screen_states() {
-    use hypervisor_tui::app::Prompt;
     use hypervisor_tui::model::logs::TextMatch;
+    use hypervisor_tui::view::Prompt;
     let theme = Theme::new(Glyphs::UNICODE, false);
     let mut view = View { screen: Screen::Logs, allow_quit: true, ..View::default() };
     view.logs.search = Some(TextMatch::new("session"));
@@ -97,7 +97,11 @@ fn logs_screen_states() {
     view.logs.prompt = Some(Prompt::Units { cursor: 1, selected: ["k3s.service".to_string()].into() });
     let text = draw(&view, &theme, 80, 24);
     assert!(text.contains("[x] k3s.service") && text.contains("[ ] libvirtd.service"), "{text}");
-    view.logs.prompt = Some(Prompt::Search("fail".into()));
-    let text = draw(&view, &theme, 80, 24);
-    assert!(text.contains("/fail_"), "{text}");
+    view.logs.search_line = "fail".into();
+    view.logs.prompt = Some(Prompt::Search);
+    let model = sample_model();
+    let mut t = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    t.draw(|f| ui::render(&model, &view, &theme, f)).unwrap();
+    assert!(buffer_text(t.backend().buffer()).contains("/fail "));
+    assert!(support::cursor_after(t.backend().buffer(), "/fail"), "the cursor cell follows the text");
 }

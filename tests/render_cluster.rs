@@ -3,12 +3,12 @@
 
 mod support;
 
-use hypervisor_tui::app::View;
 use hypervisor_tui::event::{Health, Screen, SourceId, Update};
 use hypervisor_tui::model::Model;
 use hypervisor_tui::model::network::{Addr, Link, LinkKind, NetState, NetUpdate};
-use hypervisor_tui::ui::screens::machines::MachinesView;
 use hypervisor_tui::ui::{self, theme::Glyphs, theme::Theme};
+use hypervisor_tui::view::MachinesView;
+use hypervisor_tui::view::View;
 use ratatui::{Terminal, backend::TestBackend};
 use support::{buffer_text, cluster, sample_model};
 

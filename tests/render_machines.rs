@@ -5,12 +5,12 @@
 mod sample;
 mod support;
 
-use hypervisor_tui::app::View;
 use hypervisor_tui::event::Screen;
 use hypervisor_tui::model::Model;
-use hypervisor_tui::ui::screens::machines::MachinesView;
-use hypervisor_tui::ui::screens::machines::state::SortBy;
 use hypervisor_tui::ui::{self, theme::Glyphs, theme::Theme};
+use hypervisor_tui::view::MachinesView;
+use hypervisor_tui::view::SortBy;
+use hypervisor_tui::view::View;
 use ratatui::{Terminal, backend::TestBackend};
 use support::{buffer_text, sample_model};
 
@@ -21,11 +21,15 @@ fn model(n: usize) -> Model {
 }
 
 fn draw(model: &Model, machines: MachinesView, w: u16, h: u16) -> String {
+    buffer_text(&draw_buffer(model, machines, w, h))
+}
+
+fn draw_buffer(model: &Model, machines: MachinesView, w: u16, h: u16) -> ratatui::buffer::Buffer {
     let theme = Theme::new(Glyphs::UNICODE, false);
     let view = View { screen: Screen::Machines, allow_quit: true, machines, ..View::default() };
     let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
     t.draw(|f| ui::render(model, &view, &theme, f)).unwrap();
-    buffer_text(t.backend().buffer())
+    t.backend().buffer().clone()
 }
 
 #[test]
@@ -58,8 +62,10 @@ fn f4_detail_pane_filter_and_sort() {
     insta::assert_snapshot!("machines_5_detail_200x60", text);
 
     let v = MachinesView { filter: "pause".into(), editing: true, ..MachinesView::default() };
-    let text = draw(&m, v, 80, 24);
-    assert!(text.contains(" 1 of 5 guests") && text.contains("filter: pause_"), "{text}");
+    let buf = draw_buffer(&m, v, 80, 24);
+    let text = buffer_text(&buf);
+    assert!(text.contains(" 1 of 5 guests") && text.contains("filter: pause "), "{text}");
+    assert!(support::cursor_after(&buf, "filter: pause"), "the cursor cell follows the filter");
     insta::assert_snapshot!("machines_5_filter_80x24", text);
 
     let v = MachinesView { sort: SortBy::Memory, descending: true, ..MachinesView::default() };

@@ -35,20 +35,6 @@ fn filter(args: &LogsArgs, config: &Config) -> Result<Filter, String> {
     Ok(Filter { units, max_level, boot_id, text, ..Filter::default() })
 }
 
-/// `Nov 06 10:23:45`, local time.
-pub fn short_time(usec: u64) -> String {
-    let secs = (usec / 1_000_000) as libc::time_t;
-    // SAFETY: localtime_r writes only into `tm`, which we own.
-    let mut tm: libc::tm = unsafe { std::mem::zeroed() };
-    if unsafe { libc::localtime_r(&secs, &mut tm) }.is_null() {
-        return usec.to_string();
-    }
-    const MONTHS: [&str; 12] =
-        ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-    let month = MONTHS.get(tm.tm_mon as usize).unwrap_or(&"???");
-    format!("{month} {:02} {:02}:{:02}:{:02}", tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec)
-}
-
 /// journalctl's short format, made safe for a terminal.
 pub fn short_line(e: &LogEntry) -> String {
     let ident =
@@ -57,7 +43,7 @@ pub fn short_line(e: &LogEntry) -> String {
         e.get_str("_PID").or_else(|| e.get_str("SYSLOG_PID")).map(|p| format!("[{p}]")).unwrap_or_default();
     let host = e.get_str("_HOSTNAME").unwrap_or_default();
     let msg = e.get("MESSAGE").map(|m| String::from_utf8_lossy(m).into_owned()).unwrap_or_default();
-    sanitize(&format!("{} {host} {ident}{pid}: {msg}", short_time(e.realtime_usec)))
+    sanitize(&format!("{} {host} {ident}{pid}: {msg}", crate::timefmt::short_usec(e.realtime_usec)))
 }
 
 fn print(out: &mut impl Write, entries: &[LogEntry], json: bool) -> std::io::Result<()> {

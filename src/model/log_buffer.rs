@@ -23,6 +23,15 @@ pub struct LogLine {
     pub message: Box<str>,
 }
 
+/// Messages to the app from the journal thread.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LogUpdate {
+    /// The filter's newest entries; replaces the buffer.
+    Reset { lines: Vec<LogLine>, fallback: bool },
+    /// New entries, oldest first.
+    Append(Vec<LogLine>),
+}
+
 impl LogLine {
     /// The display line of any entry; only the fields F1 shows are copied.
     pub fn from_fields(e: &impl Fields, cursor: String, realtime_usec: u64) -> Self {

@@ -146,12 +146,14 @@ mod tests {
     }
 }
 
-/// A text filter or search: a case-insensitive regex, or a plain substring when the
-/// pattern is not a valid regex.
+/// A text filter or search: a case-insensitive regex, or, when the pattern is not a valid
+/// regex, the pattern as a case-insensitive literal (the same case rule either way).
 #[derive(Debug, Clone)]
 pub struct TextMatch {
     pub pattern: String,
+    /// `None` only for a literal too big to compile: it matches nothing.
     regex: Option<regex::Regex>,
+    literal: bool,
 }
 
 impl PartialEq for TextMatch {
@@ -164,28 +166,28 @@ impl Eq for TextMatch {}
 
 impl TextMatch {
     pub fn new(pattern: &str) -> Self {
-        let regex = regex::RegexBuilder::new(pattern).case_insensitive(true).size_limit(1 << 20).build().ok();
-        TextMatch { pattern: pattern.to_string(), regex }
+        let build = |p: &str| regex::RegexBuilder::new(p).case_insensitive(true).size_limit(1 << 20).build();
+        match build(pattern) {
+            Ok(regex) => TextMatch { pattern: pattern.to_string(), regex: Some(regex), literal: false },
+            Err(_) => {
+                let regex = build(&regex::escape(pattern)).ok();
+                TextMatch { pattern: pattern.to_string(), regex, literal: true }
+            }
+        }
     }
 
     pub fn is_regex(&self) -> bool {
-        self.regex.is_some()
+        !self.literal
     }
 
     /// Byte ranges of every match in `text`.
     pub fn find_all(&self, text: &str) -> Vec<std::ops::Range<usize>> {
-        match &self.regex {
-            Some(r) => r.find_iter(text).filter(|m| !m.is_empty()).map(|m| m.range()).collect(),
-            None if self.pattern.is_empty() => Vec::new(),
-            None => text.match_indices(&self.pattern).map(|(i, s)| i..i + s.len()).collect(),
-        }
+        let Some(r) = &self.regex else { return Vec::new() };
+        r.find_iter(text).filter(|m| !m.is_empty()).map(|m| m.range()).collect()
     }
 
     pub fn is_match(&self, text: &str) -> bool {
-        match &self.regex {
-            Some(r) => r.is_match(text),
-            None => text.contains(&self.pattern),
-        }
+        self.regex.as_ref().is_some_and(|r| r.is_match(text))
     }
 }
 
@@ -201,5 +203,7 @@ mod text_tests {
         let bad = TextMatch::new("vm[1");
         assert!(!bad.is_regex());
         assert_eq!(bad.find_all("x vm[1 y"), vec![2..6]);
+        assert!(bad.is_match("VM[1 failed"), "the literal fallback ignores case like the regex path");
+        assert!(!bad.is_match("vm1"));
     }
 }

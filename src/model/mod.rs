@@ -6,13 +6,14 @@ pub mod history;
 pub mod host;
 pub mod log_alerts;
 pub mod log_buffer;
+pub mod log_filter;
 pub mod logs;
 pub mod network;
 
-use crate::collectors::journal::live::LogUpdate;
 use crate::event::{Health, SourceId, Update};
 use guests::Guests;
 use host::HostSample;
+use log_buffer::LogUpdate;
 use std::collections::BTreeMap;
 
 /// The clock in seconds since the epoch (0 if it is before 1970).
@@ -32,8 +33,11 @@ pub struct Model {
     pub network: network::Network,
     pub guests: Guests,
     pub cluster: cluster::Cluster,
-    /// A fixed "now" (seconds since the epoch) for tests and benchmarks; the clock otherwise.
+    /// A fixed "now" (seconds since the epoch) for tests and benchmarks; `clock` otherwise.
     pub fixed_now: Option<i64>,
+    /// The time the app last looked at the clock (it does on every event), so drawing a
+    /// frame never reads the clock itself: a frame shows one instant.
+    pub clock: i64,
 }
 
 /// One line of the alerts strip.
@@ -76,9 +80,9 @@ impl Model {
         }
     }
 
-    /// Seconds since the epoch: `fixed_now` when set, else the clock.
+    /// Seconds since the epoch: `fixed_now` when set, else the app's `clock`.
     pub fn now_unix(&self) -> i64 {
-        self.fixed_now.unwrap_or_else(unix_now)
+        self.fixed_now.unwrap_or(self.clock)
     }
 
     /// Things that need attention now, most severe first.

@@ -2,10 +2,10 @@
 
 use super::fmt;
 use super::theme::Theme;
-use crate::app::View;
 use crate::event::{Action, Health, Screen, SourceId};
 use crate::keymap;
 use crate::model::Model;
+use crate::view::View;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;

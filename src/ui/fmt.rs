@@ -28,16 +28,8 @@ pub fn bytes_pair(used: u64, total: u64) -> String {
     }
 }
 
-/// 273_000 s → "3d 3h", 4000 s → "1h 6m", 59 s → "59s".
-pub fn duration(secs: u64) -> String {
-    let (d, h, m) = (secs / 86_400, secs % 86_400 / 3600, secs % 3600 / 60);
-    match (d, h, m) {
-        (0, 0, 0) => format!("{secs}s"),
-        (0, 0, m) => format!("{m}m"),
-        (0, h, m) => format!("{h}h {m}m"),
-        (d, h, _) => format!("{d}d {h}h"),
-    }
-}
+/// Durations and times have one home, shared with the text snapshot and `logs`.
+pub use crate::timefmt::duration;
 
 /// Untrusted text made safe for the terminal: control characters and escape
 /// sequences become visible caret notation (`ESC` → `^[`), so nothing can move
@@ -69,8 +61,6 @@ mod tests {
         assert_eq!(bytes(1536), "1.5K");
         assert_eq!(bytes(64 * 1024 * 1024 * 1024), "64G");
         assert_eq!(bytes_pair(3 << 30, 16 << 30), "3.0/16.0G");
-        assert_eq!(duration(3 * 86_400 + 4 * 3600 + 5), "3d 4h");
-        assert_eq!(duration(4000), "1h 6m");
     }
 
     #[test]

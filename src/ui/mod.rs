@@ -7,9 +7,9 @@ pub mod screens;
 pub mod theme;
 pub mod widgets;
 
-use crate::app::View;
 use crate::event::Screen;
 use crate::model::Model;
+use crate::view::View;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};

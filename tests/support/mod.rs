@@ -128,6 +128,20 @@ pub fn buffer_text(buf: &Buffer) -> String {
     out
 }
 
+/// Whether the cell right after the first `needle` on screen is drawn in reverse video: the
+/// line editor's cursor (text captures do not show styles).
+pub fn cursor_after(buf: &Buffer, needle: &str) -> bool {
+    let area = buf.area;
+    (0..area.height).any(|y| {
+        let row: Vec<&str> = (0..area.width).map(|x| buf[(x, y)].symbol()).collect();
+        let line = row.concat();
+        line.find(needle).is_some_and(|at| {
+            let col = line[..at + needle.len()].chars().count() as u16;
+            col < area.width && buf[(col, y)].modifier.contains(ratatui::style::Modifier::REVERSED)
+        })
+    })
+}
+
 /// A journal holding hostile text, written by systemd-journal-remote from export format.
 pub fn hostile_journal(dir: &Path) -> PathBuf {
     let msg = b"before \x1b]0;pwned\x07 \x1b[2J \x1b[?1049l after";

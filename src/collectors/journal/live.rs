@@ -4,7 +4,7 @@
 use super::reader::{self, Filter, JournalReader, Origin, ReadError};
 use crate::collectors::Backoff;
 use crate::event::{Health, SourceId, Update};
-use crate::model::log_buffer::LogLine;
+use crate::model::log_buffer::LogUpdate;
 use std::collections::HashSet;
 use std::sync::mpsc as std_mpsc;
 use std::time::Duration;
@@ -27,15 +27,6 @@ impl JournalHandle {
     pub fn set_filter(&self, f: Filter) {
         let _ = self.tx.send(JournalCommand::SetFilter(f));
     }
-}
-
-/// Messages to the app from the journal thread.
-#[derive(Debug, Clone, PartialEq)]
-pub enum LogUpdate {
-    /// The filter's newest entries; replaces the buffer.
-    Reset { lines: Vec<LogLine>, fallback: bool },
-    /// New entries, oldest first.
-    Append(Vec<LogLine>),
 }
 
 struct Session<'a> {

@@ -2,14 +2,14 @@
 //! a pause marker, and the prompt and pickers of the filters.
 
 use super::{body_block, source_line};
-use crate::app::{LogsView, PRIORITY_NAMES, Prompt, View};
-use crate::commands::logs::short_time;
 use crate::event::SourceId;
 use crate::model::Model;
 use crate::model::log_buffer::{LogBuffer, LogLine};
 use crate::model::logs::TextMatch;
 use crate::ui::fmt::sanitize;
 use crate::ui::theme::Theme;
+use crate::ui::widgets::line_edit;
+use crate::view::{LogsView, PRIORITY_NAMES, Prompt, View};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
 use ratatui::style::{Modifier, Style};
@@ -48,7 +48,7 @@ fn entry_line<'a>(l: &LogLine, theme: &Theme, search: Option<&TextMatch>) -> Lin
     let ident = if l.ident.is_empty() { &l.unit } else { &l.ident };
     let pid = l.pid.map(|p| format!("[{p}]")).unwrap_or_default();
     let mut spans = vec![
-        Span::styled(short_time(l.realtime_usec), theme.dim()),
+        Span::styled(crate::timefmt::short_usec(l.realtime_usec), theme.dim()),
         Span::raw(" "),
         Span::styled(format!("{}{pid}", sanitize(ident)), theme.title().remove_modifier(Modifier::BOLD)),
         Span::raw(": "),
@@ -122,7 +122,7 @@ pub fn render(model: &Model, view: &View, theme: &Theme, frame: &mut Frame, area
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let prompt_rows =
-        u16::from(matches!(v.prompt, Some(Prompt::Search(_) | Prompt::Filter(_))) || v.note.is_some());
+        u16::from(matches!(v.prompt, Some(Prompt::Search | Prompt::Filter)) || v.note.is_some());
     let [body, bottom] =
         Layout::vertical([Constraint::Fill(1), Constraint::Length(prompt_rows)]).areas(inner);
     if model.logs.is_empty() {
@@ -159,13 +159,15 @@ pub fn render(model: &Model, view: &View, theme: &Theme, frame: &mut Frame, area
 }
 
 fn render_prompt(v: &LogsView, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let width = usize::from(area.width);
+    let edited = |label: &'static str, edit| {
+        let mut spans = vec![Span::styled(label, theme.key())];
+        spans.extend(line_edit::spans(edit, true, Style::new(), width.saturating_sub(label.len())));
+        Line::from(spans)
+    };
     let line = match (&v.prompt, &v.note) {
-        (Some(Prompt::Search(t)), _) => {
-            Line::from(vec![Span::styled("/", theme.key()), Span::raw(sanitize(t)), Span::raw("_")])
-        }
-        (Some(Prompt::Filter(t)), _) => {
-            Line::from(vec![Span::styled("filter: ", theme.key()), Span::raw(sanitize(t)), Span::raw("_")])
-        }
+        (Some(Prompt::Search), _) => edited("/", &v.search_line),
+        (Some(Prompt::Filter), _) => edited("filter: ", &v.filter_line),
         (_, Some(note)) => Line::styled(sanitize(note), theme.warn()),
         _ => return,
     };

@@ -7,6 +7,7 @@ mod panels;
 use super::body_block;
 use crate::model::Model;
 use crate::ui::theme::Theme;
+use panels::History;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
@@ -15,24 +16,33 @@ use ratatui::widgets::{Block, Borders, Paragraph};
 /// From this inner width on, two columns.
 const TWO_COLUMNS: u16 = 118;
 
-/// A panel: its title and lines, sparklines marked so they go first when rows run short.
+/// A panel: its title, its lines, and the history row that goes first when rows run short.
 struct Panel<'a> {
     title: &'static str,
     lines: Vec<Line<'a>>,
+    history: Option<Line<'a>>,
 }
 
-fn is_spark(l: &Line) -> bool {
-    l.spans.first().is_some_and(|s| s.content.trim() == "hist")
+impl<'a> Panel<'a> {
+    fn new(title: &'static str, lines: Vec<Line<'a>>) -> Self {
+        Panel { title, lines, history: None }
+    }
+
+    fn with_history(mut self, which: History, model: &Model, theme: &Theme, width: usize) -> Self {
+        self.history = Some(panels::history(which, model, theme, width));
+        self
+    }
 }
 
-/// Lays panels top to bottom in `rows` rows: drops sparklines, then cuts from the end.
+/// Lays panels top to bottom in `rows` rows: drops history rows, then cuts from the end.
 fn column<'a>(panels: Vec<Panel<'a>>, rows: usize, theme: &Theme) -> Vec<Line<'a>> {
-    let total: usize = panels.iter().map(|p| p.lines.len() + 1).sum();
-    let keep_sparks = total <= rows;
+    let total: usize = panels.iter().map(|p| p.lines.len() + 1 + usize::from(p.history.is_some())).sum();
+    let keep_history = total <= rows;
     let mut out = Vec::new();
     for p in panels {
         out.push(Line::styled(format!(" {}", p.title), theme.title()));
-        out.extend(p.lines.into_iter().filter(|l| keep_sparks || !is_spark(l)));
+        out.extend(p.lines);
+        out.extend(p.history.filter(|_| keep_history));
     }
     out.truncate(rows);
     out
@@ -49,11 +59,21 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
     if inner.width < TWO_COLUMNS {
         let w = inner.width as usize;
         let panels = vec![
-            Panel { title: "CPU", lines: panels::cpu(model, theme, w, 2) },
-            Panel { title: "Memory", lines: panels::memory(model, theme, w) },
-            Panel { title: "Guests and cluster", lines: cluster::lines(model, theme) },
-            Panel { title: "Disks", lines: panels::disks(model, theme, w, 5) },
-            Panel { title: "Network", lines: panels::network(model, theme, w, 4) },
+            Panel::new("CPU", panels::cpu(model, theme, w, 2)).with_history(History::Cpu, model, theme, w),
+            Panel::new("Memory", panels::memory(model, theme, w)).with_history(
+                History::Memory,
+                model,
+                theme,
+                w,
+            ),
+            Panel::new("Guests and cluster", cluster::lines(model, theme)),
+            Panel::new("Disks", panels::disks(model, theme, w, 5)).with_history(
+                History::Disk,
+                model,
+                theme,
+                w,
+            ),
+            Panel::new("Network", panels::network(model, 4)).with_history(History::Network, model, theme, w),
         ];
         frame.render_widget(Paragraph::new(column(panels, rows, theme)), inner);
         return;
@@ -64,13 +84,29 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
     // CPU gets the rows memory (4) and the cluster lines leave, less a margin.
     let core_rows = h.saturating_sub(12 + cluster.len()).max(2);
     let left_panels = vec![
-        Panel { title: "CPU", lines: panels::cpu(model, theme, lw, core_rows) },
-        Panel { title: "Memory", lines: panels::memory(model, theme, lw) },
-        Panel { title: "Guests and cluster", lines: cluster },
+        Panel::new("CPU", panels::cpu(model, theme, lw, core_rows)).with_history(
+            History::Cpu,
+            model,
+            theme,
+            lw,
+        ),
+        Panel::new("Memory", panels::memory(model, theme, lw)).with_history(
+            History::Memory,
+            model,
+            theme,
+            lw,
+        ),
+        Panel::new("Guests and cluster", cluster),
     ];
+    let net = panels::network(model, (h / 2).saturating_sub(2));
     let right_panels = vec![
-        Panel { title: "Disks", lines: panels::disks(model, theme, rw, h / 2) },
-        Panel { title: "Network", lines: panels::network(model, theme, rw, (h / 2).saturating_sub(2)) },
+        Panel::new("Disks", panels::disks(model, theme, rw, h / 2)).with_history(
+            History::Disk,
+            model,
+            theme,
+            rw,
+        ),
+        Panel::new("Network", net).with_history(History::Network, model, theme, rw),
     ];
     let sep = Block::new().borders(Borders::RIGHT).border_set(theme.glyphs.border).border_style(theme.dim());
     frame.render_widget(Paragraph::new(column(left_panels, h, theme)).block(sep), left);

@@ -37,10 +37,27 @@ fn gauge<'a>(
     ])
 }
 
-fn spark<'a>(label: &str, ring: &VecDeque<f64>, max: Option<f64>, width: usize, theme: &Theme) -> Line<'a> {
+/// The history series a panel can end with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum History {
+    Cpu,
+    Memory,
+    Disk,
+    Network,
+}
+
+/// A panel's history as a sparkline row, `width` cells wide.
+pub fn history<'a>(which: History, model: &Model, theme: &Theme, width: usize) -> Line<'a> {
+    let h = &model.history;
+    let (ring, max): (&VecDeque<f64>, Option<f64>) = match which {
+        History::Cpu => (&h.cpu, Some(100.0)),
+        History::Memory => (&h.mem, Some(100.0)),
+        History::Disk => (&h.disk, None),
+        History::Network => (&h.net, None),
+    };
     let values: Vec<f64> = ring.iter().copied().collect();
     Line::from(vec![
-        Span::styled(format!(" {label:<5}"), theme.dim()),
+        Span::styled(" hist ", theme.dim()),
         Span::styled(sparkline(&values, width.saturating_sub(7), max, &theme.glyphs), theme.title()),
     ])
 }
@@ -75,7 +92,6 @@ pub fn cpu<'a>(model: &Model, theme: &Theme, width: usize, core_rows: usize) -> 
         )),
     ];
     lines.extend(cores(model, theme, width, core_rows));
-    lines.push(spark("hist", &model.history.cpu, Some(100.0), width, theme));
     lines
 }
 
@@ -148,7 +164,6 @@ pub fn memory<'a>(model: &Model, theme: &Theme, width: usize) -> Vec<Line<'a>> {
     vec![
         gauge("Mem", pct, style, bw, detail, theme),
         gauge("Swap", swap_pct, swap_style, bw, swap_detail, theme),
-        spark("hist", &model.history.mem, Some(100.0), width, theme),
     ]
 }
 
@@ -200,11 +215,10 @@ pub fn disks<'a>(model: &Model, theme: &Theme, width: usize, max_rows: usize) ->
         )
     };
     lines.push(Line::from(io));
-    lines.push(spark("hist", &model.history.disk, None, width, theme));
     lines
 }
 
-pub fn network<'a>(model: &Model, theme: &Theme, width: usize, max_rows: usize) -> Vec<Line<'a>> {
+pub fn network<'a>(model: &Model, max_rows: usize) -> Vec<Line<'a>> {
     let h = &model.host;
     let mut nets: Vec<_> = h.net_io.iter().filter(|n| n.iface != "lo").collect();
     nets.sort_by(|a, b| {
@@ -230,6 +244,5 @@ pub fn network<'a>(model: &Model, theme: &Theme, width: usize, max_rows: usize) 
         tcp("TIME_WAIT"),
         h.tcp.values().sum::<u64>()
     )));
-    lines.push(spark("hist", &model.history.net, None, width, theme));
     lines
 }

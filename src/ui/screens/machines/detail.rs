@@ -4,6 +4,7 @@ use super::table::{migration_text, state_style};
 use crate::model::Model;
 use crate::model::cluster::objects::KEvent;
 use crate::model::guests::{Guest, LifecycleEvent, state_text};
+use crate::timefmt;
 use crate::ui::fmt::{self, sanitize};
 use crate::ui::theme::Theme;
 use ratatui::Frame;
@@ -14,12 +15,6 @@ use ratatui::widgets::{Block, Borders, Paragraph};
 /// How many of the guest's own events the detail pane lists.
 const DETAIL_EVENTS: usize = 5;
 
-/// "14:03:07" (UTC) from seconds since the epoch.
-pub fn clock(at_unix: u64) -> String {
-    let s = at_unix % 86_400;
-    format!("{:02}:{:02}:{:02}", s / 3600, s % 3600 / 60, s % 60)
-}
-
 fn event_line<'a>(e: &LifecycleEvent, with_name: bool, theme: &Theme) -> Line<'a> {
     let style = match e.kind.as_str() {
         "crashed" => theme.crit(),
@@ -28,7 +23,7 @@ fn event_line<'a>(e: &LifecycleEvent, with_name: bool, theme: &Theme) -> Line<'a
         "started" | "resumed" => theme.ok(),
         _ => theme.warn(),
     };
-    let mut spans = vec![Span::styled(format!(" {} ", clock(e.at_unix)), theme.dim())];
+    let mut spans = vec![Span::styled(format!(" {} ", timefmt::clock(e.at_unix as i64)), theme.dim())];
     if with_name {
         spans.push(Span::raw(format!("{} ", sanitize(&e.name))));
     }
@@ -87,18 +82,9 @@ fn devices<'a>(g: &Guest, theme: &Theme) -> Vec<Line<'a>> {
     lines
 }
 
-/// "14:03:07" within the last day, else "11-21 13:59" (UTC).
-fn when(t: i64, now: i64) -> String {
-    if now - t < 86_400 {
-        return clock(t.max(0) as u64);
-    }
-    k8s_openapi::jiff::Timestamp::from_second(t)
-        .map_or_else(|_| "?".into(), |ts| ts.strftime("%m-%d %H:%M").to_string())
-}
-
 fn kube_event_line<'a>(e: &KEvent, with_name: bool, now: i64, theme: &Theme) -> Line<'a> {
     let style = if e.kind == "Warning" { theme.warn() } else { theme.ok() };
-    let mut spans = vec![Span::styled(format!(" {} ", when(e.last_unix, now)), theme.dim())];
+    let mut spans = vec![Span::styled(format!(" {} ", timefmt::when(e.last_unix, now)), theme.dim())];
     if with_name {
         spans.push(Span::raw(format!("{}/{} ", sanitize(&e.namespace), sanitize(&e.object_name))));
     }
@@ -242,12 +228,4 @@ pub fn render_feed(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) 
         lines.push(Line::styled(" none since start", theme.dim()));
     }
     frame.render_widget(Paragraph::new(lines).block(block), area);
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn clock_is_utc_time_of_day() {
-        assert_eq!(super::clock(86_400 * 3 + 3600 * 14 + 3 * 60 + 7), "14:03:07");
-    }
 }

@@ -1,7 +1,6 @@
 //! F4 Machines: every guest in one table (sort, filter, detail pane, lifecycle feed).
 
 pub mod detail;
-pub mod state;
 pub mod table;
 
 use super::{body_block, source_line};
@@ -10,11 +9,12 @@ use crate::model::Model;
 use crate::model::guests::Guest;
 use crate::ui::fmt::sanitize;
 use crate::ui::theme::Theme;
+use crate::ui::widgets::line_edit;
+use crate::view::MachinesView;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
-pub use state::{MachinesAction, MachinesView};
 
 pub fn render(model: &Model, view: &MachinesView, theme: &Theme, frame: &mut Frame, area: Rect) {
     let block = body_block("Machines", theme);
@@ -23,7 +23,7 @@ pub fn render(model: &Model, view: &MachinesView, theme: &Theme, frame: &mut Fra
     if inner.height == 0 || inner.width == 0 {
         return;
     }
-    let rows = view.rows(&model.guests);
+    let rows = view.rows(&model.guests, model.now_unix());
     let pane = pane_height(inner.height, view.detail);
     let [status, list, bottom] =
         Layout::vertical([Constraint::Length(1), Constraint::Fill(1), Constraint::Length(pane)]).areas(inner);
@@ -64,9 +64,8 @@ fn status_line<'a>(model: &Model, view: &MachinesView, shown: usize, theme: &The
     let mut spans =
         vec![Span::raw(counts), Span::styled(format!("  sort {}{arrow}", view.sort.label()), theme.dim())];
     if view.editing || !view.filter.is_empty() {
-        let cursor = if view.editing { "_" } else { "" };
         spans.push(Span::raw("  filter: "));
-        spans.push(Span::styled(format!("{}{cursor}", sanitize(&view.filter)), theme.key()));
+        spans.extend(line_edit::spans(&view.filter, view.editing, theme.key(), 40));
     }
     for (uri, why) in &model.guests.down {
         spans
@@ -90,6 +89,6 @@ fn render_empty(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
 
 /// The guest under the cursor, as F4 shows it.
 pub fn selected<'a>(model: &'a Model, view: &MachinesView) -> Option<&'a Guest> {
-    let rows = view.rows(&model.guests);
+    let rows = view.rows(&model.guests, model.now_unix());
     rows.get(view.selected_index(&rows)).copied()
 }

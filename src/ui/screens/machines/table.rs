@@ -1,9 +1,10 @@
 //! The guest table: only the rows that fit are built, so 10,000 guests cost what 20 do.
 
-use super::state::{MachinesView, SortBy};
 use crate::model::guests::{Guest, GuestState, state_text};
+use crate::timefmt;
 use crate::ui::fmt::{self, sanitize};
 use crate::ui::theme::Theme;
+use crate::view::{MachinesView, SortBy};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::style::{Modifier, Style};
@@ -62,18 +63,14 @@ fn header(view: &MachinesView, theme: &Theme, wide: bool, kube: bool) -> Row<'st
 /// "hv1>hv2 Running 5/6 42s", "failed 3m ago": a KubeVirt guest's migration, if any.
 pub fn migration_text(g: &Guest, now: i64) -> String {
     let Some(m) = g.kubevirt.as_ref().and_then(|k| k.migration.as_ref()) else { return String::new() };
-    let ago = m.since_unix.map(|t| fmt::duration(now.saturating_sub(t).max(0) as u64));
     if m.in_progress {
         let step = m.step.map(|(i, n)| format!(" {i}/{n}")).unwrap_or_default();
         let src = if m.source_node.is_empty() { String::new() } else { format!("{}>", m.source_node) };
-        let t = ago.map(|a| format!(" {a}")).unwrap_or_default();
-        format!("{src}{} {}{step}{t}", m.target_node, m.phase)
-    } else if m.failed {
-        let t = ago.map(|a| format!(" {a} ago")).unwrap_or_default();
-        format!("failed{t}")
+        let t = m.since_unix.map(|t| format!(" {}", timefmt::duration(now.saturating_sub(t).max(0) as u64)));
+        format!("{src}{} {}{step}{}", m.target_node, m.phase, t.unwrap_or_default())
     } else {
-        let t = ago.map(|a| format!(" {a} ago")).unwrap_or_default();
-        format!("done{t}")
+        let t = m.since_unix.map(|t| format!(" {}", timefmt::ago(t, now))).unwrap_or_default();
+        format!("{}{t}", if m.failed { "failed" } else { "done" })
     }
 }
 

@@ -3,7 +3,6 @@
 
 mod boxes;
 mod kube;
-pub mod state;
 mod table;
 
 use super::{body_block, source_line};
@@ -12,11 +11,11 @@ use crate::model::Model;
 use crate::model::network::{Link, Network};
 use crate::ui::fmt::sanitize;
 use crate::ui::theme::Theme;
+use crate::view::NetView;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
-use state::NetView;
 
 pub fn render(model: &Model, view: &NetView, theme: &Theme, frame: &mut Frame, area: Rect) {
     let block = body_block("Network", theme);

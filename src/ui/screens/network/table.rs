@@ -4,10 +4,11 @@
 type GuestPorts<'g> = std::collections::HashMap<&'g str, &'g str>;
 
 use super::addr_list;
-use super::state::NetView;
 use crate::model::network::{Link, Network, tree};
 use crate::ui::fmt::{bytes, sanitize};
 use crate::ui::theme::Theme;
+use crate::ui::widgets::line_edit;
+use crate::view::NetView;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
@@ -48,7 +49,7 @@ pub fn render(
         return;
     }
     let width = area.width as usize;
-    let rows = rows(net, &view.filter);
+    let rows = rows(net, view.filter.text());
     let visible = (area.height as usize).saturating_sub(2);
     let first = view.first_row(rows.len(), visible);
     let shown = rows.iter().skip(first).take(visible);
@@ -65,8 +66,8 @@ fn title<'a>(n: usize, first: usize, visible: usize, view: &NetView, theme: &The
     };
     let mut spans = vec![Span::styled(" Links ", theme.title()), Span::raw(range)];
     if view.editing || !view.filter.is_empty() {
-        let cursor = if view.editing { "_" } else { "" };
-        spans.push(Span::styled(format!("   filter: {}{cursor}", sanitize(&view.filter)), theme.warn()));
+        spans.push(Span::styled("   filter: ", theme.warn()));
+        spans.extend(line_edit::spans(&view.filter, view.editing, theme.warn(), 34));
     }
     Line::from(spans)
 }

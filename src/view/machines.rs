@@ -1,7 +1,9 @@
 //! F4's view state (sort, filter, selection, detail) and the rows it selects from the model.
 
+use super::{Edit, LineEdit};
+use crate::event::MachinesAction;
 use crate::model::guests::{Guest, Guests};
-use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use crossterm::event::KeyEvent;
 use std::cmp::Ordering;
 
 /// Rows moved by PageUp/PageDown.
@@ -67,7 +69,7 @@ impl SortBy {
 pub struct MachinesView {
     pub sort: SortBy,
     pub descending: bool,
-    pub filter: String,
+    pub filter: LineEdit,
     /// Typing goes into the filter until Enter or Esc.
     pub editing: bool,
     /// Index into the filtered, sorted rows.
@@ -76,21 +78,6 @@ pub struct MachinesView {
     /// (a re-list, a CPU-sorted table); `selected` is the fallback when it is gone.
     pub selected_key: Option<(String, String)>,
     pub detail: bool,
-}
-
-/// What a key asks of F4 (bound in the keymap with `screen: Some(Screen::Machines)`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum MachinesAction {
-    Up,
-    Down,
-    PageUp,
-    PageDown,
-    Top,
-    Bottom,
-    NextSort,
-    Reverse,
-    Filter,
-    Detail,
 }
 
 /// Names in the order an operator expects ("db" next to "DB"), without allocating.
@@ -118,7 +105,7 @@ impl MachinesView {
     /// Whether a guest passes the filter (name, source URI or namespace, state; for
     /// KubeVirt guests also `kubevirt`, the node and KubeVirt's status word).
     pub fn matches(&self, g: &Guest) -> bool {
-        let f = self.filter.as_str();
+        let f = self.filter.text();
         let kv = g.kubevirt.as_deref().is_some_and(|k| {
             let ns = f.strip_prefix("kv/").is_some_and(|n| contains_ci(&g.uri, n));
             ns || contains_ci("kubevirt", f) || contains_ci(&k.node, f) || contains_ci(&k.status, f)
@@ -130,10 +117,9 @@ impl MachinesView {
             || kv
     }
 
-    /// The guests F4 shows, filtered and sorted.
-    pub fn rows<'a>(&self, guests: &'a Guests) -> Vec<&'a Guest> {
+    /// The guests F4 shows, filtered and sorted (uptime as of `now`, seconds since the epoch).
+    pub fn rows<'a>(&self, guests: &'a Guests, now: i64) -> Vec<&'a Guest> {
         let mut rows: Vec<&Guest> = guests.iter().filter(|g| self.matches(g)).collect();
-        let now = crate::model::unix_now();
         rows.sort_unstable_by(|a, b| self.sort.cmp(a, b, now));
         if self.descending {
             rows.reverse();
@@ -184,22 +170,17 @@ impl MachinesView {
 
     /// A key while the filter is being typed; returns whether it was used.
     pub fn edit(&mut self, key: &KeyEvent) -> bool {
-        if key.modifiers.contains(KeyModifiers::CONTROL) || key.kind == KeyEventKind::Release {
-            return false;
-        }
-        match key.code {
-            KeyCode::Char(c) => self.filter.push(c),
-            KeyCode::Backspace => {
-                self.filter.pop();
-            }
-            KeyCode::Enter => self.editing = false,
-            // A new filter starts at the top.
-            KeyCode::Esc => {
+        match self.filter.key(key) {
+            Edit::Unused => return false,
+            Edit::Moved => return true,
+            Edit::Changed => {}
+            Edit::Submit => self.editing = false,
+            Edit::Cancel => {
                 self.filter.clear();
                 self.editing = false;
             }
-            _ => return false,
         }
+        // A new filter starts at the top.
         self.selected = 0;
         self.selected_key = None;
         true
@@ -210,6 +191,7 @@ impl MachinesView {
 mod tests {
     use super::*;
     use crate::model::guests::{GuestState, GuestUpdate};
+    use crossterm::event::KeyCode;
 
     fn guests() -> Guests {
         let mk = |name: &str, state, mem| Guest {
@@ -231,7 +213,7 @@ mod tests {
     }
 
     fn names(v: &MachinesView, g: &Guests) -> Vec<String> {
-        v.rows(g).iter().map(|g| g.name.clone()).collect()
+        v.rows(g, 0).iter().map(|g| g.name.clone()).collect()
     }
 
     #[test]
@@ -239,13 +221,13 @@ mod tests {
         let g = guests();
         let mut v = MachinesView::default();
         assert_eq!(names(&v, &g), ["cache", "DB", "web"], "names sort case-insensitively");
-        let rows = v.rows(&g);
+        let rows = v.rows(&g, 0);
         v.act(MachinesAction::NextSort, &rows);
         v.act(MachinesAction::NextSort, &rows);
         assert_eq!(v.sort, SortBy::State);
         assert_eq!(names(&v, &g), ["web", "cache", "DB"]);
         v.sort = SortBy::Memory;
-        v.act(MachinesAction::Reverse, &v.rows(&g));
+        v.act(MachinesAction::Reverse, &v.rows(&g, 0));
         assert_eq!(names(&v, &g), ["DB", "web", "cache"]);
         v.filter = "db".into();
         assert_eq!(names(&v, &g), ["DB"]);
@@ -257,15 +239,15 @@ mod tests {
     fn selection_is_clamped_follows_its_guest_and_filter_is_typed() {
         let g = guests();
         let mut v = MachinesView::default();
-        v.act(MachinesAction::PageDown, &v.rows(&g));
+        v.act(MachinesAction::PageDown, &v.rows(&g, 0));
         assert_eq!(v.selected, 2);
-        v.act(MachinesAction::Up, &v.rows(&g));
-        assert_eq!(v.selected_index(&v.rows(&g)), 1);
-        assert_eq!(v.rows(&g)[1].name, "DB");
+        v.act(MachinesAction::Up, &v.rows(&g, 0));
+        assert_eq!(v.selected_index(&v.rows(&g, 0)), 1);
+        assert_eq!(v.rows(&g, 0)[1].name, "DB");
         // Re-sorting (by state: web, cache, DB) keeps "DB" under the cursor.
-        v.act(MachinesAction::NextSort, &v.rows(&g));
-        v.act(MachinesAction::NextSort, &v.rows(&g));
-        let rows = v.rows(&g);
+        v.act(MachinesAction::NextSort, &v.rows(&g, 0));
+        v.act(MachinesAction::NextSort, &v.rows(&g, 0));
+        let rows = v.rows(&g, 0);
         assert_eq!(rows[v.selected_index(&rows)].name, "DB");
         assert_eq!(v.selected_index(&rows), 2);
         v.act(MachinesAction::Down, &[]);
@@ -275,7 +257,7 @@ mod tests {
             assert!(v.edit(&KeyEvent::from(KeyCode::Char(c))));
         }
         v.edit(&KeyEvent::from(KeyCode::Backspace));
-        assert_eq!(v.filter, "wx");
+        assert_eq!(v.filter.text(), "wx");
         v.edit(&KeyEvent::from(KeyCode::Esc));
         assert!(!v.editing && v.filter.is_empty());
         assert!(!contains_ci("abc", "abcd") && contains_ci("aBc", "BC"));

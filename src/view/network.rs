@@ -1,31 +1,29 @@
 //! F3's view state: scroll position and the name filter. Changed only by `App::act`.
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-
-/// What a key asks of the F3 list.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum NetAction {
-    Down,
-    Up,
-    PageDown,
-    PageUp,
-    Top,
-    Bottom,
-    /// Start typing a name filter.
-    Filter,
-}
+use super::{Edit, LineEdit};
+use crate::event::NetAction;
+use crossterm::event::KeyEvent;
 
 /// Rows moved by PageUp/PageDown (the list is at least this tall on a 80x24 console).
 const PAGE: usize = 10;
 
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// Longest link-name filter (link names are at most 15 bytes).
+const FILTER_CHARS: usize = 32;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NetView {
     /// First row of the link list shown; the renderer clamps it to the list.
     pub scroll: usize,
     /// Case-insensitive substring of link names; empty shows every link.
-    pub filter: String,
+    pub filter: LineEdit,
     /// Keys go to the filter while true.
     pub editing: bool,
+}
+
+impl Default for NetView {
+    fn default() -> Self {
+        NetView { scroll: 0, filter: LineEdit::new(FILTER_CHARS), editing: false }
+    }
 }
 
 impl NetView {
@@ -43,21 +41,14 @@ impl NetView {
 
     /// A key while the filter is being typed: Enter keeps it, Esc clears it.
     pub fn edit(&mut self, k: &KeyEvent) {
-        match k.code {
-            KeyCode::Enter => self.editing = false,
-            KeyCode::Esc => {
+        match self.filter.key(k) {
+            Edit::Submit => self.editing = false,
+            Edit::Cancel => {
                 self.editing = false;
                 self.filter.clear();
             }
-            KeyCode::Backspace => {
-                self.filter.pop();
-            }
-            KeyCode::Char(c) if !k.modifiers.contains(KeyModifiers::CONTROL) && !c.is_control() => {
-                if self.filter.len() < 32 {
-                    self.filter.push(c);
-                }
-            }
-            _ => return,
+            Edit::Changed => {}
+            Edit::Moved | Edit::Unused => return,
         }
         self.scroll = 0;
     }
@@ -71,6 +62,7 @@ impl NetView {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crossterm::event::KeyCode;
 
     #[test]
     fn filter_editing_and_scroll_clamp() {
@@ -81,7 +73,7 @@ mod tests {
         }
         v.edit(&KeyEvent::from(KeyCode::Backspace));
         v.edit(&KeyEvent::from(KeyCode::Enter));
-        assert_eq!((v.filter.as_str(), v.editing), ("br", false));
+        assert_eq!((v.filter.text(), v.editing), ("br", false));
         v.act(NetAction::Bottom);
         assert_eq!(v.first_row(500, 20), 480);
         v.act(NetAction::Top);

@@ -1,8 +1,9 @@
 //! F1's view state and its keys: scrolling, pause, search, filters, pickers.
 
-use crate::collectors::journal::reader::Filter;
+use super::{Edit, LineEdit};
 use crate::event::Action;
 use crate::model::log_buffer::LogBuffer;
+use crate::model::log_filter::Filter;
 use crate::model::logs::TextMatch;
 use crossterm::event::{KeyCode, KeyEvent};
 use std::collections::BTreeSet;
@@ -31,10 +32,17 @@ impl BootChoice {
 /// A line of input or a picker that has the keyboard.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Prompt {
-    Search(String),
-    Filter(String),
-    Units { cursor: usize, selected: BTreeSet<String> },
-    Priority { cursor: usize },
+    /// `/`: typing into `LogsView::search_line`.
+    Search,
+    /// `f`: typing into `LogsView::filter_line`.
+    Filter,
+    Units {
+        cursor: usize,
+        selected: BTreeSet<String>,
+    },
+    Priority {
+        cursor: usize,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -50,6 +58,10 @@ pub struct LogsView {
     pub filter: Filter,
     pub boot: BootChoice,
     pub prompt: Option<Prompt>,
+    /// The `/` search being typed (and the searches before it).
+    pub search_line: LineEdit,
+    /// The `f` filter being typed (and the filters before it).
+    pub filter_line: LineEdit,
     /// A one-line note for the operator (e.g. "no match").
     pub note: Option<String>,
     /// A new filter was sent and its entries have not arrived yet.
@@ -106,10 +118,14 @@ impl LogsView {
                 }
             }
             Action::LogToggleWrap => self.wrap = !self.wrap,
-            Action::LogSearch => self.prompt = Some(Prompt::Search(String::new())),
+            Action::LogSearch => {
+                self.search_line.clear();
+                self.prompt = Some(Prompt::Search);
+            }
             Action::LogTextFilter => {
-                let current = self.filter.text.as_ref().map(|t| t.pattern.clone()).unwrap_or_default();
-                self.prompt = Some(Prompt::Filter(current));
+                let current = self.filter.text.as_ref().map_or("", |t| t.pattern.as_str());
+                self.filter_line.set(current);
+                self.prompt = Some(Prompt::Filter);
             }
             Action::LogPickUnits => {
                 let selected = self.filter.units.iter().cloned().collect();
@@ -180,19 +196,30 @@ impl LogsView {
         let prompt = self.prompt.take()?;
         let mut out = Outcome::redraw();
         self.prompt = match prompt {
-            Prompt::Search(_) | Prompt::Filter(_) if key.code == KeyCode::Esc => None,
-            Prompt::Search(text) => edit(text, key, Prompt::Search, |t| {
-                self.search = (!t.is_empty()).then(|| TextMatch::new(&t));
-                self.scroll = 0;
-                self.jump(buf, true);
-                if self.search.is_none() {
-                    self.note = None;
+            Prompt::Search => match self.search_line.key(key) {
+                Edit::Submit => {
+                    let t = self.search_line.text();
+                    self.search = (!t.is_empty()).then(|| TextMatch::new(t));
+                    self.scroll = 0;
+                    self.jump(buf, true);
+                    if self.search.is_none() {
+                        self.note = None;
+                    }
+                    None
                 }
-            }),
-            Prompt::Filter(text) => edit(text, key, Prompt::Filter, |t| {
-                self.filter.text = (!t.is_empty()).then(|| TextMatch::new(&t));
-                out = self.refiltered();
-            }),
+                Edit::Cancel => None,
+                _ => Some(Prompt::Search),
+            },
+            Prompt::Filter => match self.filter_line.key(key) {
+                Edit::Submit => {
+                    let t = self.filter_line.text();
+                    self.filter.text = (!t.is_empty()).then(|| TextMatch::new(t));
+                    out = self.refiltered();
+                    None
+                }
+                Edit::Cancel => None,
+                _ => Some(Prompt::Filter),
+            },
             Prompt::Units { cursor, selected } => self.units_key(cursor, selected, key, buf, &mut out),
             Prompt::Priority { cursor } => self.priority_key(cursor, key, &mut out),
         };
@@ -248,29 +275,5 @@ impl LogsView {
             KeyCode::Esc => None,
             _ => Some(Prompt::Priority { cursor }),
         }
-    }
-}
-
-/// Line editing: characters and Backspace edit, Enter commits through `done`.
-fn edit(
-    mut text: String,
-    key: &KeyEvent,
-    keep: fn(String) -> Prompt,
-    done: impl FnOnce(String),
-) -> Option<Prompt> {
-    match key.code {
-        KeyCode::Enter => {
-            done(text);
-            None
-        }
-        KeyCode::Backspace => {
-            text.pop();
-            Some(keep(text))
-        }
-        KeyCode::Char(c) if !c.is_control() && text.chars().count() < 200 => {
-            text.push(c);
-            Some(keep(text))
-        }
-        _ => Some(keep(text)),
     }
 }

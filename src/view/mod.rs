@@ -1,0 +1,31 @@
+//! View state: what the operator is looking at, not what the host is. Read by `ui`,
+//! changed by `app` (through the methods here); it knows nothing of collectors or the terminal.
+
+pub mod line_edit;
+pub mod logs;
+pub mod machines;
+pub mod network;
+
+pub use line_edit::{Edit, LineEdit};
+pub use logs::{BootChoice, LogsView, PRIORITY_NAMES, Prompt};
+pub use machines::{MachinesView, SortBy};
+pub use network::NetView;
+
+use crate::event::Screen;
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct View {
+    pub screen: Screen,
+    pub help: bool,
+    /// A one-shot message in the footer (e.g. "quit is disabled").
+    pub status: Option<String>,
+    /// Whether `q` / Ctrl-C may end the console (from the config).
+    pub allow_quit: bool,
+    pub logs: LogsView,
+    /// Terminal size, for paging.
+    pub size: (u16, u16),
+    /// F3: scroll and name filter.
+    pub net: NetView,
+    /// F4's sort, filter, selection and detail pane.
+    pub machines: MachinesView,
+}
