@@ -83,6 +83,7 @@ impl App {
                 self.quit = true;
                 false
             }
+            Event::Redraw => true,
         }
     }
 
@@ -170,7 +171,13 @@ impl App {
                     continue;
                 }
             };
-            let is_key = matches!(event, Event::Key(_) | Event::Resize(..));
+            if event == Event::Redraw {
+                // The terminal was cleared when taken back: forget the last frame so the next
+                // one is drawn whole (not `clear()`, which asks the terminal for its cursor
+                // while our input stream reads the answer).
+                terminal.swap_buffers();
+            }
+            let is_key = matches!(event, Event::Key(_) | Event::Resize(..) | Event::Redraw);
             if !self.update(event) {
                 continue;
             }

@@ -70,6 +70,16 @@ pub struct LogsArgs {
 /// Verbs an SSH forced command may run.
 pub const FORCED_VERBS: [&str; 3] = ["snapshot", "logs", "check"];
 
+/// `SSH_ORIGINAL_COMMAND` as the environment gives it: absent is the console, text that is
+/// not UTF-8 is refused (it must not fall back to the console).
+pub fn forced_command_env(var: Result<String, std::env::VarError>) -> Result<Option<Command>, String> {
+    match var {
+        Ok(text) => forced_command(Some(&text)),
+        Err(std::env::VarError::NotPresent) => forced_command(None),
+        Err(std::env::VarError::NotUnicode(_)) => Err("refused: the command is not valid UTF-8".into()),
+    }
+}
+
 /// Turns `SSH_ORIGINAL_COMMAND` into a command, or says why not.
 /// `None`/empty means the interactive console.
 pub fn forced_command(original: Option<&str>) -> Result<Option<Command>, String> {

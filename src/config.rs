@@ -11,6 +11,12 @@ use std::time::Duration;
 /// Where the console looks when `--config` is not given.
 pub const DEFAULT_PATH: &str = "/etc/hypervisor-tui/config.toml";
 
+/// Largest config file read: a FIFO, a device or a huge file is refused, not read.
+pub const MAX_BYTES: u64 = 1 << 20;
+
+/// The keys that are tables: written as an array, serde would take them positionally.
+const TABLES: [&str; 5] = ["journal", "kubernetes", "libvirt", "network", "alerts"];
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
 pub enum GlyphChoice {
@@ -140,17 +146,32 @@ impl Config {
         Duration::from_secs(self.refresh_interval)
     }
 
-    /// Loads `path`; when `explicit` is false a missing file means defaults.
+    /// Loads `path`; when `explicit` is false a missing file means defaults. Only a regular
+    /// file of at most `MAX_BYTES` is read, and it must be UTF-8.
     pub fn load(path: &Path, explicit: bool) -> Result<Config, ConfigError> {
-        match std::fs::read_to_string(path) {
+        let err = |line: Option<usize>, key: Option<String>, message: String| ConfigError {
+            file: path.to_path_buf(),
+            key,
+            line,
+            message,
+        };
+        let bytes = match locate::read_regular(path, MAX_BYTES) {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && !explicit => return Ok(Config::default()),
+            Err(e) => return Err(err(None, None, format!("cannot read: {e}"))),
+        };
+        match String::from_utf8(bytes) {
             Ok(text) => Config::parse(&text, path),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound && !explicit => Ok(Config::default()),
-            Err(e) => Err(ConfigError {
-                file: path.to_path_buf(),
-                key: None,
-                line: None,
-                message: format!("cannot read: {e}"),
-            }),
+            Err(e) => {
+                let at = e.utf8_error().valid_up_to();
+                let lossy = String::from_utf8_lossy(e.as_bytes());
+                let key = locate::key_near(&lossy, at);
+                Err(err(
+                    Some(locate::line_at(&lossy, at)),
+                    key,
+                    "invalid UTF-8 (the file must be UTF-8)".into(),
+                ))
+            }
         }
     }
 
@@ -161,28 +182,47 @@ impl Config {
             line,
             message,
         };
+        if let Some((key, line)) = locate::arrays_for_tables(text, &TABLES) {
+            return Err(err(
+                Some(key),
+                Some(line),
+                "must be a table ([section] or { … }), not an array".into(),
+            ));
+        }
         let config: Config = match toml::from_str(text) {
             Ok(c) => c,
             Err(e) => {
                 let (key, line) = match e.span() {
                     Some(span) => locate::key_at(text, span),
-                    None => (None, None),
+                    // Some errors (a recursion limit) carry no position: find the first line
+                    // whose prefix of the file no longer parses.
+                    None => locate::first_bad_line(text),
                 };
                 return Err(err(key, line, e.message().trim().to_string()));
             }
         };
         match config.validate() {
             Ok(()) => Ok(config),
-            Err((key, message)) => {
-                let line = locate::line_of_key(text, &key);
-                Err(err(Some(key), line, message))
+            Err(bad) => {
+                // Name a key that is in the file: a cross-check against a default names the
+                // key the operator wrote.
+                let (key, line) = match locate::line_of_key(text, &bad.key) {
+                    Some(line) => (bad.key, Some(line)),
+                    None => {
+                        match bad.also.as_deref().and_then(|k| Some((k, locate::line_of_key(text, k)?))) {
+                            Some((k, line)) => (k.to_string(), Some(line)),
+                            None => (bad.key, None),
+                        }
+                    }
+                };
+                Err(err(Some(key), line, bad.message))
             }
         }
     }
 
-    /// Range and consistency checks serde cannot express. Returns the dotted key.
-    fn validate(&self) -> Result<(), (String, String)> {
-        let bad = |k: &str, m: String| Err((k.to_string(), m));
+    /// Range and consistency checks serde cannot express.
+    fn validate(&self) -> Result<(), Invalid> {
+        let bad = |k: &str, m: String| Err(Invalid { key: k.to_string(), message: m, also: None });
         if !(1..=3600).contains(&self.refresh_interval) {
             return bad(
                 "refresh_interval",
@@ -211,8 +251,15 @@ impl Config {
     }
 }
 
+/// A value that failed a check: its dotted key, why, and the other key of a cross-check.
+struct Invalid {
+    key: String,
+    message: String,
+    also: Option<String>,
+}
+
 impl AlertsConfig {
-    fn validate(&self) -> Result<(), (String, String)> {
+    fn validate(&self) -> Result<(), Invalid> {
         let fields = [
             ("alerts.warn_percent", self.warn_percent),
             ("alerts.cpu_percent", self.cpu_percent),
@@ -221,16 +268,21 @@ impl AlertsConfig {
             ("alerts.swap_percent", self.swap_percent),
         ];
         if let Some((k, v)) = fields.iter().find(|(_, v)| !(1..=100).contains(v)) {
-            return Err((k.to_string(), format!("{v} is out of range 1..=100 percent")));
+            return Err(Invalid {
+                key: k.to_string(),
+                message: format!("{v} is out of range 1..=100 percent"),
+                also: None,
+            });
         }
         if let Some((k, v)) = fields[1..4].iter().find(|(_, v)| *v < self.warn_percent) {
-            return Err((
-                k.to_string(),
-                format!(
-                    "{v} is below alerts.warn_percent ({}); red must not come before yellow",
+            return Err(Invalid {
+                key: k.to_string(),
+                message: format!(
+                    "{k} ({v}) is below alerts.warn_percent ({}); red must not come before yellow",
                     self.warn_percent
                 ),
-            ));
+                also: Some("alerts.warn_percent".into()),
+            });
         }
         Ok(())
     }
@@ -342,6 +394,53 @@ mod tests {
         let e = parse("refresh_interval = 2\ntime_zone = \"Mars/Base\"\n").unwrap_err();
         assert_eq!((e.key.as_deref(), e.line), (Some("time_zone"), Some(2)));
         assert!(e.message.contains("Mars/Base"), "{}", e.message);
+    }
+
+    #[test]
+    fn tables_written_as_arrays_are_refused() {
+        for body in ["journal = [[], 7, \"/x\", 5]\n", "refresh_interval = 2\njournal = []\n"] {
+            let e = parse(body).unwrap_err();
+            assert_eq!(e.key.as_deref(), Some("journal"), "{body}");
+            assert_eq!(e.line, Some(body.lines().count()), "{body}");
+            assert!(e.message.contains("table"), "{}", e.message);
+        }
+        assert!(parse("[journal]\nunits = []\n").is_ok());
+        assert!(parse("journal = { units = [] }\n").is_ok());
+    }
+
+    #[test]
+    fn errors_without_a_position_still_name_line_and_key() {
+        let deep = format!("refresh_interval = 2\n{} = 1\n", ["a"; 100].join("."));
+        let e = parse(&deep).unwrap_err();
+        assert_eq!(e.line, Some(2), "{e}");
+        assert!(e.key.as_deref().is_some_and(|k| k.starts_with("a.a.a")), "{e}");
+    }
+
+    #[test]
+    fn a_cross_check_names_the_key_in_the_file() {
+        let e = parse("\n[alerts]\nwarn_percent = 95\n").unwrap_err();
+        assert_eq!((e.key.as_deref(), e.line), (Some("alerts.warn_percent"), Some(3)), "{e}");
+        assert!(e.message.contains("alerts.cpu_percent (90)"), "{e}");
+    }
+
+    #[test]
+    fn load_refuses_what_is_not_a_small_regular_file_and_invalid_utf8() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("fifo");
+        let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+        let e = Config::load(&fifo, true).unwrap_err();
+        assert!(e.message.contains("not a regular file"), "{e}");
+        let e = Config::load(Path::new("/dev/zero"), true).unwrap_err();
+        assert!(e.message.contains("not a regular file"), "{e}");
+        let big = dir.path().join("big.toml");
+        std::fs::write(&big, vec![b'#'; MAX_BYTES as usize + 1]).unwrap();
+        assert!(Config::load(&big, true).unwrap_err().message.contains("larger than"));
+        let bad = dir.path().join("bad.toml");
+        std::fs::write(&bad, b"refresh_interval = 2\n[journal]\nunits = [\"a\xff\"]\n").unwrap();
+        let e = Config::load(&bad, true).unwrap_err();
+        assert_eq!((e.key.as_deref(), e.line), (Some("journal.units"), Some(3)), "{e}");
+        assert!(e.message.contains("UTF-8"), "{e}");
     }
 
     #[test]

@@ -217,6 +217,8 @@ pub enum Event {
     Key(crossterm::event::KeyEvent),
     Resize(u16, u16),
     Update(Update),
-    /// SIGTERM / SIGHUP: end now, whatever `allow_quit` says.
+    /// SIGTERM / SIGHUP / SIGQUIT: end now, whatever `allow_quit` says.
     Terminate,
+    /// The terminal was given back and taken again (SIGTSTP, then `fg`): draw everything anew.
+    Redraw,
 }

@@ -25,7 +25,7 @@ fn main() {
         hypervisor_tui::timefmt::zone_named(&config.time_zone).unwrap_or(jiff::tz::TimeZone::UTC),
     );
     let command = if cli.forced_command {
-        match cli::forced_command(std::env::var("SSH_ORIGINAL_COMMAND").ok().as_deref()) {
+        match cli::forced_command_env(std::env::var("SSH_ORIGINAL_COMMAND")) {
             Ok(c) => c,
             Err(why) => {
                 eprintln!("hypervisor-tui: {why}");

@@ -47,25 +47,45 @@ impl Drop for Guard {
     }
 }
 
+/// Raw mode, the alternate screen (not on the Linux VT), a hidden cursor, a clear screen.
+fn enter() -> io::Result<()> {
+    terminal::enable_raw_mode()?;
+    ACTIVE.store(true, Ordering::SeqCst);
+    let mut out = io::stdout();
+    if use_alternate_screen() {
+        execute!(out, terminal::EnterAlternateScreen)?;
+    }
+    execute!(out, cursor::Hide, terminal::Clear(terminal::ClearType::All))
+}
+
 fn init() -> io::Result<(Terminal<CrosstermBackend<Stdout>>, Guard)> {
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
         restore();
         previous(info);
     }));
-    terminal::enable_raw_mode()?;
-    ACTIVE.store(true, Ordering::SeqCst);
     let guard = Guard;
-    let mut out = io::stdout();
-    if use_alternate_screen() {
-        execute!(out, terminal::EnterAlternateScreen)?;
-    }
-    execute!(out, cursor::Hide, terminal::Clear(terminal::ClearType::All))?;
-    let terminal = Terminal::new(CrosstermBackend::new(out))?;
+    enter()?;
+    let terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
     Ok((terminal, guard))
 }
 
-/// Keys and resizes from the terminal, then SIGTERM/SIGHUP/SIGINT as `Terminate`.
+/// Ctrl-Z under a job-control shell: give the terminal back as it was, stop, and when the
+/// shell continues us (`fg`), take it again; the caller redraws everything.
+fn suspend() -> Event {
+    restore();
+    // SAFETY: raise only sends a signal to this process; SIGSTOP cannot be caught, so this
+    // returns once SIGCONT arrives.
+    unsafe { libc::raise(libc::SIGSTOP) };
+    match enter() {
+        Ok(()) => Event::Redraw,
+        // The terminal is gone while we were stopped: end as on a hang-up.
+        Err(_) => Event::Terminate,
+    }
+}
+
+/// Keys and resizes from the terminal; SIGTERM/SIGHUP/SIGINT/SIGQUIT as `Terminate`;
+/// SIGTSTP suspends (the terminal restored while stopped) and redraws on continue.
 fn input() -> io::Result<impl Stream<Item = Event> + Unpin> {
     use tokio::signal::unix::{SignalKind, signal};
     let keys = EventStream::new().filter_map(|ev| async move {
@@ -77,15 +97,18 @@ fn input() -> io::Result<impl Stream<Item = Event> + Unpin> {
             Err(_) => Some(Event::Terminate),
         }
     });
-    let on = |kind: SignalKind| -> io::Result<_> {
+    let on = |kind: SignalKind, what: fn() -> Event| -> io::Result<_> {
         let s = signal(kind)?;
-        Ok(futures::stream::unfold(s, |mut s| async move { s.recv().await.map(|_| (Event::Terminate, s)) })
+        Ok(futures::stream::unfold(s, move |mut s| async move { s.recv().await.map(|_| (what(), s)) })
             .boxed())
     };
+    let end = || Event::Terminate;
     let signals = futures::stream::select_all([
-        on(SignalKind::terminate())?,
-        on(SignalKind::hangup())?,
-        on(SignalKind::interrupt())?,
+        on(SignalKind::terminate(), end)?,
+        on(SignalKind::hangup(), end)?,
+        on(SignalKind::interrupt(), end)?,
+        on(SignalKind::quit(), end)?,
+        on(SignalKind::from_raw(libc::SIGTSTP), suspend)?,
     ]);
     Ok(futures::stream::select(keys.boxed(), signals))
 }

@@ -162,6 +162,18 @@ fn forced_command_runs_whitelisted_verbs_and_refuses_the_rest() {
     // No command and no terminal: the text snapshot.
     let out = run(&["--config", c, "--forced-command"], &[]);
     assert!(out.status.success() && String::from_utf8_lossy(&out.stdout).contains("sources"));
+    // Bytes that are not UTF-8 are refused, not taken for "no command" (the console).
+    let out = Command::new(BIN)
+        .args(["--config", c, "--forced-command"])
+        .env(
+            "SSH_ORIGINAL_COMMAND",
+            <std::ffi::OsStr as std::os::unix::ffi::OsStrExt>::from_bytes(b"check\xff"),
+        )
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not valid UTF-8"));
+    assert!(out.stdout.is_empty());
     for bad in ["bash -i", "id", "snapshot; sh", "check --config /tmp/x", "snapshot $(reboot)"] {
         let out = run(&["--config", c, "--forced-command"], &[("SSH_ORIGINAL_COMMAND", bad)]);
         assert_eq!(out.status.code(), Some(2), "{bad} not refused");

@@ -66,13 +66,13 @@ fn vt220_serial_session() {
     session("vt220");
 }
 
-/// SIGTERM (systemd stopping the unit) and SIGHUP (an SSH session dropping) end the
+/// SIGTERM (systemd stopping the unit), SIGHUP (an SSH session dropping) and SIGQUIT end the
 /// console and leave the terminal in cooked mode.
 #[test]
 fn signals_restore_the_terminal() {
     let dir = tempfile::tempdir().unwrap();
     let config = quiet_config(&dir);
-    for sig in ["TERM", "HUP"] {
+    for sig in ["TERM", "HUP", "QUIT"] {
         let t = start_console(&format!("sig{sig}"), "xterm-256color", &config, "");
         t.wait_for("start", "F4 Machines");
         let pid = t.console_pid();
@@ -82,6 +82,35 @@ fn signals_restore_the_terminal() {
         assert!(end.lines().any(|l| l == "icanon"), "SIG{sig} left the tty raw:\n{end}");
         assert!(!end.contains("F4 Machines"), "SIG{sig} left the console on screen:\n{end}");
     }
+}
+
+/// Under a job-control shell: SIGTSTP gives the terminal back while stopped, `fg` takes it
+/// again and redraws, and keys work as keys afterwards (no `^[OQ` echoed).
+#[test]
+fn stop_and_continue_under_a_shell() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = quiet_config(&dir);
+    let t = Tmux::start("e2e-tstp", 80, 24, "env PS1='READY> ' bash --norc --noprofile -i");
+    t.wait_for("shell", "READY>");
+    let run = format!("env TERM=xterm-256color LANG=C.UTF-8 {BIN} --config {}", config.display());
+    t.tmux(&["send-keys", &run, "Enter"]);
+    t.wait_for("start", "F4 Machines");
+    let pid = t.console_pid();
+    assert!(!pid.is_empty(), "console process not found");
+    assert!(Command::new("kill").args(["-TSTP", &pid]).status().unwrap().success());
+    t.wait_for("stopped", "Stopped");
+    let check = "stty -a | tr ' ' '\\n' | grep -x -- '-*icanon'; echo TTY-$((6*7))";
+    t.tmux(&["send-keys", check, "Enter"]);
+    let stopped = t.wait_for("stty while stopped", "TTY-42");
+    assert!(stopped.lines().any(|l| l == "icanon"), "stopped console left the tty raw:\n{stopped}");
+    t.tmux(&["send-keys", "clear; fg", "Enter"]);
+    t.wait_for("continued", "F4 Machines");
+    t.send_hex(&["1b", "4f", "51"]);
+    let f2 = t.wait_for("F2 after fg", "┌ Dashboard ");
+    assert!(!f2.contains("^["), "keys echoed after fg:\n{f2}");
+    t.send_hex(&["71"]);
+    t.tmux(&["send-keys", "echo QUIT-$((40+2))", "Enter"]);
+    t.wait_for("quit after fg", "QUIT-42");
 }
 
 #[test]
