@@ -2,6 +2,8 @@
 //! A count is `null` when a kind it is made of was not listed; `missing` says why.
 
 use super::types;
+use crate::config::Config;
+use crate::event::Health;
 use crate::model::cluster::objects::Kind;
 use crate::model::cluster::{Cluster, ClusterSummary, KubevirtSummary};
 use crate::model::guests::{Guest, state_text};
@@ -10,6 +12,20 @@ use std::collections::BTreeMap;
 
 /// The reason for a kind that neither answered nor was refused before the deadline.
 const NO_ANSWER: &str = "not listed before the snapshot's deadline";
+
+/// The cluster as one run of the watchers listed it, with both sources' health.
+pub struct Sample {
+    pub cluster: Cluster,
+    /// `Starting` when the watchers never said (the probe's word is used then).
+    pub kubernetes: Health,
+    pub kubevirt: Health,
+}
+
+/// Runs the Kubernetes collector until every kind answered or the deadline passed.
+pub async fn sample(config: &Config) -> Sample {
+    let s = crate::collectors::kube::once::sync_once(&config.kubernetes, super::SOURCE_TIMEOUT).await;
+    Sample { cluster: s.cluster, kubernetes: s.kubernetes, kubevirt: s.kubevirt }
+}
 
 /// Whether every object of `k` is here: listed, and not found missing since.
 fn listed(c: &Cluster, k: Kind) -> bool {

@@ -61,14 +61,15 @@ pub async fn take(config: &Config) -> Snapshot {
     });
     let network = timed(tokio::time::timeout(SOURCE_TIMEOUT, collectors::netlink::snapshot_once()));
     let libvirt = timed(libvirt::sample(config));
-    let kube = timed(collectors::kube::once::sync_once(&config.kubernetes, SOURCE_TIMEOUT));
+    let kube = timed(kube::sample(config));
     let checks = timed(collectors::check_all(config, SOURCE_TIMEOUT));
     let ((checks, checked), (host, host_at), (network, net_at), (libvirt, libvirt_at), (kube, kube_at)) =
         tokio::join!(checks, host, network, libvirt, kube);
     let network = network.ok().and_then(Result::ok);
     let (guests, libvirt_health) = libvirt;
-    let kubevirt_listed = kube::kubevirt_listed(&kube.cluster);
-    let cluster = kube.cluster.is_known().then_some(kube.cluster);
+    let kube::Sample { cluster, kubernetes, kubevirt } = kube;
+    let kubevirt_listed = kube::kubevirt_listed(&cluster);
+    let cluster = cluster.is_known().then_some(cluster);
     let sources = checks
         .into_iter()
         .map(|(id, probe)| {
@@ -78,8 +79,8 @@ pub async fn take(config: &Config) -> Snapshot {
                 SourceId::Procfs => (probe, host.is_some(), host_at),
                 SourceId::Netlink => (probe, network.is_some(), net_at),
                 SourceId::Libvirt => (libvirt_health.clone().unwrap_or(probe), guests.is_some(), libvirt_at),
-                SourceId::Kubernetes => (answered(&kube.kubernetes, probe), cluster.is_some(), kube_at),
-                SourceId::Kubevirt => (answered(&kube.kubevirt, probe), kubevirt_listed, kube_at),
+                SourceId::Kubernetes => (answered(&kubernetes, probe), cluster.is_some(), kube_at),
+                SourceId::Kubevirt => (answered(&kubevirt, probe), kubevirt_listed, kube_at),
             };
             SourceSample { id, health, confirmed: shown.then_some(at) }
         })
