@@ -23,7 +23,7 @@ fn committed_schema_matches_the_structs() {
     assert!(
         committed == generated,
         "{SCHEMA_PATH} differs from the snapshot contract structs (src/commands/snapshot/types/).\n\
-         If the change is meant, regenerate it with:\n    UPDATE_SCHEMA=1 cargo test --test snapshot_schema\n\
+         If the change is meant, regenerate it with:\n    UPDATE_SCHEMA=1 cargo test --test snapshot_schema committed_schema\n\
          and bump `schema_version` when a key is renamed, removed or changes type."
     );
 }
