@@ -1,17 +1,23 @@
 //! The real binary's command line: config errors, verbs, snapshot, forced commands.
 
+mod support;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 const BIN: &str = env!("CARGO_BIN_EXE_hypervisor-tui");
 
-fn run(args: &[&str], env: &[(&str, &str)]) -> Output {
+fn command(args: &[&str], env: &[(&str, &str)]) -> Command {
     let mut c = Command::new(BIN);
     c.args(args).env_remove("SSH_ORIGINAL_COMMAND");
     for (k, v) in env {
         c.env(k, v);
     }
-    c.output().expect("run the binary")
+    c
+}
+
+fn run(args: &[&str], env: &[(&str, &str)]) -> Output {
+    command(args, env).output().expect("run the binary")
 }
 
 /// A config that needs no daemon: libvirt's test driver, no Kubernetes.
@@ -117,9 +123,11 @@ fn meminfo_total_bytes() -> u64 {
 fn snapshot_json_matches_this_machine() {
     let dir = tempfile::tempdir().unwrap();
     let cfg = quiet_config(dir.path());
-    let out = run(&["--config", cfg.to_str().unwrap(), "snapshot", "--json"], &[]);
+    let (out, v) = support::snapshot::snapshot_json(&mut command(
+        &["--config", cfg.to_str().unwrap(), "snapshot", "--json"],
+        &[],
+    ));
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let nproc = String::from_utf8(Command::new("nproc").output().unwrap().stdout).unwrap();
     assert_eq!(v["cpu"]["cores"].as_u64(), Some(nproc.trim().parse().unwrap()));
     assert_eq!(v["cpu"]["per_core_percent"].as_array().map(Vec::len), nproc.trim().parse().ok());
@@ -134,6 +142,10 @@ fn snapshot_json_matches_this_machine() {
     }
     assert_eq!(v["sources"]["libvirt"]["state"], "ok", "test:///default answers");
     assert_eq!(v["sources"]["kubernetes"]["state"], "unavailable");
+    // Data shown has an age; a source that gave none has no age and its section is null.
+    assert!(v["sources"]["procfs"]["age_s"].as_f64().is_some_and(|a| a >= 0.0));
+    assert!(v["sources"]["kubernetes"]["age_s"].is_null() && v["kubernetes"].is_null());
+    assert_eq!(v["schema_version"], 1);
 }
 
 #[test]
@@ -154,9 +166,10 @@ fn forced_command_runs_whitelisted_verbs_and_refuses_the_rest() {
     let dir = tempfile::tempdir().unwrap();
     let cfg = quiet_config(dir.path());
     let c = cfg.to_str().unwrap();
-    let out = run(&["--config", c, "--forced-command"], &[("SSH_ORIGINAL_COMMAND", "snapshot --json")]);
+    let forced = [("SSH_ORIGINAL_COMMAND", "snapshot --json")];
+    let (out, _) =
+        support::snapshot::snapshot_json(&mut command(&["--config", c, "--forced-command"], &forced));
     assert!(out.status.success());
-    assert!(serde_json::from_slice::<serde_json::Value>(&out.stdout).is_ok());
     let out = run(&["--config", c, "--forced-command"], &[("SSH_ORIGINAL_COMMAND", "check")]);
     assert!(String::from_utf8_lossy(&out.stdout).contains("procfs"));
     // No command and no terminal: the text snapshot.

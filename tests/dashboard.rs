@@ -60,11 +60,9 @@ fn a_2_6_kernel_tree_without_steal_or_memavailable() {
 
 #[test]
 fn snapshot_disks_and_memory_match_df_and_meminfo() {
-    let out = Command::new(env!("CARGO_BIN_EXE_hypervisor-tui"))
-        .args(["--config", "/dev/null", "snapshot", "--json"])
-        .output()
-        .unwrap();
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let mut command = Command::new(env!("CARGO_BIN_EXE_hypervisor-tui"));
+    command.args(["--config", "/dev/null", "snapshot", "--json"]);
+    let (_, v) = support::snapshot::snapshot_json(&mut command);
     let root =
         v["disks"].as_array().unwrap().iter().find(|d| d["mount"] == "/").expect("/ is listed").clone();
     let df = String::from_utf8(

@@ -262,12 +262,9 @@ async fn the_server_going_away_and_coming_back() {
 fn snapshot_json(dir: &Path, config: &str) -> (std::process::Output, Value) {
     let cfg = dir.join("c.toml");
     std::fs::write(&cfg, config).unwrap();
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_hypervisor-tui"))
-        .args(["--config", cfg.to_str().unwrap(), "snapshot", "--json"])
-        .output()
-        .unwrap();
-    let v = serde_json::from_slice(&out.stdout).unwrap_or(Value::Null);
-    (out, v)
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_hypervisor-tui"));
+    command.args(["--config", cfg.to_str().unwrap(), "snapshot", "--json"]);
+    support::snapshot::snapshot_json(&mut command)
 }
 
 #[test]
@@ -316,6 +313,11 @@ fn snapshot_leaves_a_forbidden_kind_null() {
         v["kubernetes"]
     );
     assert!(v["kubernetes"]["missing"]["pods"].as_str().unwrap().contains("forbidden"));
+    // Everything counted from pods is unknown too, not 0; what was listed stays.
+    for key in ["pods_total", "node_pods_by_phase", "restarts_last_hour", "crash_looping", "system_pods"] {
+        assert!(v["kubernetes"][key].is_null(), "{key}: {}", v["kubernetes"][key]);
+    }
+    assert!(v["kubernetes"]["services"].is_u64() && v["kubernetes"]["kubevirt"].is_object());
     assert_eq!(v["sources"]["kubernetes"]["state"], "error");
 }
 

@@ -1,6 +1,8 @@
 //! `snapshot --json` fills `guests` from libvirt (test driver), and leaves it null when
 //! no URI answers.
 
+mod support;
+
 use serde_json::Value;
 use std::process::Command;
 
@@ -10,12 +12,11 @@ fn snapshot(uris: &[&str]) -> Value {
     let list: Vec<String> = uris.iter().map(|u| format!("{u:?}")).collect();
     let body = format!("[libvirt]\nuris = [{}]\n[kubernetes]\nenabled = false\n", list.join(", "));
     std::fs::write(&cfg, body).unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_hypervisor-tui"))
-        .args(["--config", cfg.to_str().unwrap(), "snapshot", "--json"])
-        .output()
-        .unwrap();
+    let mut command = Command::new(env!("CARGO_BIN_EXE_hypervisor-tui"));
+    command.args(["--config", cfg.to_str().unwrap(), "snapshot", "--json"]);
+    let (out, v) = support::snapshot::snapshot_json(&mut command);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    serde_json::from_slice(&out.stdout).unwrap()
+    v
 }
 
 fn virsh_names_states(uri: &str) -> Vec<(String, String)> {

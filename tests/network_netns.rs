@@ -2,6 +2,7 @@
 //! field by field with iproute2's JSON output; then live events.
 
 mod netns;
+mod support;
 
 use hypervisor_tui::collectors::netlink::{self, events::Tracker};
 use hypervisor_tui::model::network::{Addr, Link, LinkKind, NetState, Route};
@@ -283,14 +284,11 @@ fn snapshot_json_network_section_in_a_namespace() {
     let dir = tempfile::tempdir().unwrap();
     let cfg = dir.path().join("config.toml");
     std::fs::write(&cfg, "[libvirt]\nuris = [\"test:///default\"]\n[kubernetes]\nenabled = false\n").unwrap();
-    let out = std::process::Command::new("ip")
-        .args(["netns", "exec", &ns.name, env!("CARGO_BIN_EXE_hypervisor-tui"), "--config"])
-        .arg(&cfg)
-        .args(["snapshot", "--json"])
-        .output()
-        .unwrap();
+    let mut command = std::process::Command::new("ip");
+    command.args(["netns", "exec", &ns.name, env!("CARGO_BIN_EXE_hypervisor-tui"), "--config"]);
+    command.arg(&cfg).args(["snapshot", "--json"]);
+    let (out, v) = support::snapshot::snapshot_json(&mut command);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     let net = &v["network"];
     let ip_links = ns.ip_json("link");
     let names: Vec<&str> = net["links"].as_array().unwrap().iter().filter_map(|l| s(l, "name")).collect();

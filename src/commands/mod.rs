@@ -2,8 +2,6 @@
 
 pub mod logs;
 pub mod snapshot;
-pub mod snapshot_kube;
-pub mod snapshot_net;
 
 use crate::collectors;
 use crate::config::Config;

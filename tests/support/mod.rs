@@ -3,6 +3,7 @@
 
 pub mod cluster;
 pub mod kube_api;
+pub mod snapshot;
 pub mod tmux;
 
 use hypervisor_tui::event::{Health, SourceId, Update};

@@ -1,0 +1,136 @@
+//! `snapshot [--json]`: one sample of every source. The JSON is a stable, versioned
+//! contract (SPEC §4) made from the typed structs in `types`, described by
+//! `docs/snapshot.schema.json` (see `schema`).
+
+mod host;
+mod kube;
+mod libvirt;
+mod net;
+pub mod schema;
+mod sources;
+mod text;
+pub mod types;
+
+use super::SOURCE_TIMEOUT;
+use crate::collectors::{self, procfs};
+use crate::config::Config;
+use crate::event::{Health, SourceId};
+use crate::model::cluster::Cluster;
+use crate::model::guests::Guest;
+use crate::model::host::HostSample;
+use serde_json::Value;
+use std::time::{Duration, Instant};
+
+/// One source as this run saw it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SourceSample {
+    pub id: SourceId,
+    pub health: Health,
+    /// When the data shown from it was confirmed; `None` when none is shown.
+    pub confirmed: Option<Instant>,
+}
+
+/// What `take` gathered: model types, before they become the contract.
+pub struct Snapshot {
+    pub host: Option<HostSample>,
+    pub sources: Vec<SourceSample>,
+    /// `None` when netlink did not answer (its reason is under `sources`).
+    pub network: Option<crate::model::network::NetState>,
+    /// libvirt guests of the URIs that answered; `None` when none did.
+    pub guests: Option<Vec<Guest>>,
+    /// The cluster as listed; `None` when the API did not answer.
+    pub cluster: Option<Cluster>,
+    pub now_unix: i64,
+    /// When the sample was complete: ages are measured to here.
+    pub taken: Instant,
+}
+
+/// Runs `f` and notes when it ended.
+async fn timed<F: Future>(f: F) -> (F::Output, Instant) {
+    let out = f.await;
+    (out, Instant::now())
+}
+
+/// Samples /proc twice (for CPU %) while asking every other source once.
+pub async fn take(config: &Config) -> Snapshot {
+    let root = collectors::proc_root();
+    let host = timed(async move {
+        let sample =
+            tokio::task::spawn_blocking(move || procfs::sample_twice(&root, Duration::from_millis(250)));
+        sample.await.ok().and_then(Result::ok)
+    });
+    let network = timed(tokio::time::timeout(SOURCE_TIMEOUT, collectors::netlink::snapshot_once()));
+    let libvirt = timed(libvirt::sample(config));
+    let kube = timed(kube::sample(config));
+    let checks = timed(collectors::check_all(config, SOURCE_TIMEOUT));
+    let ((checks, checked), (host, host_at), (network, net_at), (libvirt, libvirt_at), (kube, kube_at)) =
+        tokio::join!(checks, host, network, libvirt, kube);
+    let network = network.ok().and_then(Result::ok);
+    let (guests, libvirt_health) = libvirt;
+    let kube::Sample { cluster, kubernetes, kubevirt } = kube;
+    let kubevirt_listed = kube::kubevirt_listed(&cluster);
+    let cluster = cluster.is_known().then_some(cluster);
+    let sources = checks
+        .into_iter()
+        .map(|(id, probe)| {
+            // The listing's own health wins over the probe's: both asked the same thing.
+            let (health, shown, at) = match id {
+                SourceId::Journal => (probe.clone(), probe.is_ok(), checked),
+                SourceId::Procfs => (probe, host.is_some(), host_at),
+                SourceId::Netlink => (probe, network.is_some(), net_at),
+                SourceId::Libvirt => (libvirt_health.clone().unwrap_or(probe), guests.is_some(), libvirt_at),
+                SourceId::Kubernetes => (answered(&kubernetes, probe), cluster.is_some(), kube_at),
+                SourceId::Kubevirt => (answered(&kubevirt, probe), kubevirt_listed, kube_at),
+            };
+            SourceSample { id, health, confirmed: shown.then_some(at) }
+        })
+        .collect();
+    let now_unix = crate::model::unix_now();
+    Snapshot { host, sources, network, guests, cluster, now_unix, taken: Instant::now() }
+}
+
+/// The watcher's answer, or the probe's when the watcher never answered.
+fn answered(watched: &Health, probe: Health) -> Health {
+    if *watched == Health::Starting { probe } else { watched.clone() }
+}
+
+impl Snapshot {
+    /// The contract document.
+    pub fn document(&self) -> types::Snapshot {
+        let host = self.host.as_ref();
+        types::Snapshot {
+            schema_version: types::SchemaVersion,
+            host: host.map(host::host),
+            cpu: host.map(|h| host::cpu(&h.cpu)),
+            memory: host.map(|h| host::memory(&h.memory)),
+            disks: host.map(|h| h.disks.iter().map(host::disk).collect()),
+            network: self.network.as_ref().map(net::network),
+            guests: self.all_guests(),
+            kubernetes: self.cluster.as_ref().map(|c| kube::kubernetes(c, self.now_unix)),
+            sources: sources::sources(&self.sources, self.taken),
+        }
+    }
+
+    /// The document as JSON; it serialises infallibly (plain data, string keys).
+    pub fn to_json(&self) -> Value {
+        serde_json::to_value(self.document()).unwrap_or(Value::Null)
+    }
+
+    pub fn to_text(&self) -> String {
+        text::render(self)
+    }
+
+    /// libvirt's guests and then KubeVirt's, or `None` when neither source answered.
+    fn all_guests(&self) -> Option<Vec<types::Guest>> {
+        let libvirt = self.guests.as_ref().map(|g| g.iter().map(libvirt::guest).collect::<Vec<_>>());
+        let kubevirt = self
+            .cluster
+            .as_ref()
+            .filter(|c| kube::kubevirt_listed(c))
+            .map(|c| c.guest_rows().iter().map(|g| kube::guest(g, self.now_unix)).collect::<Vec<_>>());
+        match (libvirt, kubevirt) {
+            (None, None) => None,
+            (l, k) => Some(l.into_iter().flatten().chain(k.into_iter().flatten()).collect()),
+        }
+    }
+}

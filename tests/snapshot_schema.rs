@@ -1,0 +1,132 @@
+//! The `snapshot --json` contract: the committed `docs/snapshot.schema.json` is the one the
+//! structs generate, and it refuses documents that break the contract.
+
+#[path = "support/guests.rs"]
+mod guests;
+mod support;
+
+use hypervisor_tui::commands::snapshot::schema::{SCHEMA_PATH, schema_text};
+use hypervisor_tui::commands::snapshot::{Snapshot, SourceSample};
+use hypervisor_tui::event::{Health, SourceId};
+use hypervisor_tui::model::network::{Addr, Link, LinkKind, NetState, Route};
+use serde_json::{Value, json};
+use std::time::{Duration, Instant};
+
+#[test]
+fn committed_schema_matches_the_structs() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(SCHEMA_PATH);
+    let generated = schema_text();
+    if std::env::var_os("UPDATE_SCHEMA").is_some_and(|v| v == "1") {
+        std::fs::write(&path, &generated).unwrap();
+    }
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        committed == generated,
+        "{SCHEMA_PATH} differs from the snapshot contract structs (src/commands/snapshot/types/).\n\
+         If the change is meant, regenerate it with:\n    UPDATE_SCHEMA=1 cargo test --test snapshot_schema committed_schema\n\
+         and bump `schema_version` when a key is renamed, removed or changes type."
+    );
+}
+
+fn sample_network() -> NetState {
+    let eth0 = Link {
+        index: 2,
+        name: "eth0".into(),
+        kind: Some(LinkKind::Physical),
+        operstate: "UP".into(),
+        carrier: Some(true),
+        mtu: 1500,
+        mac: Some("52:54:00:00:00:01".into()),
+        speed_mbps: Some(1000),
+        ..Link::default()
+    };
+    // No counters from the kernel: the JSON must say null, not 0.
+    let tap =
+        Link { index: 3, name: "tap0".into(), kind: Some(LinkKind::Tap), master: Some(2), ..Link::default() };
+    NetState {
+        links: vec![eth0, tap],
+        addrs: vec![Addr {
+            index: 2,
+            addr: "192.0.2.10".parse().unwrap(),
+            prefix: 24,
+            local_scope: false,
+            temporary: false,
+        }],
+        routes: vec![Route {
+            family: 4,
+            dst: None,
+            gateway: Some("192.0.2.1".parse().unwrap()),
+            oif: Some(2),
+            metric: 0,
+        }],
+        dns: vec!["192.0.2.53".into()],
+    }
+}
+
+/// A document with every section filled: host, network, libvirt and KubeVirt guests, cluster.
+fn full_document() -> Value {
+    let taken = Instant::now();
+    let sources = SourceId::ALL
+        .into_iter()
+        .map(|id| SourceSample {
+            id,
+            health: Health::Ok(format!("{} answers", id.key())),
+            confirmed: taken.checked_sub(Duration::from_millis(250)),
+        })
+        .collect();
+    let cluster = support::cluster::model_with_cluster(3, 40, 6).cluster;
+    let snap = Snapshot {
+        host: Some(support::sample_host(4)),
+        sources,
+        network: Some(sample_network()),
+        guests: Some((0..7).map(guests::guest).collect()),
+        cluster: Some(cluster),
+        now_unix: 1_735_689_600,
+        taken,
+    };
+    snap.to_json()
+}
+
+#[test]
+fn a_full_document_passes_and_says_unknown_as_null() {
+    let v = full_document();
+    support::snapshot::validate_snapshot(&v);
+    assert_eq!(v["schema_version"], 1);
+    let sources = ["libvirt", "kubevirt"];
+    let seen: Vec<&str> =
+        v["guests"].as_array().unwrap().iter().filter_map(|g| g["source"].as_str()).collect();
+    assert!(sources.iter().all(|s| seen.contains(s)), "{seen:?}");
+    assert_eq!(v["sources"]["procfs"]["age_s"], 0.25);
+    let tap = &v["network"]["links"][1];
+    assert_eq!(
+        (&tap["name"], &tap["master"], &tap["rx_bytes"]),
+        (&json!("tap0"), &json!("eth0"), &Value::Null)
+    );
+    assert!(v["kubernetes"]["kubevirt"].is_object(), "{}", v["kubernetes"]);
+}
+
+/// Each change breaks the contract; the schema must refuse every one.
+#[test]
+fn the_schema_refuses_documents_that_break_the_contract() {
+    type Break = fn(&mut Value);
+    let breaks: [(&str, Break); 9] = [
+        ("a count as a string", |v| v["cpu"]["cores"] = json!("4")),
+        ("another schema_version", |v| v["schema_version"] = json!(2)),
+        ("a source left out", |v| _ = v["sources"].as_object_mut().unwrap().remove("libvirt")),
+        ("a state not in the list", |v| v["sources"]["netlink"]["state"] = json!("fine")),
+        ("a source without age_s", |v| _ = v["sources"]["procfs"].as_object_mut().unwrap().remove("age_s")),
+        ("a guest of an unknown source", |v| v["guests"][0]["source"] = json!("xen")),
+        ("a libvirt guest without its NICs", |v| _ = v["guests"][0].as_object_mut().unwrap().remove("nics")),
+        ("a negative byte count", |v| v["memory"]["total_bytes"] = json!(-1)),
+        ("a section renamed", |v| {
+            let k = v.as_object_mut().unwrap().remove("kubernetes").unwrap();
+            v["k8s"] = k;
+        }),
+    ];
+    for (what, apply) in breaks {
+        let mut v = full_document();
+        apply(&mut v);
+        let errors = support::snapshot::schema_errors(&v);
+        assert!(!errors.is_empty(), "the schema accepted {what}");
+    }
+}
