@@ -146,8 +146,8 @@ impl Config {
         Duration::from_secs(self.refresh_interval)
     }
 
-    /// Loads `path`; when `explicit` is false a missing file means defaults. Only a regular
-    /// file of at most `MAX_BYTES` is read, and it must be UTF-8.
+    /// Loads `path`; when `explicit` is false a missing file means defaults, and so does
+    /// `/dev/null`. Only a regular file of at most `MAX_BYTES` is read, and it must be UTF-8.
     pub fn load(path: &Path, explicit: bool) -> Result<Config, ConfigError> {
         let err = |line: Option<usize>, key: Option<String>, message: String| ConfigError {
             file: path.to_path_buf(),
@@ -155,6 +155,10 @@ impl Config {
             line,
             message,
         };
+        if path == Path::new("/dev/null") {
+            // The usual way to say "no configuration": the defaults.
+            return Ok(Config::default());
+        }
         let bytes = match locate::read_regular(path, MAX_BYTES) {
             Ok(b) => b,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound && !explicit => return Ok(Config::default()),
