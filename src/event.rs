@@ -78,7 +78,7 @@ impl Health {
         }
     }
 
-    /// The one word shown in the header.
+    /// The one word shown in the header (`stale` is decided by the model, which knows ages).
     pub fn word(&self) -> &'static str {
         match self {
             Health::Starting => "...",
@@ -116,6 +116,9 @@ pub enum Update {
     Net(NetUpdate),
     Guests(Box<GuestUpdate>),
     Kube(Box<crate::model::cluster::KubeUpdate>),
+    /// A poll of the source (and of one part of it, such as a libvirt URI) succeeded, whether
+    /// or not anything changed: what is shown is still true.
+    Confirmed(SourceId, Option<String>),
 }
 
 /// The screens, in tab order.

@@ -84,3 +84,59 @@ fn f4_tiny_areas_do_not_panic() {
         }
     }
 }
+
+/// A libvirt URI that stopped confirming (a frozen libvirtd): its guests stay, dimmed, the
+/// status line says as of when, the header word is `stale` and an alert says for how long.
+/// Updates drive the model as the collectors do.
+#[test]
+fn a_silent_libvirt_is_stale_not_live() {
+    use hypervisor_tui::event::{Health, SourceId, Update};
+    use hypervisor_tui::model::guests::GuestUpdate;
+    let now = 1_800_000_000;
+    let mut m = sample_model();
+    m.fixed_now = Some(now - 60);
+    m.freshness.refresh_s = 2;
+    m.apply(Update::Health(SourceId::Libvirt, Health::Ok("2 URIs".into())));
+    let fresh = sample::guests(4);
+    for uri in fresh.uris() {
+        let guests = fresh.libvirt().filter(|g| g.uri == uri).cloned().collect();
+        m.apply(Update::Guests(Box::new(GuestUpdate::List { uri: uri.to_string(), guests })));
+    }
+    let uris: Vec<String> = m.guests.uris().map(String::from).collect();
+    // The first URI keeps confirming; the second said nothing for 60 s.
+    m.fixed_now = Some(now - 1);
+    m.apply(Update::Confirmed(SourceId::Libvirt, Some(uris[0].clone())));
+    m.fixed_now = Some(now);
+    assert_eq!(m.stale_since(SourceId::Libvirt), None, "the source as a whole still answers");
+    let buf = {
+        let theme = Theme::new(Glyphs::UNICODE, false);
+        let view = View { screen: Screen::Machines, allow_quit: true, ..View::default() };
+        let mut t = Terminal::new(TestBackend::new(200, 60)).unwrap();
+        t.draw(|f| ui::render(&m, &view, &theme, f)).unwrap();
+        t.backend().buffer().clone()
+    };
+    let text = buffer_text(&buf);
+    let stale_uri = &uris[1];
+    let marker = format!("{stale_uri} as of ");
+    assert!(text.contains(&marker) && text.contains("(1m ago)"), "{text}");
+    assert!(!text.contains(&format!("{} as of", uris[0])), "{text}");
+    // Every row of the silent URI is dimmed, the others are not.
+    let dim = Theme::new(Glyphs::UNICODE, false).dim();
+    let mut seen = (0, 0);
+    for y in 0..60u16 {
+        let line: String = (0..200u16).map(|x| buf[(x, y)].symbol()).collect();
+        if line.contains("vm-") && !line.contains(" as of ") && !line.contains("│ ") {
+            let is_dim = buf[(1, y)].fg == dim.fg.unwrap_or_default();
+            assert_eq!(is_dim, line.contains(stale_uri.as_str()), "row {y}: {line}");
+            if is_dim { seen.0 += 1 } else { seen.1 += 1 }
+        }
+    }
+    assert_eq!(seen, (2, 2), "two guests of each URI checked");
+    // The whole source silent: the header says stale and an alert says since when.
+    m.fixed_now = Some(now + 120);
+    assert!(m.stale_since(SourceId::Libvirt).is_some());
+    let alerts: Vec<String> = m.alerts().into_iter().map(|a| a.text).collect();
+    assert!(alerts.iter().any(|a| a.starts_with("libvirt: no answer for 2m")), "{alerts:?}");
+    let text = draw(&m, MachinesView::default(), 120, 40);
+    assert!(text.lines().next().unwrap().contains("libvirt stale"), "{text}");
+}

@@ -315,6 +315,11 @@ impl Guests {
         self.libvirt().chain(self.kubevirt.iter())
     }
 
+    /// The libvirt URIs that listed guests.
+    pub fn uris(&self) -> impl Iterator<Item = &str> {
+        self.by_uri.keys().map(String::as_str)
+    }
+
     /// libvirt's guests only.
     pub fn libvirt(&self) -> impl Iterator<Item = &Guest> {
         self.by_uri.values().flatten()

@@ -1,6 +1,7 @@
 //! Plain data: no I/O, no ratatui. Only `App::update` changes it.
 
 pub mod cluster;
+pub mod freshness;
 pub mod guests;
 pub mod history;
 pub mod host;
@@ -11,7 +12,7 @@ pub mod logs;
 pub mod network;
 
 use crate::event::{Health, SourceId, Update};
-use guests::Guests;
+use guests::{GuestUpdate, Guests};
 use host::HostSample;
 use log_buffer::LogUpdate;
 use std::collections::BTreeMap;
@@ -35,6 +36,8 @@ pub struct Model {
     pub cluster: cluster::Cluster,
     /// A fixed "now" (seconds since the epoch) for tests and benchmarks; `clock` otherwise.
     pub fixed_now: Option<i64>,
+    /// When each source last confirmed its data.
+    pub freshness: freshness::Freshness,
     /// The time the app last looked at the clock (it does on every event), so drawing a
     /// frame never reads the clock itself: a frame shows one instant.
     pub clock: i64,
@@ -54,7 +57,19 @@ impl Model {
     }
 
     pub fn apply(&mut self, update: Update) {
+        let now = self.now_unix();
+        match &update {
+            Update::Host(_) => self.freshness.confirm(SourceId::Procfs, None, now),
+            Update::Guests(g) => match &**g {
+                GuestUpdate::List { uri, .. } => self.freshness.confirm(SourceId::Libvirt, Some(uri), now),
+                GuestUpdate::Down { uri, .. } => self.freshness.forget(SourceId::Libvirt, uri),
+                GuestUpdate::Event(_) => {}
+            },
+            Update::Confirmed(id, part) => self.freshness.confirm(*id, part.as_deref(), now),
+            _ => {}
+        }
         match update {
+            Update::Confirmed(..) => {}
             Update::Health(id, h) => {
                 self.health.insert(id, h);
             }
@@ -85,6 +100,12 @@ impl Model {
         self.fixed_now.unwrap_or(self.clock)
     }
 
+    /// `Some(since)` when `id` answers (its health is ok) but its data has not been confirmed
+    /// for longer than it should: what is shown is as of `since`.
+    pub fn stale_since(&self, id: SourceId) -> Option<i64> {
+        self.health(id).is_ok().then(|| self.freshness.stale_since(id, self.now_unix())).flatten()
+    }
+
     /// Things that need attention now, most severe first.
     pub fn alerts(&self) -> Vec<Alert> {
         let mut out: Vec<Alert> = self
@@ -101,6 +122,18 @@ impl Model {
         // A partly failing libvirt is already an Error alert above that names the URI.
         out.extend(self.guests.alerts(matches!(self.health(SourceId::Libvirt), Health::Error(_))));
         out.extend(self.cluster.alerts());
+        let now = self.now_unix();
+        for id in freshness::HEARTBEAT {
+            if let Some(since) = self.stale_since(id) {
+                let text = format!(
+                    "{}: no answer for {} (showing data as of {})",
+                    id.key(),
+                    crate::timefmt::duration((now - since).max(0) as u64),
+                    crate::timefmt::clock(since)
+                );
+                out.push(Alert { critical: true, text });
+            }
+        }
         // A cluster that answered before and no longer does is news; one never seen is not.
         if let Health::Unavailable(r) = self.health(SourceId::Kubernetes)
             && self.cluster.is_known()

@@ -79,7 +79,12 @@ fn header_line<'a>(model: &Model, theme: &Theme, detail: Detail) -> Line<'a> {
             spans.push(Span::raw(sep.clone()));
         }
         spans.push(Span::raw(label));
-        spans.push(Span::styled(h.word(), health_style(theme, h).bg(theme.header().bg.unwrap_or_default())));
+        let bg = theme.header().bg.unwrap_or_default();
+        if model.stale_since(id).is_some() {
+            spans.push(Span::styled("stale", theme.warn().bg(bg)));
+        } else {
+            spans.push(Span::styled(h.word(), health_style(theme, h).bg(bg)));
+        }
     }
     Line::from(spans)
 }

@@ -5,7 +5,7 @@ use super::events::{self, WorkerMsg};
 use super::refresh::{Tracker, now_unix};
 use super::status::Status;
 use crate::collectors::Backoff;
-use crate::event::Update;
+use crate::event::{SourceId, Update};
 use crate::model::guests::{GuestUpdate, LifecycleEvent};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
 use std::time::{Duration, Instant};
@@ -74,7 +74,14 @@ impl Worker {
         let mut last = None;
         loop {
             let n = match tracker.list(conn, &self.uri) {
-                Ok(guests) if last.as_ref() == Some(&guests) => guests.len(),
+                // Unchanged: nothing to redraw, but the data shown is confirmed as of now.
+                Ok(guests) if last.as_ref() == Some(&guests) => {
+                    let confirmed = Update::Confirmed(SourceId::Libvirt, Some(self.uri.clone()));
+                    if self.tx.blocking_send(confirmed).is_err() {
+                        return End::AppGone;
+                    }
+                    guests.len()
+                }
                 Ok(guests) => {
                     let n = guests.len();
                     last = Some(guests.clone());

@@ -7,6 +7,7 @@ use super::{body_block, source_line};
 use crate::event::SourceId;
 use crate::model::Model;
 use crate::model::guests::Guest;
+use crate::timefmt;
 use crate::ui::fmt::sanitize;
 use crate::ui::theme::Theme;
 use crate::ui::widgets::line_edit;
@@ -31,7 +32,11 @@ pub fn render(model: &Model, view: &MachinesView, theme: &Theme, frame: &mut Fra
     if model.guests.is_empty() {
         render_empty(model, theme, frame, list);
     } else {
-        table::render(&rows, view, theme, model.now_unix(), frame, list);
+        let now = model.now_unix();
+        let stale = |g: &Guest| {
+            g.kubevirt.is_none() && model.freshness.part_stale_since(SourceId::Libvirt, &g.uri, now).is_some()
+        };
+        table::render(&rows, view, (theme, now), &stale, frame, list);
     }
     if view.detail {
         let selected = rows.get(view.selected_index(&rows)).copied();
@@ -66,6 +71,14 @@ fn status_line<'a>(model: &Model, view: &MachinesView, shown: usize, theme: &The
     if view.editing || !view.filter.is_empty() {
         spans.push(Span::raw("  filter: "));
         spans.extend(line_edit::spans(&view.filter, view.editing, theme.key(), 40));
+    }
+    let now = model.now_unix();
+    for uri in model.guests.uris() {
+        if let Some(since) = model.freshness.part_stale_since(SourceId::Libvirt, uri, now) {
+            let age = timefmt::duration((now - since).max(0) as u64);
+            let text = format!("  {} as of {} ({age} ago)", sanitize(uri), timefmt::clock(since));
+            spans.push(Span::styled(text, theme.warn()));
+        }
     }
     for (uri, why) in &model.guests.down {
         spans

@@ -129,7 +129,14 @@ fn widths(shown: &[&Guest], width: u16, wide: bool, kube: bool) -> Vec<Constrain
 }
 
 /// Draws `rows` into `area`, header included, the selected row highlighted.
-pub fn render(rows: &[&Guest], view: &MachinesView, theme: &Theme, now: i64, frame: &mut Frame, area: Rect) {
+pub fn render(
+    rows: &[&Guest],
+    view: &MachinesView,
+    (theme, now): (&Theme, i64),
+    stale: &dyn Fn(&Guest) -> bool,
+    frame: &mut Frame,
+    area: Rect,
+) {
     if area.height == 0 {
         return;
     }
@@ -142,7 +149,11 @@ pub fn render(rows: &[&Guest], view: &MachinesView, theme: &Theme, now: i64, fra
     let kube = wide && rows.iter().any(|g| g.kubevirt.is_some());
     let widths = widths(shown, area.width, wide, kube);
     let visible = shown.iter().enumerate().map(|(k, g)| {
-        let r = row(g, theme, wide, kube, now);
+        let mut r = row(g, theme, wide, kube, now);
+        if stale(g) {
+            // Last-known data of a source that stopped answering: dimmed, never shown as live.
+            r = r.style(theme.dim());
+        }
         if offset + k == selected { r.style(Style::new().add_modifier(Modifier::REVERSED)) } else { r }
     });
     let table = Table::new(visible, widths).header(header(view, theme, wide, kube)).column_spacing(1);
