@@ -113,6 +113,7 @@ fn unknown_verb_is_a_usage_error() {
     }
 }
 
+#[cfg(feature = "libvirt")]
 fn meminfo_total_bytes() -> u64 {
     let text = std::fs::read_to_string("/proc/meminfo").unwrap();
     let line = text.lines().find(|l| l.starts_with("MemTotal:")).unwrap();
@@ -120,6 +121,7 @@ fn meminfo_total_bytes() -> u64 {
 }
 
 #[test]
+#[cfg(feature = "libvirt")]
 fn snapshot_json_matches_this_machine() {
     let dir = tempfile::tempdir().unwrap();
     let cfg = quiet_config(dir.path());
@@ -149,6 +151,7 @@ fn snapshot_json_matches_this_machine() {
 }
 
 #[test]
+#[cfg(feature = "libvirt")]
 fn snapshot_text_and_check_work_without_a_terminal() {
     let dir = tempfile::tempdir().unwrap();
     let cfg = quiet_config(dir.path());

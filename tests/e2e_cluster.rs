@@ -1,6 +1,7 @@
 //! The real binary in tmux against the fake API server: F2 shows the cluster, F4 the
 //! KubeVirt guests with their detail, F3 the Kubernetes networking; a node going
 //! NotReady reaches the alerts strip while the console runs.
+#![cfg(feature = "kubernetes")]
 
 mod support;
 

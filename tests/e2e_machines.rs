@@ -1,6 +1,7 @@
 //! The real binary in tmux on a Linux-console-sized pane: F4 lists the test driver's
 //! domains, filters and opens the detail pane, while an unreachable URI is reported and
 //! the other screens keep working.
+#![cfg(feature = "libvirt")]
 
 #[path = "support/tmux.rs"]
 mod tmux;

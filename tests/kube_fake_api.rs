@@ -4,6 +4,7 @@
 //! lists), RBAC and missing-CRD errors as kube decodes them, the server going away and
 //! coming back. (tests/kube_fake_api_wire.rs checks the bytes on the wire, tests/kube_fixtures.rs
 //! the fixtures themselves.)
+#![cfg(feature = "kubernetes")]
 
 mod support;
 

@@ -4,6 +4,7 @@
 //! objects refer to each other as a real cluster's do: VMI to VM, launcher pods to VMIs and
 //! nodes, migrations to VMIs and target pods, volumes to PVCs, services to pods, events to
 //! objects that exist, within the apiserver's one-hour event TTL.
+#![cfg(feature = "kubernetes")]
 
 use k8s_openapi::api::core::v1::{Event, Node, PersistentVolumeClaim, Pod, Service};
 use serde_json::Value;

@@ -2,6 +2,7 @@
 //! Each `test:///path/node.xml` open gets private state, so these tests only read;
 //! events from a second connection are tested on the shared `test:///default` in
 //! tests/libvirt_events.rs (its own process, so nothing here races with it).
+#![cfg(feature = "libvirt")]
 
 use hypervisor_tui::collectors::libvirt;
 use hypervisor_tui::event::{Health, SourceId, Update};

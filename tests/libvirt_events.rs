@@ -2,10 +2,11 @@
 //! `test:///default` is one shared state per process (every other `test:///…` open is
 //! private), so the writer below and the collector's read-only connection see the same
 //! domain. This file is its own test binary: nothing else touches that state.
+#![cfg(feature = "libvirt")]
 
 use hypervisor_tui::collectors::libvirt;
 use hypervisor_tui::event::Update;
-use hypervisor_tui::model::guests::{GuestState, GuestUpdate, LifecycleEvent};
+use hypervisor_tui::model::guests::{EventDetail, EventKind, GuestState, GuestUpdate, LifecycleEvent};
 use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
 use virt::connect::Connect;
@@ -30,8 +31,8 @@ fn wait_for<T>(
     panic!("timed out waiting for {what}");
 }
 
-fn event(rx: &mut mpsc::Receiver<Update>, kind: &str) -> LifecycleEvent {
-    wait_for(rx, kind, |u| match u {
+fn event(rx: &mut mpsc::Receiver<Update>, kind: EventKind) -> LifecycleEvent {
+    wait_for(rx, kind.label(), |u| match u {
         GuestUpdate::Event(e) if e.kind == kind => Some(e.clone()),
         _ => None,
     })
@@ -56,20 +57,20 @@ fn events_from_a_writer_reach_the_collector() {
     let mut writer = Connect::open(Some(URI)).unwrap();
     let d = Domain::lookup_by_name(&writer, "test").unwrap();
     d.suspend().unwrap();
-    let e = event(&mut rx, "suspended");
-    assert_eq!((e.name.as_str(), e.uri.as_str(), e.detail.as_str()), ("test", URI, "paused"));
+    let e = event(&mut rx, EventKind::Suspended);
+    assert_eq!((e.name.as_str(), e.uri.as_str(), e.detail), ("test", URI, EventDetail::Paused));
     state_of_test(&mut rx, GuestState::Paused);
 
     d.resume().unwrap();
-    event(&mut rx, "resumed");
+    event(&mut rx, EventKind::Resumed);
     state_of_test(&mut rx, GuestState::Running);
 
     d.destroy().unwrap();
-    assert_eq!(event(&mut rx, "stopped").detail, "destroyed");
+    assert_eq!(event(&mut rx, EventKind::Stopped).detail, EventDetail::Destroyed);
     state_of_test(&mut rx, GuestState::Shutoff);
 
     d.create().unwrap();
-    assert_eq!(event(&mut rx, "started").detail, "booted");
+    assert_eq!(event(&mut rx, EventKind::Started).detail, EventDetail::Booted);
     let uptime = wait_for(&mut rx, "running with uptime", |u| match u {
         GuestUpdate::List { guests, .. } => {
             guests.iter().find(|g| g.name == "test" && g.state == GuestState::Running).map(|g| g.uptime_s)

@@ -1,5 +1,6 @@
 //! `snapshot --json` fills `guests` from libvirt (test driver), and leaves it null when
 //! no URI answers.
+#![cfg(feature = "libvirt")]
 
 mod support;
 

@@ -1,6 +1,9 @@
 //! Guests: libvirt domains and KubeVirt VMs/VMIs in one list. Plain data, no I/O.
 
+mod events;
+
 use super::Alert;
+pub use events::{EventDetail, EventKind, LifecycleEvent};
 use std::collections::{BTreeMap, HashMap, VecDeque};
 
 /// How many lifecycle events the model keeps for the F4 feed and the detail pane.
@@ -229,19 +232,6 @@ impl Guest {
     }
 }
 
-/// What happened to a guest, from libvirt's lifecycle events.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LifecycleEvent {
-    /// Seconds since the epoch when the collector received it.
-    pub at_unix: u64,
-    pub uri: String,
-    pub name: String,
-    /// `started`, `stopped`, `crashed`, `suspended`, `resumed`, `migrated`, …
-    pub kind: String,
-    /// libvirt's detail word, e.g. `booted`, `destroyed`, `ioerror`.
-    pub detail: String,
-}
-
 /// A message from the libvirt collector about guests.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GuestUpdate {
@@ -453,8 +443,8 @@ mod tests {
                 at_unix: i as u64,
                 uri: "u".into(),
                 name: "n".into(),
-                kind: "started".into(),
-                detail: String::new(),
+                kind: EventKind::Started,
+                detail: EventDetail::None,
             };
             g.apply(GuestUpdate::Event(e));
         }

@@ -2,7 +2,7 @@
 #![allow(dead_code)]
 
 use hypervisor_tui::model::guests::{
-    Disk, Guest, GuestState, GuestUpdate, Guests, LifecycleEvent, Nic, reason,
+    Disk, EventDetail, EventKind, Guest, GuestState, GuestUpdate, Guests, LifecycleEvent, Nic, reason,
 };
 
 const URIS: [&str; 2] = ["qemu:///system", "qemu+ssh://hv-02/system"];
@@ -62,18 +62,18 @@ pub fn guests(n: usize) -> Guests {
         g.apply(GuestUpdate::List { uri: uri.to_string(), guests: list });
     }
     let evs = [
-        (0, "started", "booted"),
-        (1, "crashed", "panicked"),
-        (0, "suspended", "paused"),
-        (0, "resumed", "unpaused"),
+        (0, EventKind::Started, EventDetail::Booted),
+        (1, EventKind::Crashed, EventDetail::Panicked),
+        (0, EventKind::Suspended, EventDetail::Paused),
+        (0, EventKind::Resumed, EventDetail::Unpaused),
     ];
     for (k, (i, kind, detail)) in evs.into_iter().enumerate().take(if n == 0 { 0 } else { 4 }) {
         let e = LifecycleEvent {
             at_unix: 1_763_900_000 + 60 * k as u64,
             uri: URIS[i % 2].into(),
             name: guest(i).name,
-            kind: kind.into(),
-            detail: detail.into(),
+            kind,
+            detail,
         };
         g.apply(GuestUpdate::Event(e));
     }

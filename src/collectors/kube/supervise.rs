@@ -1,6 +1,7 @@
 //! The Kubernetes collector's main loop: connect, learn the cluster, start one watcher per
 //! kind, and fold the watchers' states into the `kubernetes` and `kubevirt` health.
 
+use super::KubeError;
 use super::hostfacts;
 use super::watch::{self, KindState, Sinks};
 use crate::collectors::{Backoff, SourceTx};
@@ -117,8 +118,9 @@ pub fn fold(states: &BTreeMap<Kind, KindState>, kinds: &[Kind], ok: &str) -> Hea
     }
     let forbidden = of(|s| if let KindState::Forbidden(m) = s { Some(m) } else { None });
     if let Some((_, m)) = forbidden.first() {
-        let names: Vec<&str> = forbidden.iter().map(|(k, _)| k.plural()).collect();
-        return Health::Error(format!("RBAC forbids {} ({m})", names.join(", ")));
+        let kinds = forbidden.iter().map(|(k, _)| k.plural()).collect();
+        // Short words for the header; each kind's API message stays in the model (`missing`).
+        return Health::Error(KubeError::Forbidden { kinds, message: m.to_string() }.to_string());
     }
     let absent = of(|s| if let KindState::Absent(m) = s { Some(m) } else { None });
     if !absent.is_empty() {
@@ -147,7 +149,7 @@ pub async fn run(cfg: KubernetesConfig, tx: mpsc::Sender<Update>) {
         let (client, url) = match super::client(&cfg).await {
             Ok(c) => c,
             Err(e) => {
-                k8s.health(Health::Unavailable(e)).await;
+                k8s.health(Health::Unavailable(e.to_string())).await;
                 kv.health(Health::Unavailable("needs Kubernetes".into())).await;
                 tokio::time::sleep(backoff.next_delay()).await;
                 continue;
@@ -155,18 +157,15 @@ pub async fn run(cfg: KubernetesConfig, tx: mpsc::Sender<Update>) {
         };
         let version = match tokio::time::timeout(Duration::from_secs(5), client.apiserver_version()).await {
             Ok(Ok(v)) => v.git_version,
-            Ok(Err(e)) => {
-                k8s.health(Health::Unavailable(format!(
-                    "API unreachable at {url}: {}",
-                    watch::innermost(&e)
-                )))
-                .await;
+            Ok(Err(source)) => {
+                k8s.health(Health::Unavailable(KubeError::Unreachable { url, source }.to_string())).await;
                 kv.health(Health::Unavailable("needs Kubernetes".into())).await;
                 tokio::time::sleep(backoff.next_delay()).await;
                 continue;
             }
             Err(_) => {
-                k8s.health(Health::Unavailable(format!("API at {url} did not answer within 5 s"))).await;
+                let after = Duration::from_secs(5);
+                k8s.health(Health::Unavailable(KubeError::Timeout { url, after }.to_string())).await;
                 kv.health(Health::Unavailable("needs Kubernetes".into())).await;
                 tokio::time::sleep(backoff.next_delay()).await;
                 continue;

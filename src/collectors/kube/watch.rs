@@ -3,6 +3,7 @@
 //! ends; errors are classified here (forbidden, absent, unreachable) and retried with
 //! kube's default backoff (0.8 s doubling to 30 s).
 
+use super::error::innermost;
 use crate::event::Update;
 use crate::model::cluster::KubeUpdate;
 use crate::model::cluster::objects::{Kind, Object, key};
@@ -51,18 +52,6 @@ pub fn classify(e: &watcher::Error) -> Option<KindState> {
         }
         W::NoResourceVersion => Some(KindState::Error("the API sent no resourceVersion".into())),
     }
-}
-
-/// The innermost cause of an error ("Connection refused (os error 111)"), which is what an
-/// operator needs; kube's outer layers repeat "client error (Connect)". The error's own text
-/// when the innermost one says nothing.
-pub fn innermost(e: &dyn std::error::Error) -> String {
-    let mut inner = e;
-    while let Some(next) = inner.source() {
-        inner = next;
-    }
-    let text = inner.to_string();
-    if text.is_empty() { e.to_string() } else { text }
 }
 
 /// Where a watcher reports.

@@ -1,6 +1,8 @@
 //! libvirt's default event loop on its own thread, and the lifecycle/close callbacks
 //! that turn into messages for a URI's worker thread.
 
+use super::error::LibvirtError;
+use crate::model::guests::{EventDetail, EventKind};
 use std::ffi::CStr;
 use std::os::raw::{c_int, c_void};
 use std::sync::OnceLock;
@@ -22,16 +24,17 @@ pub enum WorkerMsg {
 
 /// Registers libvirt's default event loop once and runs it on a thread of its own.
 /// Must happen before the first connection is opened for that connection to get events.
-pub fn ensure_event_loop() -> Result<(), String> {
-    static STARTED: OnceLock<Result<(), String>> = OnceLock::new();
+pub fn ensure_event_loop() -> Result<(), LibvirtError> {
+    static STARTED: OnceLock<Result<(), LibvirtError>> = OnceLock::new();
+    let failed = |detail: String| LibvirtError::EventLoop { detail };
     STARTED
         .get_or_init(|| {
-            virt::event::event_register_default_impl().map_err(|e| e.to_string())?;
+            virt::event::event_register_default_impl().map_err(|e| failed(e.to_string()))?;
             std::thread::Builder::new()
                 .name("libvirt-events".into())
                 .spawn(|| while virt::event::event_run_default_impl().is_ok() {})
                 .map(|_| ())
-                .map_err(|e| e.to_string())
+                .map_err(|e| failed(format!("no thread: {e}")))
         })
         .clone()
 }
@@ -75,7 +78,7 @@ type LifecycleFn = unsafe extern "C" fn(sys::virConnectPtr, sys::virDomainPtr, c
 type GenericFn = unsafe extern "C" fn(sys::virConnectPtr, sys::virDomainPtr, *mut c_void);
 
 /// Subscribes `tx` to every domain's lifecycle events and to the connection closing.
-pub fn register(conn: &Connect, tx: &Sender<WorkerMsg>) -> Result<Registration, String> {
+pub fn register(conn: &Connect, tx: &Sender<WorkerMsg>) -> Result<Registration, LibvirtError> {
     let opaque = Box::into_raw(Box::new(tx.clone())) as *mut c_void;
     // SAFETY: libvirt calls lifecycle callbacks with the 5-argument signature for
     // VIR_DOMAIN_EVENT_ID_LIFECYCLE (the C API's VIR_DOMAIN_EVENT_CALLBACK cast).
@@ -94,7 +97,7 @@ pub fn register(conn: &Connect, tx: &Sender<WorkerMsg>) -> Result<Registration, 
     if id < 0 {
         // SAFETY: libvirt did not take ownership on failure.
         unsafe { free_sender(opaque) };
-        return Err(virt::error::Error::last_error().to_string());
+        return Err(virt::error::Error::last_error().into());
     }
     let close_opaque = Box::into_raw(Box::new(tx.clone())) as *mut c_void;
     // SAFETY: as above; drivers without close callbacks (test://) simply refuse.
@@ -121,54 +124,61 @@ pub fn deregister(conn: &Connect, reg: Registration) {
     }
 }
 
-/// libvirt's lifecycle event as the feed words it: (kind, detail). Migrations and crashes
+/// libvirt's lifecycle event as the feed names it: (kind, detail). Migrations and crashes
 /// are named as such whichever event carries them (stopped/crashed → crashed, …).
-pub fn describe(event: i32, detail: i32) -> (&'static str, &'static str) {
-    match raw_words(event, detail) {
-        ("started", "migrated") => ("migrated", "arrived"),
-        ("stopped", "migrated") => ("migrated", "left"),
-        ("suspended", "migrated") => ("migrating", "paused"),
-        ("resumed", "migrated") => ("migrated", "resumed"),
-        ("stopped", "crashed") => ("crashed", "stopped"),
+pub fn describe(event: i32, detail: i32) -> (EventKind, EventDetail) {
+    use EventDetail as D;
+    use EventKind as K;
+    match raw(event, detail) {
+        (K::Started, D::Migrated) => (K::Migrated, D::Arrived),
+        (K::Stopped, D::Migrated) => (K::Migrated, D::Left),
+        (K::Suspended, D::Migrated) => (K::Migrating, D::Paused),
+        (K::Resumed, D::Migrated) => (K::Migrated, D::Resumed),
+        (K::Stopped, D::Crashed) => (K::Crashed, D::Stopped),
         other => other,
     }
 }
 
-fn raw_words(event: i32, detail: i32) -> (&'static str, &'static str) {
-    let pick = |words: &'static [&'static str]| words.get(detail as usize).copied().unwrap_or("");
-    match event {
-        0 => ("defined", pick(&["added", "updated", "renamed", "from snapshot"])),
-        1 => ("undefined", pick(&["removed", "renamed"])),
-        2 => ("started", pick(&["booted", "migrated", "restored", "from snapshot", "wakeup"])),
+/// libvirt's numbers (`virDomainEventType` and its `*DetailType` enums) as they are.
+fn raw(event: i32, detail: i32) -> (EventKind, EventDetail) {
+    use EventDetail as D;
+    use EventKind as K;
+    let pick = |details: &[EventDetail]| usize::try_from(detail).ok().and_then(|i| details.get(i).copied());
+    let (kind, detail) = match event {
+        0 => (K::Defined, pick(&[D::Added, D::Updated, D::Renamed, D::FromSnapshot])),
+        1 => (K::Undefined, pick(&[D::Removed, D::Renamed])),
+        2 => (K::Started, pick(&[D::Booted, D::Migrated, D::Restored, D::FromSnapshot, D::Wakeup])),
         3 => (
-            "suspended",
+            K::Suspended,
             pick(&[
-                "paused",
-                "migrated",
-                "ioerror",
-                "watchdog",
-                "restored",
-                "from snapshot",
-                "api error",
-                "postcopy",
-                "postcopy failed",
+                D::Paused,
+                D::Migrated,
+                D::IoError,
+                D::Watchdog,
+                D::Restored,
+                D::FromSnapshot,
+                D::ApiError,
+                D::Postcopy,
+                D::PostcopyFailed,
             ]),
         ),
-        4 => ("resumed", pick(&["unpaused", "migrated", "from snapshot", "postcopy"])),
+        4 => (K::Resumed, pick(&[D::Unpaused, D::Migrated, D::FromSnapshot, D::Postcopy])),
         5 => (
-            "stopped",
-            pick(&["shutdown", "destroyed", "crashed", "migrated", "saved", "failed", "from snapshot"]),
+            K::Stopped,
+            pick(&[D::Shutdown, D::Destroyed, D::Crashed, D::Migrated, D::Saved, D::Failed, D::FromSnapshot]),
         ),
-        6 => ("shutdown", pick(&["finished", "guest", "host"])),
-        7 => ("pmsuspended", pick(&["memory", "disk"])),
-        8 => ("crashed", pick(&["panicked", "crashloaded"])),
-        _ => ("event", ""),
-    }
+        6 => (K::Shutdown, pick(&[D::Finished, D::Guest, D::Host])),
+        7 => (K::PmSuspended, pick(&[D::Memory, D::Disk])),
+        8 => (K::Crashed, pick(&[D::Panicked, D::Crashloaded])),
+        _ => (K::Other, None),
+    };
+    (kind, detail.unwrap_or(D::None))
 }
 
 #[cfg(test)]
 mod tests {
     use super::describe;
+    use crate::model::guests::{EventDetail as D, EventKind as K};
     use virt_sys as sys;
 
     #[test]
@@ -176,40 +186,66 @@ mod tests {
         let ev = |e: sys::virDomainEventType, d: u32| describe(e as i32, d as i32);
         assert_eq!(
             ev(sys::VIR_DOMAIN_EVENT_SUSPENDED, sys::VIR_DOMAIN_EVENT_SUSPENDED_IOERROR),
-            ("suspended", "ioerror")
+            (K::Suspended, D::IoError)
+        );
+        assert_eq!(
+            ev(sys::VIR_DOMAIN_EVENT_SUSPENDED, sys::VIR_DOMAIN_EVENT_SUSPENDED_POSTCOPY_FAILED),
+            (K::Suspended, D::PostcopyFailed)
         );
         assert_eq!(
             ev(sys::VIR_DOMAIN_EVENT_STOPPED, sys::VIR_DOMAIN_EVENT_STOPPED_DESTROYED),
-            ("stopped", "destroyed")
+            (K::Stopped, D::Destroyed)
         );
         assert_eq!(
             ev(sys::VIR_DOMAIN_EVENT_STOPPED, sys::VIR_DOMAIN_EVENT_STOPPED_FAILED),
-            ("stopped", "failed")
+            (K::Stopped, D::Failed)
         );
         assert_eq!(
             ev(sys::VIR_DOMAIN_EVENT_STARTED, sys::VIR_DOMAIN_EVENT_STARTED_WAKEUP),
-            ("started", "wakeup")
+            (K::Started, D::Wakeup)
         );
         assert_eq!(
-            ev(sys::VIR_DOMAIN_EVENT_CRASHED, sys::VIR_DOMAIN_EVENT_CRASHED_PANICKED),
-            ("crashed", "panicked")
+            ev(sys::VIR_DOMAIN_EVENT_CRASHED, sys::VIR_DOMAIN_EVENT_CRASHED_CRASHLOADED),
+            (K::Crashed, D::Crashloaded)
         );
         assert_eq!(
-            ev(sys::VIR_DOMAIN_EVENT_SHUTDOWN, sys::VIR_DOMAIN_EVENT_SHUTDOWN_GUEST),
-            ("shutdown", "guest")
+            ev(sys::VIR_DOMAIN_EVENT_SHUTDOWN, sys::VIR_DOMAIN_EVENT_SHUTDOWN_HOST),
+            (K::Shutdown, D::Host)
+        );
+        assert_eq!(
+            ev(sys::VIR_DOMAIN_EVENT_PMSUSPENDED, sys::VIR_DOMAIN_EVENT_PMSUSPENDED_DISK),
+            (K::PmSuspended, D::Disk)
+        );
+        assert_eq!(
+            ev(sys::VIR_DOMAIN_EVENT_DEFINED, sys::VIR_DOMAIN_EVENT_DEFINED_FROM_SNAPSHOT),
+            (K::Defined, D::FromSnapshot)
+        );
+        assert_eq!(
+            ev(sys::VIR_DOMAIN_EVENT_UNDEFINED, sys::VIR_DOMAIN_EVENT_UNDEFINED_RENAMED),
+            (K::Undefined, D::Renamed)
+        );
+        assert_eq!(
+            ev(sys::VIR_DOMAIN_EVENT_RESUMED, sys::VIR_DOMAIN_EVENT_RESUMED_POSTCOPY),
+            (K::Resumed, D::Postcopy)
         );
     }
 
     #[test]
-    fn words_for_events() {
-        assert_eq!(describe(2, 0), ("started", "booted"));
-        assert_eq!(describe(5, 1), ("stopped", "destroyed"));
-        assert_eq!(describe(5, 2), ("crashed", "stopped"));
-        assert_eq!(describe(2, 1), ("migrated", "arrived"));
-        assert_eq!(describe(5, 3), ("migrated", "left"));
-        assert_eq!(describe(3, 2), ("suspended", "ioerror"));
-        assert_eq!(describe(8, 0), ("crashed", "panicked"));
-        assert_eq!(describe(42, 9), ("event", ""));
-        assert_eq!(describe(2, 99), ("started", ""));
+    fn migrations_and_crashes_are_named_as_such() {
+        assert_eq!(describe(2, 0), (K::Started, D::Booted));
+        assert_eq!(describe(2, 1), (K::Migrated, D::Arrived));
+        assert_eq!(describe(5, 3), (K::Migrated, D::Left));
+        assert_eq!(describe(3, 1), (K::Migrating, D::Paused));
+        assert_eq!(describe(4, 1), (K::Migrated, D::Resumed));
+        assert_eq!(describe(5, 2), (K::Crashed, D::Stopped));
+        assert_eq!(describe(8, 0), (K::Crashed, D::Panicked));
+    }
+
+    #[test]
+    fn unknown_numbers_are_kept_apart() {
+        assert_eq!(describe(42, 9), (K::Other, D::None));
+        assert_eq!(describe(2, 99), (K::Started, D::None));
+        assert_eq!(describe(2, -1), (K::Started, D::None));
+        assert_eq!((K::Other.label(), D::None.label()), ("event", ""));
     }
 }

@@ -1,5 +1,6 @@
 //! The libvirt source's one health word, folded from every URI's worker.
 
+use super::error::LibvirtError;
 use crate::event::{Health, SourceId, Update};
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
@@ -7,7 +8,7 @@ use tokio::sync::mpsc;
 
 #[derive(Default)]
 struct Inner {
-    uris: BTreeMap<String, Result<String, String>>,
+    uris: BTreeMap<String, Result<String, LibvirtError>>,
     last: Option<Health>,
 }
 
@@ -23,7 +24,7 @@ impl Status {
         Status { inner: Arc::default(), total }
     }
 
-    pub fn set(&self, uri: &str, r: Result<String, String>, tx: &mpsc::Sender<Update>) {
+    pub fn set(&self, uri: &str, r: Result<String, LibvirtError>, tx: &mpsc::Sender<Update>) {
         let Ok(mut inner) = self.inner.lock() else { return };
         inner.uris.insert(uri.to_string(), r);
         let h = fold(&inner.uris, self.total);
@@ -36,7 +37,7 @@ impl Status {
 }
 
 /// Ok when every URI answers, Unavailable when none does, Error (with who) in between.
-pub fn fold(uris: &BTreeMap<String, Result<String, String>>, total: usize) -> Health {
+pub fn fold(uris: &BTreeMap<String, Result<String, LibvirtError>>, total: usize) -> Health {
     let ok: Vec<String> =
         uris.iter().filter_map(|(u, r)| Some(format!("{u}: {}", r.as_ref().ok()?))).collect();
     let bad: Vec<String> =
@@ -60,10 +61,12 @@ mod tests {
         let mut m = BTreeMap::new();
         m.insert("a".to_string(), Ok("3 domains".to_string()));
         assert_eq!(fold(&m, 2), Health::Starting);
-        m.insert("b".to_string(), Err("no socket".to_string()));
-        assert_eq!(fold(&m, 2), Health::Error("b: no socket; a: 3 domains".into()));
+        let down = LibvirtError::NotRunning { socket: "/s".into(), detail: "Failed to connect".into() };
+        m.insert("b".to_string(), Err(down));
+        let short = "b: libvirtd not running (no socket at /s)";
+        assert_eq!(fold(&m, 2), Health::Error(format!("{short}; a: 3 domains")));
         m.remove("a");
-        assert_eq!(fold(&m, 1), Health::Unavailable("b: no socket".into()));
+        assert_eq!(fold(&m, 1), Health::Unavailable(short.into()));
         m.insert("b".to_string(), Ok("0 domains".into()));
         assert_eq!(fold(&m, 1), Health::Ok("b: 0 domains".into()));
     }

@@ -1,12 +1,13 @@
 //! One thread per URI: connect read-only, subscribe to lifecycle events, list on change
 //! and on a timer, reconnect with backoff. Talks to the app through the bounded channel.
 
+use super::error::LibvirtError;
 use super::events::{self, WorkerMsg};
 use super::refresh::{Tracker, now_unix};
 use super::status::Status;
 use crate::collectors::Backoff;
 use crate::event::{SourceId, Update};
-use crate::model::guests::{GuestUpdate, LifecycleEvent};
+use crate::model::guests::{EventKind, GuestUpdate, LifecycleEvent};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
 use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
@@ -25,7 +26,7 @@ pub struct Worker {
 /// Why a connected session ended.
 enum End {
     AppGone,
-    Lost(String),
+    Lost(LibvirtError),
 }
 
 impl Worker {
@@ -43,7 +44,7 @@ impl Worker {
                 }
                 Err(e) => e,
             };
-            if !self.send(GuestUpdate::Down { uri: self.uri.clone(), reason: reason.clone() }) {
+            if !self.send(GuestUpdate::Down { uri: self.uri.clone(), reason: reason.to_string() }) {
                 return;
             }
             self.status.set(&self.uri, Err(reason), &self.tx);
@@ -90,7 +91,7 @@ impl Worker {
                     }
                     n
                 }
-                Err(e) => return End::Lost(first_line(&e.to_string()).to_string()),
+                Err(e) => return End::Lost(e.into()),
             };
             let note = if events { "" } else { ", no events" };
             self.status.set(&self.uri, Ok(format!("{n} domains{note}")), &self.tx);
@@ -108,7 +109,7 @@ impl Worker {
             let remaining = deadline.saturating_duration_since(Instant::now());
             let timeout = if first { remaining } else { DEBOUNCE.min(remaining) };
             match erx.recv_timeout(timeout) {
-                Ok(WorkerMsg::Closed) => return Err(End::Lost("connection closed".into())),
+                Ok(WorkerMsg::Closed) => return Err(End::Lost(closed())),
                 Ok(WorkerMsg::Lifecycle { name, event, detail }) => {
                     self.lifecycle(conn, tracker, name, event, detail)?;
                     first = false;
@@ -117,7 +118,7 @@ impl Worker {
                 Err(RecvTimeoutError::Disconnected) => return Ok(()),
             }
             if conn.is_alive().map(|a| !a).unwrap_or(false) {
-                return Err(End::Lost("connection closed".into()));
+                return Err(End::Lost(closed()));
             }
         }
     }
@@ -131,40 +132,34 @@ impl Worker {
         detail: i32,
     ) -> Result<(), End> {
         let (kind, detail) = events::describe(event, detail);
-        if kind == "started"
+        if kind == EventKind::Started
             && let Ok(d) = virt::domain::Domain::lookup_by_name(conn, &name)
             && let Ok(uuid) = d.get_uuid_string()
         {
             tracker.mark_started(&uuid);
         }
-        let e = LifecycleEvent {
-            at_unix: now_unix(),
-            uri: self.uri.clone(),
-            name,
-            kind: kind.into(),
-            detail: detail.into(),
-        };
+        let e = LifecycleEvent { at_unix: now_unix(), uri: self.uri.clone(), name, kind, detail };
         if self.send(GuestUpdate::Event(e)) { Ok(()) } else { Err(End::AppGone) }
     }
 }
 
-/// Opens `uri` read-only; the error as one line.
-pub fn open(uri: &str) -> Result<Connect, String> {
-    Connect::open_read_only(Some(uri)).map_err(|e| first_line(&e.to_string()).to_string())
+/// Opens `uri` read-only.
+pub fn open(uri: &str) -> Result<Connect, LibvirtError> {
+    Ok(Connect::open_read_only(Some(uri))?)
+}
+
+fn closed() -> LibvirtError {
+    LibvirtError::Lost { detail: "libvirt closed the connection (close callback or keepalive)".into() }
 }
 
 /// libxml2 prints a test-driver node file it cannot load straight to stderr, i.e. onto the
 /// console; a missing `test:///path` file is caught here before libvirt is asked.
-pub fn missing_test_file(uri: &str) -> Option<String> {
+pub fn missing_test_file(uri: &str) -> Option<LibvirtError> {
     let path = uri.strip_prefix("test://")?.split('?').next()?;
     if path == "/default" || !path.starts_with('/') {
         return None;
     }
-    (!std::path::Path::new(path).is_file()).then(|| format!("{path}: no such node file"))
-}
-
-pub fn first_line(s: &str) -> &str {
-    s.lines().next().unwrap_or(s)
+    (!std::path::Path::new(path).is_file()).then(|| LibvirtError::NoNodeFile { path: path.into() })
 }
 
 #[cfg(test)]
@@ -178,7 +173,7 @@ mod tests {
         assert_eq!(missing_test_file("test:///etc/hostname"), None);
         assert!(
             missing_test_file("test:///nonexistent/node.xml")
-                .is_some_and(|r| r.contains("no such node file"))
+                .is_some_and(|r| r.to_string() == "/nonexistent/node.xml: no such node file")
         );
     }
 }

@@ -29,10 +29,21 @@ const LINK_REDUMP_DELAY: Duration = Duration::from_millis(100);
 const RESOLV_CONF: &str = "/etc/resolv.conf";
 const SYS_CLASS_NET: &str = "/sys/class/net";
 
+/// Why the network source has no current state.
+#[derive(Debug, thiserror::Error)]
+pub enum NetlinkError {
+    #[error("cannot open a netlink socket: {0}")]
+    Socket(#[source] std::io::Error),
+    #[error("dump failed: {0}")]
+    Dump(#[from] rtnetlink::Error),
+    #[error("netlink event stream ended")]
+    StreamEnded,
+}
+
 pub async fn probe() -> Health {
     let (conn, handle, _) = match rtnetlink::new_connection() {
         Ok(c) => c,
-        Err(e) => return Health::Unavailable(format!("cannot open a netlink socket: {e}")),
+        Err(e) => return Health::Unavailable(NetlinkError::Socket(e).to_string()),
     };
     let task = tokio::spawn(conn);
     let mut links = handle.link().get().execute();
@@ -66,8 +77,8 @@ pub async fn dump(handle: &Handle, tracker: &mut Tracker) -> Result<NetState, rt
 }
 
 /// One full sample (for `snapshot`): its own connection, DNS and sysfs speed included.
-pub async fn snapshot_once() -> anyhow::Result<NetState> {
-    let (conn, handle, _) = rtnetlink::new_connection()?;
+pub async fn snapshot_once() -> Result<NetState, NetlinkError> {
+    let (conn, handle, _) = rtnetlink::new_connection().map_err(NetlinkError::Socket)?;
     let task = tokio::spawn(conn);
     let mut tracker = Tracker::new(Some(PathBuf::from(SYS_CLASS_NET)));
     let state = dump(&handle, &mut tracker).await;
@@ -84,7 +95,7 @@ pub async fn run(mut tx: SourceTx, refresh: Duration) {
     loop {
         let health = match follow(&mut tx, &mut tracker, refresh, &mut backoff).await {
             Ok(()) => return,
-            Err(e) => Health::Error(e),
+            Err(e) => Health::Error(e.to_string()),
         };
         tx.health(health).await;
         tokio::time::sleep(backoff.next_delay()).await;
@@ -97,9 +108,9 @@ async fn follow(
     tracker: &mut Tracker,
     refresh: Duration,
     backoff: &mut Backoff,
-) -> Result<(), String> {
-    let (conn, handle, mut messages) = rtnetlink::new_multicast_connection(&GROUPS)
-        .map_err(|e| format!("cannot open a netlink socket: {e}"))?;
+) -> Result<(), NetlinkError> {
+    let (conn, handle, mut messages) =
+        rtnetlink::new_multicast_connection(&GROUPS).map_err(NetlinkError::Socket)?;
     let task = tokio::spawn(conn);
     let _guard = AbortOnDrop(task);
     let mut tick = tokio::time::interval(refresh);
@@ -108,7 +119,7 @@ async fn follow(
     loop {
         tokio::select! {
             _ = tick.tick() => {
-                let mut state = dump(&handle, tracker).await.map_err(|e| format!("dump failed: {e}"))?;
+                let mut state = dump(&handle, tracker).await?;
                 state.dns = sysfs::dns(Path::new(RESOLV_CONF));
                 let n = state.links.len();
                 if !tx.send(Update::Net(NetUpdate::Full(Box::new(state)))).await {
@@ -118,7 +129,7 @@ async fn follow(
                 backoff.reset();
             }
             msg = messages.next() => {
-                let Some((msg, _)) = msg else { return Err("netlink event stream ended".into()) };
+                let Some((msg, _)) = msg else { return Err(NetlinkError::StreamEnded) };
                 let rtnetlink::packet_core::NetlinkPayload::InnerMessage(inner) = msg.payload else { continue };
                 let Some(u) = tracker.event(inner, Instant::now()) else { continue };
                 // IPv4 flushes a downed link's routes without telling anyone: re-dump soon.

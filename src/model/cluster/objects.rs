@@ -215,6 +215,34 @@ impl Migration {
     }
 }
 
+/// A Kubernetes event's `type`: the API server accepts only these two.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum EventType {
+    #[default]
+    Normal,
+    Warning,
+}
+
+impl EventType {
+    /// `Warning` is a warning; anything else (`Normal`, or no type) is normal.
+    pub fn parse(s: &str) -> EventType {
+        if s == "Warning" { EventType::Warning } else { EventType::Normal }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            EventType::Normal => "Normal",
+            EventType::Warning => "Warning",
+        }
+    }
+}
+
+impl From<&str> for EventType {
+    fn from(s: &str) -> EventType {
+        EventType::parse(s)
+    }
+}
+
 /// A core/v1 Event about a KubeVirt object, for the detail pane.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct KEvent {
@@ -223,8 +251,7 @@ pub struct KEvent {
     /// The object it is about: `VirtualMachine`, `VirtualMachineInstance`, …
     pub object_kind: String,
     pub object_name: String,
-    /// `Normal` or `Warning`.
-    pub kind: String,
+    pub kind: EventType,
     pub reason: String,
     pub message: String,
     pub last_unix: i64,

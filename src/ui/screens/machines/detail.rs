@@ -2,8 +2,8 @@
 
 use super::table::{migration_text, state_style};
 use crate::model::Model;
-use crate::model::cluster::objects::KEvent;
-use crate::model::guests::{Guest, LifecycleEvent, state_text};
+use crate::model::cluster::objects::{EventType, KEvent};
+use crate::model::guests::{EventDetail, EventKind, Guest, LifecycleEvent, state_text};
 use crate::timefmt;
 use crate::ui::fmt::{self, sanitize};
 use crate::ui::theme::Theme;
@@ -16,20 +16,20 @@ use ratatui::widgets::{Block, Borders, Paragraph};
 const DETAIL_EVENTS: usize = 5;
 
 fn event_line<'a>(e: &LifecycleEvent, with_name: bool, theme: &Theme) -> Line<'a> {
-    let style = match e.kind.as_str() {
-        "crashed" => theme.crit(),
-        "stopped" if e.detail == "failed" => theme.crit(),
-        "suspended" if e.detail == "ioerror" => theme.crit(),
-        "started" | "resumed" => theme.ok(),
+    let style = match (e.kind, e.detail) {
+        (EventKind::Crashed, _) => theme.crit(),
+        (EventKind::Stopped, EventDetail::Failed) => theme.crit(),
+        (EventKind::Suspended, EventDetail::IoError) => theme.crit(),
+        (EventKind::Started | EventKind::Resumed, _) => theme.ok(),
         _ => theme.warn(),
     };
     let mut spans = vec![Span::styled(format!(" {} ", timefmt::clock(e.at_unix as i64)), theme.dim())];
     if with_name {
         spans.push(Span::raw(format!("{} ", sanitize(&e.name))));
     }
-    spans.push(Span::styled(e.kind.clone(), style));
-    if !e.detail.is_empty() {
-        spans.push(Span::raw(format!(" ({})", e.detail)));
+    spans.push(Span::styled(e.kind.label(), style));
+    if e.detail != EventDetail::None {
+        spans.push(Span::raw(format!(" ({})", e.detail.label())));
     }
     Line::from(spans)
 }
@@ -83,7 +83,7 @@ fn devices<'a>(g: &Guest, theme: &Theme) -> Vec<Line<'a>> {
 }
 
 fn kube_event_line<'a>(e: &KEvent, with_name: bool, now: i64, theme: &Theme) -> Line<'a> {
-    let style = if e.kind == "Warning" { theme.warn() } else { theme.ok() };
+    let style = if e.kind == EventType::Warning { theme.warn() } else { theme.ok() };
     let mut spans = vec![Span::styled(format!(" {} ", timefmt::when(e.last_unix, now)), theme.dim())];
     if with_name {
         spans.push(Span::raw(format!("{}/{} ", sanitize(&e.namespace), sanitize(&e.object_name))));
