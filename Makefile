@@ -24,7 +24,10 @@ run: deps
 test: deps
 	$(CARGO) fmt --check
 	$(CARGO) clippy --all-targets -- -D warnings
-	$(CARGO) clippy --no-default-features --all-targets -- -D warnings && $(CARGO) test --no-default-features --test not_built_in
+	# Without libvirt and kubernetes (no libvirt-dev needed): builds warning-free (lib.rs denies
+	# warnings in that build) and says "not built in". One build, not a second clippy pass: a
+	# clean `make test` must stay within 10 minutes on 2 cores.
+	$(CARGO) test --no-default-features --test not_built_in
 	@for f in $$(git ls-files '*.nix' 2>/dev/null || find . -name '*.nix' -not -path './target/*'); do \
 		nix-instantiate --parse "$$f" >/dev/null || exit 1; done; echo "nix: every .nix file parses"
 	$(CARGO) test --all-targets
