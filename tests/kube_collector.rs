@@ -259,6 +259,54 @@ async fn the_server_going_away_and_coming_back() {
     .await;
 }
 
+/// A kube-apiserver restarted after 20 s away, as a real one comes back: 503 while starting,
+/// then 410 for every watch resumed at an old resourceVersion. The re-list must not wait for
+/// a backoff the outage grew: fresh state within a few seconds (a 30-60 s backoff fails).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_api_restart_relists_at_once() {
+    let api = FakeApi::with_fixtures();
+    let mut c = Console::start(&api);
+    c.synced().await;
+    for _ in 0..100 {
+        if api.watch_count() >= 8 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    api.stop();
+    c.until("API unreachable", |m| !m.health(SourceId::Kubernetes).is_ok()).await;
+    // Long enough for kube's own backoff (0.8 s doubling) to have grown past 10 s.
+    tokio::time::sleep(Duration::from_secs(12)).await;
+    api.put(&PODS, pod("after-restart", "Running"));
+    let expired_before = api.expired_count();
+    let back = std::time::Instant::now();
+    api.restart_fresh(3);
+    c.until("fresh state after the restart", |m| {
+        m.health(SourceId::Kubernetes).is_ok() && m.cluster.pods.contains_key("default/after-restart")
+    })
+    .await;
+    let took = back.elapsed();
+    eprintln!("fresh cluster {took:?} after the API server came back");
+    assert!(api.expired_count() > expired_before, "the resumed watches met 410 Expired");
+    assert!(took < Duration::from_secs(8), "fresh state took {took:?}: a backoff grew through the outage");
+}
+
+/// A console started while the API is down is `ok` soon after the API answers.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn started_while_the_api_is_down() {
+    let api = FakeApi::with_fixtures();
+    api.stop();
+    let mut c = Console::start(&api);
+    c.until("API unreachable", |m| matches!(m.health(SourceId::Kubernetes), Health::Unavailable(_))).await;
+    tokio::time::sleep(Duration::from_secs(10)).await;
+    let back = std::time::Instant::now();
+    api.restart();
+    c.until("ok after the API came up", |m| m.health(SourceId::Kubernetes).is_ok()).await;
+    let took = back.elapsed();
+    eprintln!("k8s ok {took:?} after the API came up");
+    assert!(took < Duration::from_secs(5), "ok took {took:?}: the reconnect backoff grew while down");
+}
+
 /// `snapshot --json` of the real binary with `config` as its config file.
 fn snapshot_json(dir: &Path, config: &str) -> (std::process::Output, Value) {
     let cfg = dir.join("c.toml");

@@ -144,7 +144,9 @@ pub async fn run(cfg: KubernetesConfig, tx: mpsc::Sender<Update>) {
         kv.health(Health::Disabled(off)).await;
         return;
     }
-    let mut backoff = Backoff::new(Duration::from_secs(60));
+    // Capped at 2 s: a console started while the API is down must be `ok` within seconds of
+    // the API answering (one request every 2 s to a local API server costs nothing).
+    let mut backoff = Backoff::new(Duration::from_secs(2));
     loop {
         let (client, url) = match super::client(&cfg).await {
             Ok(c) => c,

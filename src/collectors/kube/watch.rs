@@ -1,7 +1,7 @@
 //! One kube-rs watcher per kind: a (re-)list becomes one `Replace`, then each change an
 //! `Apply` or `Delete`. kube's watcher re-lists after 410 Gone and re-watches when a stream
 //! ends; errors are classified here (forbidden, absent, unreachable) and retried with
-//! kube's default backoff (0.8 s doubling to 30 s).
+//! a short backoff of our own (`WatchBackoff`).
 
 use super::error::innermost;
 use crate::event::Update;
@@ -14,6 +14,7 @@ use kube::runtime::WatchStreamExt;
 use kube::runtime::watcher::{self, Event};
 use serde::de::DeserializeOwned;
 use std::fmt::Debug;
+use std::time::Duration;
 use tokio::sync::mpsc;
 
 /// How a kind's watch is doing.
@@ -66,7 +67,7 @@ where
     K: Resource + Clone + DeserializeOwned + Debug + Send + 'static,
     F: Fn(&K) -> Object + Send,
 {
-    let stream = watcher::watcher(api, config).default_backoff();
+    let stream = watcher::watcher(api, config).backoff(WatchBackoff::default());
     let mut stream = std::pin::pin!(stream);
     let mut buffer: Vec<Object> = Vec::new();
     let mut last: Option<KindState> = None;
@@ -116,5 +117,56 @@ where
                 return;
             }
         }
+    }
+}
+
+/// Retry delays for a watch: 0.25 s doubling to 2 s, back to the start on any success.
+/// kube's default (0.8 s doubling to 30 s, reset only after 2 quiet minutes) grew through an
+/// API server restart, so the re-list after the fresh server's 410 waited for up to 30 s.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct WatchBackoff {
+    next: Duration,
+}
+
+impl WatchBackoff {
+    const FIRST: Duration = Duration::from_millis(250);
+    const MAX: Duration = Duration::from_secs(2);
+}
+
+impl Default for WatchBackoff {
+    fn default() -> Self {
+        WatchBackoff { next: Self::FIRST }
+    }
+}
+
+impl Iterator for WatchBackoff {
+    type Item = Duration;
+
+    fn next(&mut self) -> Option<Duration> {
+        let d = self.next;
+        self.next = (self.next * 2).min(Self::MAX);
+        Some(d)
+    }
+}
+
+impl kube::runtime::utils::Backoff for WatchBackoff {
+    fn reset(&mut self) {
+        self.next = Self::FIRST;
+    }
+}
+
+#[cfg(test)]
+mod backoff_tests {
+    use super::WatchBackoff;
+    use kube::runtime::utils::Backoff;
+    use std::time::Duration;
+
+    #[test]
+    fn short_capped_and_reset_by_a_success() {
+        let mut b = WatchBackoff::default();
+        let ms: Vec<u128> = b.by_ref().take(6).map(|d| d.as_millis()).collect();
+        assert_eq!(ms, [250, 500, 1000, 2000, 2000, 2000]);
+        b.reset();
+        assert_eq!(b.next(), Some(Duration::from_millis(250)));
     }
 }

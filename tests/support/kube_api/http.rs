@@ -106,6 +106,7 @@ async fn respond(sock: &mut TcpStream, code: u16, body: &Value) -> std::io::Resu
         200 => "OK",
         403 => "Forbidden",
         404 => "Not Found",
+        503 => "Service Unavailable",
         _ => "Error",
     };
     let head = format!(
@@ -146,6 +147,16 @@ pub(super) async fn connection(inner: Arc<Inner>, sock: TcpStream) {
 
 /// Answers one request; false when the connection must close.
 async fn handle(inner: &Arc<Inner>, sock: &mut TcpStream, req: Request) -> std::io::Result<bool> {
+    let starting = {
+        let mut s = lock(&inner.state);
+        let was = s.starting;
+        s.starting = s.starting.saturating_sub(1);
+        was > 0
+    };
+    if starting {
+        let body = status(503, "ServiceUnavailable", "apiserver is starting".into(), json!({}));
+        return respond(sock, 503, &body).await.map(|_| true);
+    }
     let absent = lock(&inner.state).kubevirt_absent;
     let not_found =
         || status(404, "NotFound", "the server could not find the requested resource".into(), json!({}));

@@ -95,6 +95,8 @@ struct State {
     expired: usize,
     /// Bumped by `drop_watches`: every open stream ends.
     epoch: u64,
+    /// Requests still answered 503 (a kube-apiserver starting up, before its caches fill).
+    starting: usize,
 }
 
 struct Inner {
@@ -281,6 +283,15 @@ impl FakeApi {
             .expect("the port is free again");
         l.set_nonblocking(true).unwrap();
         self.serve(l);
+    }
+
+    /// A restart as a real kube-apiserver does it (same etcd, fresh watch cache): the change
+    /// history is gone, so watches resumed at an older resourceVersion get 410 Expired, and
+    /// the first `starting` requests are answered 503 while it comes up.
+    pub fn restart_fresh(&self, starting: usize) {
+        self.compact();
+        self.change(|s| s.starting = starting);
+        self.restart();
     }
 
     pub fn requests(&self) -> Vec<String> {
