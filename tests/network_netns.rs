@@ -6,6 +6,9 @@ mod netns;
 use hypervisor_tui::collectors::netlink::{self, events::Tracker};
 use hypervisor_tui::model::network::{Addr, Link, LinkKind, NetState, Route};
 use netns::Netns;
+#[path = "support/require.rs"]
+mod require;
+use require::require;
 use serde_json::Value;
 use std::collections::{BTreeSet, HashMap};
 
@@ -205,8 +208,7 @@ fn ip_view(ns: &Netns) -> IpView {
 
 #[test]
 fn dump_matches_iproute2_field_by_field() {
-    if !Netns::available() {
-        eprintln!("skipped: creating a network namespace needs root");
+    if !require(Netns::available(), "creating a network namespace needs root") {
         return;
     }
     let ns = Netns::new("dump");
@@ -274,8 +276,7 @@ fn compare(ours: &NetState, before: &IpView, after: &IpView) {
 
 #[test]
 fn snapshot_json_network_section_in_a_namespace() {
-    if !Netns::available() {
-        eprintln!("skipped: creating a network namespace needs root");
+    if !require(Netns::available(), "creating a network namespace needs root") {
         return;
     }
     let ns = Netns::new("snap");
