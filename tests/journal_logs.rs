@@ -3,6 +3,7 @@
 use hypervisor_tui::collectors::journal::reader::{Filter, Origin};
 use hypervisor_tui::demo::journal_export::Options;
 use serde_json::Value;
+use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
@@ -27,42 +28,43 @@ fn json_lines(out: &[u8]) -> Vec<serde_json::Map<String, Value>> {
 fn every_variant_equals_journalctl_field_by_field() {
     let files = variants();
     assert_eq!(files.len(), 9, "5 layouts made here, 4 committed");
-    for f in files {
-        let ours =
-            Command::new(BIN).args(["logs", "-n", "10000", "--json", "--file"]).arg(f).output().unwrap();
-        assert!(ours.status.success(), "{}: {}", f.display(), String::from_utf8_lossy(&ours.stderr));
-        assert!(ours.stderr.is_empty(), "sdjournal, not the fallback, reads {}", f.display());
-        let theirs = Command::new("journalctl")
-            .args(["-o", "json", "-a", "-n", "10000", "--file"])
-            .arg(f)
-            .output()
-            .unwrap();
-        let (a, b) = (json_lines(&ours.stdout), json_lines(&theirs.stdout));
-        assert_eq!(a.len(), VARIANT_ENTRIES, "{}", f.display());
-        assert_eq!(a.len(), b.len());
-        let (mut multi, mut binary) = (0, 0);
-        for (x, y) in a.iter().zip(&b) {
-            // Every field but the cursor, whose text is reader-specific.
-            for k in x.keys().chain(y.keys()).filter(|k| *k != "__CURSOR") {
-                assert_eq!(
-                    x.get(k),
-                    y.get(k),
-                    "{} field {k} of entry {:?}",
-                    f.display(),
-                    y.get("__REALTIME_TIMESTAMP")
-                );
-            }
-            multi +=
-                x.values().filter(|v| v.as_array().is_some_and(|a| a.iter().all(|i| !i.is_number()))).count();
-            binary +=
-                x.values().filter(|v| v.as_array().is_some_and(|a| a.iter().all(Value::is_number))).count();
+    // Two files at a time: each comparison is two processes and 20,000 JSON lines.
+    std::thread::scope(|s| {
+        for pair in files.chunks(2) {
+            let handles: Vec<_> = pair.iter().map(|f| s.spawn(move || equals_journalctl(f))).collect();
+            handles.into_iter().for_each(|h| h.join().unwrap());
         }
-        assert!(
-            multi > 0 && binary > 0,
-            "{}: the fixture has multi-valued ({multi}) and binary ({binary}) fields",
-            f.display()
-        );
+    });
+}
+
+fn equals_journalctl(f: &Path) {
+    let ours = Command::new(BIN).args(["logs", "-n", "10000", "--json", "--file"]).arg(f).output().unwrap();
+    assert!(ours.status.success(), "{}: {}", f.display(), String::from_utf8_lossy(&ours.stderr));
+    assert!(ours.stderr.is_empty(), "sdjournal, not the fallback, reads {}", f.display());
+    let theirs = Command::new("journalctl")
+        .args(["-o", "json", "-a", "-n", "10000", "--file"])
+        .arg(f)
+        .output()
+        .unwrap();
+    let (a, b) = (json_lines(&ours.stdout), json_lines(&theirs.stdout));
+    assert_eq!(a.len(), VARIANT_ENTRIES, "{}", f.display());
+    assert_eq!(a.len(), b.len());
+    let (mut multi, mut binary) = (0, 0);
+    for (x, y) in a.iter().zip(&b) {
+        // Every field but the cursor, whose text is reader-specific.
+        for k in x.keys().chain(y.keys()).filter(|k| *k != "__CURSOR") {
+            let when = y.get("__REALTIME_TIMESTAMP");
+            assert_eq!(x.get(k), y.get(k), "{} field {k} of entry {when:?}", f.display());
+        }
+        multi +=
+            x.values().filter(|v| v.as_array().is_some_and(|a| a.iter().all(|i| !i.is_number()))).count();
+        binary += x.values().filter(|v| v.as_array().is_some_and(|a| a.iter().all(Value::is_number))).count();
     }
+    assert!(
+        multi > 0 && binary > 0,
+        "{}: the fixture has multi-valued ({multi}) and binary ({binary}) fields",
+        f.display()
+    );
 }
 
 #[test]
