@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Journal benchmarks (F1): the newest 10,000 entries of a 1.5M-entry journal, beside
 # journalctl on the same files in the same run, and the console's memory holding them.
-# The journal is made once with systemd's own tools and kept in target/bench-journal.
+# The journal is made once, by the project's generator (examples/gen_journal.rs) and
+# systemd's own writer, and kept in target/bench-journal.
 # Usage: benches/journal.sh   (`make bench` runs it)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,7 +12,8 @@ bin=./target/release/hypervisor-tui
 if [ ! -f "$dir/.complete" ]; then
   rm -rf "$dir" && mkdir -p "$dir"
   echo "making a 1.5M-entry journal in $dir (once)…" >&2
-  python3 ../shared/tools/gen_export.py --entries 1500000 --seed 7 \
+  cargo build -q --release --example gen_journal
+  ./target/release/examples/gen_journal --entries 1500000 --seed 7 \
     | /lib/systemd/systemd-journal-remote --output="$dir/system.journal" - 2>/dev/null
   touch "$dir/.complete"
 fi

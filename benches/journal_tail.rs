@@ -5,7 +5,8 @@
 use hypervisor_tui::collectors::journal::reader::{Filter, JournalReader, Origin};
 use hypervisor_tui::model::log_buffer::LogLine;
 use hypervisor_tui::model::logs::TextMatch;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 fn median(mut v: Vec<Duration>) -> Duration {
@@ -13,12 +14,30 @@ fn median(mut v: Vec<Duration>) -> Duration {
     v[v.len() / 2]
 }
 
+/// Without a journal given, a smoke run on a small one made here: the project's
+/// generator piped into systemd-journal-remote, in a temporary directory.
+fn small_journal(dir: &Path) -> PathBuf {
+    use hypervisor_tui::demo::journal_export::{Options, write_stream};
+    let out = dir.join("system.journal");
+    let mut child = Command::new("/lib/systemd/systemd-journal-remote")
+        .arg(format!("--output={}", out.display()))
+        .arg("-")
+        .stdin(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("systemd-journal-remote");
+    let opts = Options { entries: 20_000, seed: 7, ..Options::default() };
+    let mut stdin = std::io::BufWriter::new(child.stdin.take().expect("stdin"));
+    write_stream(&opts, &mut stdin, None).expect("feed systemd-journal-remote");
+    drop(stdin);
+    assert!(child.wait().expect("systemd-journal-remote").success());
+    out
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with("--")).collect();
-    // Without a journal (as under `cargo test --all-targets`), a smoke run on a fixture.
-    let fixture =
-        concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/fixtures/journal/variants/zstd-compact.journal");
-    let dir = args.first().map_or_else(|| PathBuf::from(fixture), PathBuf::from);
+    let tmp = tempfile::tempdir().expect("a temporary directory");
+    let dir = args.first().map_or_else(|| small_journal(tmp.path()), PathBuf::from);
     let n: usize =
         args.get(1).and_then(|s| s.parse().ok()).unwrap_or(if args.is_empty() { 1_000 } else { 10_000 });
     let origin = if dir.is_dir() { Origin::Directories(vec![dir]) } else { Origin::Files(vec![dir]) };

@@ -8,6 +8,7 @@ pub mod cli;
 pub mod collectors;
 pub mod commands;
 pub mod config;
+pub mod demo;
 pub mod event;
 pub mod keymap;
 pub mod model;

@@ -5,6 +5,9 @@
 mod netns;
 
 use netns::Netns;
+#[path = "support/require.rs"]
+mod require;
+use require::require;
 #[path = "support/tmux.rs"]
 mod tmux;
 
@@ -12,8 +15,7 @@ use tmux::{BIN, Tmux};
 
 #[test]
 fn f3_in_a_namespace_follows_changes_live() {
-    if !Netns::available() {
-        eprintln!("skipped: creating a network namespace needs root");
+    if !require(Netns::available(), "creating a network namespace needs root") {
         return;
     }
     let ns = Netns::new("e2e");

@@ -7,6 +7,9 @@ use hypervisor_tui::collectors::{SourceTx, netlink};
 use hypervisor_tui::event::{SourceId, Update};
 use hypervisor_tui::model::network::{NetUpdate, Network};
 use netns::Netns;
+#[path = "support/require.rs"]
+mod require;
+use require::require;
 use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
 
@@ -63,8 +66,7 @@ impl RecvTimeout for mpsc::Receiver<Update> {
 
 #[test]
 fn link_and_address_changes_arrive_as_events_within_a_second() {
-    if !Netns::available() {
-        eprintln!("skipped: creating a network namespace needs root");
+    if !require(Netns::available(), "creating a network namespace needs root") {
         return;
     }
     let ns = Netns::new("live");
@@ -127,8 +129,7 @@ fn link_and_address_changes_arrive_as_events_within_a_second() {
 
 #[test]
 fn bridge_port_repeats_are_not_forwarded() {
-    if !Netns::available() {
-        eprintln!("skipped: creating a network namespace needs root");
+    if !require(Netns::available(), "creating a network namespace needs root") {
         return;
     }
     let ns = Netns::new("dedup");

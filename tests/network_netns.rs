@@ -9,6 +9,7 @@ use hypervisor_tui::model::network::{Addr, Link, LinkKind, NetState, Route};
 use netns::Netns;
 use serde_json::Value;
 use std::collections::{BTreeSet, HashMap};
+use support::require::require;
 
 /// bridge br0 with veth and tap ports, a vxlan and a macvlan on the veth peer, v4 and v6
 /// addresses, default routes in the main table and a route in another table.
@@ -206,8 +207,7 @@ fn ip_view(ns: &Netns) -> IpView {
 
 #[test]
 fn dump_matches_iproute2_field_by_field() {
-    if !Netns::available() {
-        eprintln!("skipped: creating a network namespace needs root");
+    if !require(Netns::available(), "creating a network namespace needs root") {
         return;
     }
     let ns = Netns::new("dump");
@@ -275,8 +275,7 @@ fn compare(ours: &NetState, before: &IpView, after: &IpView) {
 
 #[test]
 fn snapshot_json_network_section_in_a_namespace() {
-    if !Netns::available() {
-        eprintln!("skipped: creating a network namespace needs root");
+    if !require(Netns::available(), "creating a network namespace needs root") {
         return;
     }
     let ns = Netns::new("snap");

@@ -2,7 +2,10 @@
 #![allow(dead_code)]
 
 pub mod cluster;
+pub mod journal;
+pub mod journal_mutate;
 pub mod kube_api;
+pub mod require;
 pub mod snapshot;
 pub mod tmux;
 

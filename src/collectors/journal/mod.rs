@@ -80,10 +80,35 @@ mod tests {
         assert!(matches!(probe(&cfg), Health::Unavailable(r) if r.contains("/nonexistent/journal")));
     }
 
+    /// A journal file written by systemd-journal-remote from the project's generator.
+    fn write_journal(out: &Path, entries: usize) {
+        use crate::demo::journal_export::{Options, write_stream};
+        use std::process::{Command, Stdio};
+        let mut child = Command::new("/lib/systemd/systemd-journal-remote")
+            .arg(format!("--output={}", out.display()))
+            .arg("-")
+            .stdin(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("systemd-journal-remote (make test installs it)");
+        let opts = Options { entries, ..Options::default() };
+        write_stream(&opts, child.stdin.as_mut().unwrap(), None).unwrap();
+        drop(child.stdin.take());
+        assert!(child.wait().unwrap().success());
+    }
+
     #[test]
-    fn fixture_directory_is_ok() {
-        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures/journal/variants");
-        let cfg = JournalConfig { directory: Some(dir), ..Default::default() };
-        assert!(matches!(probe(&cfg), Health::Ok(r) if r.starts_with("9 files")));
+    fn directory_of_journal_files_is_ok() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("0123456789abcdef0123456789abcdef")).unwrap();
+        write_journal(&dir.path().join("system.journal"), 20);
+        // A file journald set aside after a crash, in a machine-id subdirectory.
+        let sub = dir.path().join("0123456789abcdef0123456789abcdef");
+        write_journal(&sub.join("system@1.journal"), 20);
+        std::fs::rename(sub.join("system@1.journal"), sub.join("system@1.journal~")).unwrap();
+        std::fs::write(dir.path().join("notes.txt"), "not a journal").unwrap();
+        let cfg = JournalConfig { directory: Some(dir.path().to_path_buf()), ..Default::default() };
+        let health = probe(&cfg);
+        assert!(matches!(&health, Health::Ok(r) if r.starts_with("2 files")), "{health:?}");
     }
 }
