@@ -26,8 +26,12 @@ impl Freshness {
         (3 * self.refresh_s as i64).max(5)
     }
 
-    /// `id` (and, when given, its `part`) answered at `now`.
+    /// `id` (and, when given, its `part`) answered at `now`. A `now` of 0 is no time at all
+    /// (a model no clock was ever read for, as tests build them): it cannot age.
     pub fn confirm(&mut self, id: SourceId, part: Option<&str>, now: i64) {
+        if now <= 0 {
+            return;
+        }
         self.sources.insert(id, now);
         if let Some(p) = part {
             self.parts.insert((id, p.to_string()), now);
@@ -76,6 +80,9 @@ mod tests {
         f.confirm(SourceId::Journal, None, 0);
         assert_eq!(f.stale_since(SourceId::Journal, 999), None, "the journal speaks only on news");
         assert_eq!(Freshness::default().stale_after(), 5);
+        let mut untimed = Freshness::default();
+        untimed.confirm(SourceId::Procfs, None, 0);
+        assert_eq!(untimed.stale_since(SourceId::Procfs, 1_000_000), None, "no clock, no age");
         assert_eq!(Freshness { refresh_s: 30, ..Freshness::default() }.stale_after(), 90);
     }
 }
