@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod cluster;
+pub mod journal_format;
 pub mod kube_api;
 pub mod tmux;
 

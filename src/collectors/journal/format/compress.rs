@@ -81,6 +81,20 @@ mod tests {
     }
 
     #[test]
+    fn xz_and_zstd_round_trip_within_the_cap() {
+        use std::io::Read;
+        let text = b"MESSAGE=migration of vm4 ".repeat(100);
+        let mut xz = Vec::new();
+        xz2::read::XzEncoder::new(&text[..], 6).read_to_end(&mut xz).unwrap();
+        assert_eq!(decompress(XZ, &xz, 0).unwrap(), text);
+        // A zstd frame of one raw block: magic, header (single segment, 1-byte size), block.
+        let mut zst = vec![0x28, 0xb5, 0x2f, 0xfd, 0x20, 5];
+        zst.extend([(5 << 3) | 1, 0, 0]); // last block, raw, 5 bytes
+        zst.extend(b"hello");
+        assert_eq!(decompress(ZSTD, &zst, 0).unwrap(), b"hello");
+    }
+
+    #[test]
     fn garbage_is_an_error() {
         for flags in [XZ, ZSTD, LZ4, 0] {
             assert!(decompress(flags, b"not compressed at all", 8).is_err());

@@ -155,8 +155,10 @@ mod tests {
 
     #[test]
     fn order_prefers_seqnum_then_monotonic_then_realtime() {
-        let a = Location { seqnum_id: Some([1; 16]), seqnum: Some(2), realtime: Some(9), ..Default::default() };
-        let b = Location { seqnum_id: Some([1; 16]), seqnum: Some(3), realtime: Some(1), ..Default::default() };
+        let a =
+            Location { seqnum_id: Some([1; 16]), seqnum: Some(2), realtime: Some(9), ..Default::default() };
+        let b =
+            Location { seqnum_id: Some([1; 16]), seqnum: Some(3), realtime: Some(1), ..Default::default() };
         assert_eq!(a.compare(&b), Ordering::Less);
         let c = Location { seqnum_id: Some([2; 16]), ..b };
         assert_eq!(a.compare(&c), Ordering::Greater);

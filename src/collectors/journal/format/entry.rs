@@ -50,11 +50,8 @@ impl<'a> EntryRef<'a> {
 
     /// The whole entry, as `logs --json` prints it.
     pub fn to_log_entry(&self) -> LogEntry {
-        let fields = self
-            .decode()
-            .pairs()
-            .map(|(k, v)| (String::from_utf8_lossy(k).into(), v.into()))
-            .collect();
+        let fields =
+            self.decode().pairs().map(|(k, v)| (String::from_utf8_lossy(k).into(), v.into())).collect();
         LogEntry {
             cursor: self.cursor(),
             boot_id: self.entry.boot_id,

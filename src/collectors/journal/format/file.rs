@@ -110,6 +110,14 @@ impl JournalFile {
         Ok(h)
     }
 
+    /// Drops the pages this process has touched from its resident set (they stay in the
+    /// page cache): after a scan over the whole file, only what is read next comes back.
+    pub fn release_pages(&self) {
+        // SAFETY: the mapping is a read-only view of a file; dropped pages are read
+        // again from the file on the next access, so no reference can see other bytes.
+        let _ = unsafe { self.map.unchecked_advise(memmap2::UncheckedAdvice::DontNeed) };
+    }
+
     /// An upper bound on the number of objects the used part of the file can hold
     /// (every object is at least 16 bytes): the limit of every chain walk.
     pub fn max_objects(&self) -> u64 {

@@ -3,9 +3,9 @@
 //! Unkeyed files use Bob Jenkins' lookup3 `hashlittle2` (first result as the high 32
 //! bits); files with the keyed-hash flag use siphash24 keyed by the file id.
 
+use super::Result;
 use super::file::JournalFile;
 use super::object::{Data, Field};
-use super::Result;
 use std::hash::Hasher;
 
 fn mix(a: &mut u32, b: &mut u32, c: &mut u32) {
@@ -78,7 +78,8 @@ fn bucket_head(f: &JournalFile, table: u64, table_size: u64, hash: u64) -> Optio
     if buckets == 0 {
         return None;
     }
-    f.u64_at(table + (hash % buckets) * 16).ok().filter(|o| *o != 0)
+    let at = table.checked_add((hash % buckets) * 16)?;
+    f.u64_at(at).ok().filter(|o| *o != 0)
 }
 
 /// The DATA object holding exactly `payload` (`FIELD=value`).

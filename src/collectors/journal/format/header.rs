@@ -12,7 +12,8 @@ pub const INCOMPAT_LZ4: u32 = 1 << 1;
 pub const INCOMPAT_KEYED_HASH: u32 = 1 << 2;
 pub const INCOMPAT_ZSTD: u32 = 1 << 3;
 pub const INCOMPAT_COMPACT: u32 = 1 << 4;
-const INCOMPAT_KNOWN: u32 = INCOMPAT_XZ | INCOMPAT_LZ4 | INCOMPAT_KEYED_HASH | INCOMPAT_ZSTD | INCOMPAT_COMPACT;
+const INCOMPAT_KNOWN: u32 =
+    INCOMPAT_XZ | INCOMPAT_LZ4 | INCOMPAT_KEYED_HASH | INCOMPAT_ZSTD | INCOMPAT_COMPACT;
 
 /// The header fields the reader uses.
 #[derive(Debug, Clone, PartialEq, Eq)]

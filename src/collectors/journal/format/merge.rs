@@ -1,7 +1,9 @@
 //! Several journal files read as one stream in journalctl's order: at each step the
-//! file whose next entry comes first (see [`Location::compare`]) gives it; an entry
-//! found the same in two files (same seqnum source, seqnum, boot, times and hash) once.
+//! file whose next entry comes first (see [`Location::compare`]) gives it, and every
+//! file then moves past it, so an entry stored in two files (same boot, times and
+//! content hash) shows once.
 
+use super::FormatError;
 use super::chain::Direction;
 use super::cursor::Location;
 use super::entry::EntryRef;
@@ -9,7 +11,6 @@ use super::file::JournalFile;
 use super::object::Entry;
 use super::search::Search;
 use super::select::{Matches, Node};
-use super::FormatError;
 use std::cmp::Ordering;
 use std::path::{Path, PathBuf};
 
@@ -109,7 +110,8 @@ impl Journal {
         for (fwd, bwd) in walk.heads.iter_mut().zip(back.heads.iter_mut()) {
             // The oldest entry of this file past `loc`, found walking back from the end.
             let mut first = None;
-            while let Some(e) = bwd.entry.filter(|e| location(bwd.file, e).compare(&loc) == Ordering::Greater) {
+            while let Some(e) = bwd.entry.filter(|e| location(bwd.file, e).compare(&loc) == Ordering::Greater)
+            {
                 first = Some(e.offset);
                 bwd.advance(Direction::Backward);
             }
@@ -176,24 +178,31 @@ impl<'a> Iterator for Walk<'a> {
     type Item = EntryRef<'a>;
 
     fn next(&mut self) -> Option<EntryRef<'a>> {
-        loop {
-            let best = self.best()?;
-            let h = &mut self.heads[best];
-            let e = EntryRef { file: h.file, entry: h.entry? };
-            h.advance(self.dir);
-            let loc = e.location();
-            let duplicate = self.last.as_ref().is_some_and(|l| is_same(l, &loc));
-            self.last = Some(loc);
-            if !duplicate {
-                return Some(e);
+        if let Some(last) = self.last {
+            // Like journalctl, each file moves past what was already shown: entries
+            // not beyond it, the same entry in another file among them.
+            for h in &mut self.heads {
+                while h.entry.is_some_and(|e| !beyond(self.dir, &location(h.file, &e), &last)) {
+                    h.advance(self.dir);
+                }
             }
         }
+        let best = self.best()?;
+        let h = &mut self.heads[best];
+        let e = EntryRef { file: h.file, entry: h.entry? };
+        h.advance(self.dir);
+        self.last = Some(e.location());
+        Some(e)
     }
 }
 
-/// The same entry stored in two files: every part of the location equal.
-fn is_same(a: &Location, b: &Location) -> bool {
-    a.file_id != b.file_id && Location { file_id: None, ..*a } == Location { file_id: None, ..*b }
+/// Whether `a` comes after `b` walking `dir`.
+fn beyond(dir: Direction, a: &Location, b: &Location) -> bool {
+    let want = match dir {
+        Direction::Forward => Ordering::Greater,
+        Direction::Backward => Ordering::Less,
+    };
+    a.compare(b) == want
 }
 
 impl Walk<'_> {
@@ -203,10 +212,7 @@ impl Walk<'_> {
         for (i, h) in self.heads.iter().enumerate() {
             let Some(e) = &h.entry else { continue };
             let loc = location(h.file, e);
-            let better = best.as_ref().is_none_or(|(_, b)| match self.dir {
-                Direction::Forward => loc.compare(b) == Ordering::Less,
-                Direction::Backward => loc.compare(b) == Ordering::Greater,
-            });
+            let better = best.as_ref().is_none_or(|(_, b)| beyond(self.dir, b, &loc));
             if better {
                 best = Some((i, loc));
             }

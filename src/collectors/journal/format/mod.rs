@@ -27,10 +27,10 @@ pub mod object;
 pub mod search;
 pub mod select;
 
+pub use chain::Direction;
 pub use cursor::Location;
 pub use entry::{Decoded, EntryRef};
 pub use file::JournalFile;
-pub use chain::Direction;
 pub use merge::Journal;
 pub use search::Search;
 pub use select::Matches;

@@ -75,6 +75,7 @@ impl Search {
             }
             (prev, off) = (off, d.next_field_offset);
         }
+        f.release_pages();
         hits
     }
 }
