@@ -3,6 +3,7 @@
 
 pub mod cluster;
 pub mod journal;
+pub mod journal_format;
 pub mod journal_mutate;
 pub mod kube_api;
 pub mod require;

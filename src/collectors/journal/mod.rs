@@ -1,6 +1,7 @@
 //! The journal source: which journal files exist and can be read (`probe`),
 //! and reading them (`reader`, `json`).
 
+pub mod format;
 pub mod json;
 pub mod live;
 pub mod reader;
