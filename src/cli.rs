@@ -29,6 +29,10 @@ pub enum Command {
         /// Print the stable JSON document instead of text.
         #[arg(long)]
         json: bool,
+        /// Wait at most this long for every source (and every Kubernetes kind) to answer;
+        /// what did not answer by then is reported as such.
+        #[arg(long, value_name = "SECONDS", default_value_t = 5, value_parser = clap::value_parser!(u64).range(1..=60))]
+        timeout: u64,
     },
     /// Journal lines as the F1 screen filters them.
     Logs(LogsArgs),
@@ -111,7 +115,15 @@ mod tests {
     fn forced_whitelist() {
         assert_eq!(forced_command(None), Ok(None));
         assert_eq!(forced_command(Some("  ")), Ok(None));
-        assert_eq!(forced_command(Some("snapshot --json")), Ok(Some(Command::Snapshot { json: true })));
+        assert_eq!(
+            forced_command(Some("snapshot --json")),
+            Ok(Some(Command::Snapshot { json: true, timeout: 5 }))
+        );
+        assert_eq!(
+            forced_command(Some("snapshot --json --timeout 2")),
+            Ok(Some(Command::Snapshot { json: true, timeout: 2 }))
+        );
+        assert!(forced_command(Some("snapshot --timeout 0")).is_err());
         assert_eq!(forced_command(Some("check")), Ok(Some(Command::Check)));
         assert!(matches!(forced_command(Some("logs -u sshd.service -n 5")), Ok(Some(Command::Logs(_)))));
         for bad in [

@@ -62,7 +62,9 @@ fn exit_now(code: u8) -> ! {
 
 async fn dispatch(command: Option<Command>, config: &Config) -> u8 {
     match command {
-        Some(Command::Snapshot { json }) => print_snapshot(config, json).await,
+        Some(Command::Snapshot { json, timeout }) => {
+            print_snapshot(config, json, std::time::Duration::from_secs(timeout)).await
+        }
         Some(Command::Check) => commands::check(config).await,
         Some(Command::Logs(args)) => {
             let config = config.clone();
@@ -70,7 +72,7 @@ async fn dispatch(command: Option<Command>, config: &Config) -> u8 {
         }
         None if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() => {
             // No terminal (e.g. `ssh host` without a pty): a text snapshot instead.
-            print_snapshot(config, false).await
+            print_snapshot(config, false, commands::SNAPSHOT_TIMEOUT).await
         }
         None => match tui::run(config).await {
             Ok(()) => 0,
@@ -82,8 +84,8 @@ async fn dispatch(command: Option<Command>, config: &Config) -> u8 {
     }
 }
 
-async fn print_snapshot(config: &Config, json: bool) -> u8 {
-    let snap = commands::snapshot::take(config).await;
+async fn print_snapshot(config: &Config, json: bool, timeout: std::time::Duration) -> u8 {
+    let snap = commands::snapshot::take(config, timeout).await;
     if json {
         println!("{}", serde_json::to_string_pretty(&snap.to_json()).unwrap_or_default());
     } else {

@@ -12,7 +12,7 @@ use hypervisor_tui::model::cluster::objects::Kind;
 use serde_json::{Value, json};
 use std::path::Path;
 use std::time::Duration;
-use support::kube_api::{FakeApi, NODES, PODS, VMIS, fixture_items};
+use support::kube_api::{FakeApi, NODES, PODS, PVCS, SERVICES, VMIS, VMS, fixture_items};
 use tokio::sync::mpsc;
 
 const WAIT: Duration = Duration::from_secs(20);
@@ -368,6 +368,34 @@ fn snapshot_leaves_a_forbidden_kind_null() {
     }
     assert!(v["kubernetes"]["services"].is_u64() && v["kubernetes"]["kubevirt"].is_object());
     assert_eq!(v["sources"]["kubernetes"]["state"], "error");
+}
+
+/// A token that may list nodes but not pods, services, PVCs or KubeVirt VMs: every run names
+/// the same unreadable kinds (the snapshot waits until every watch has answered).
+#[test]
+fn snapshot_names_the_same_forbidden_kinds_every_run() {
+    let api = FakeApi::with_fixtures();
+    for r in [&PODS, &SERVICES, &PVCS, &VMS] {
+        api.forbid(r, true);
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let kc = api.write_kubeconfig(dir.path());
+    let body = format!("[libvirt]\nuris = []\n[kubernetes]\nkubeconfig = {:?}\n", kc.to_str().unwrap());
+    let mut sets = Vec::new();
+    for _ in 0..10 {
+        let (_, v) = snapshot_json(dir.path(), &body);
+        let missing: Vec<String> =
+            v["kubernetes"]["missing"].as_object().map(|m| m.keys().cloned().collect()).unwrap_or_default();
+        assert!(v["kubernetes"]["services"].is_null() && v["kubernetes"]["nodes_total"].is_u64());
+        sets.push(missing);
+    }
+    let want = ["persistentvolumeclaims", "pods", "services", "virtualmachines"];
+    for (i, set) in sets.iter().enumerate() {
+        for kind in want {
+            assert!(set.iter().any(|k| k == kind), "run {i}: {kind} not named in {set:?}");
+        }
+        assert_eq!(set, &sets[0], "run {i} named other kinds than run 0");
+    }
 }
 
 #[test]

@@ -12,6 +12,9 @@ use std::time::Duration;
 /// How long a one-shot command waits for any one source.
 pub const SOURCE_TIMEOUT: Duration = Duration::from_secs(3);
 
+/// How long `snapshot` waits for every source to answer, unless `--timeout` says otherwise.
+pub const SNAPSHOT_TIMEOUT: Duration = Duration::from_secs(5);
+
 /// `check`: one line per source; status 0 when every source answers or is disabled.
 pub async fn check(config: &Config) -> u8 {
     let results = collectors::check_all(config, SOURCE_TIMEOUT).await;

@@ -36,9 +36,13 @@ pub async fn sync_once(cfg: &KubernetesConfig, timeout: Duration) -> ClusterSnap
             Health::Ok(_) | Health::Error(_) => settled(&snap.cluster, &core),
             _ => true,
         };
+        // An error (a kind forbidden) still waits for every other kind: otherwise which
+        // kinds are named missing would depend on which watch answered first.
         let kv_done = match &snap.kubevirt {
             Health::Starting => false,
-            Health::Ok(_) => settled(&snap.cluster, &kubevirt) && settled(&snap.cluster, &[Kind::Event]),
+            Health::Ok(_) | Health::Error(_) => {
+                settled(&snap.cluster, &kubevirt) && settled(&snap.cluster, &[Kind::Event])
+            }
             _ => true,
         };
         if k8s_done && kv_done {

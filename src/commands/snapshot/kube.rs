@@ -22,8 +22,8 @@ pub struct Sample {
 }
 
 /// Runs the Kubernetes collector until every kind answered or the deadline passed.
-pub async fn sample(config: &Config) -> Sample {
-    let s = crate::collectors::kube::once::sync_once(&config.kubernetes, super::SOURCE_TIMEOUT).await;
+pub async fn sample(config: &Config, timeout: std::time::Duration) -> Sample {
+    let s = crate::collectors::kube::once::sync_once(&config.kubernetes, timeout).await;
     Sample { cluster: s.cluster, kubernetes: s.kubernetes, kubevirt: s.kubevirt }
 }
 

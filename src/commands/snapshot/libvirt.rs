@@ -7,12 +7,12 @@ use crate::event::Health;
 use crate::model::guests::Guest;
 
 /// Every guest of the URIs that answered (`None` when none did) and the listing's health.
-pub async fn sample(config: &Config) -> (Option<Vec<Guest>>, Option<Health>) {
+pub async fn sample(config: &Config, timeout: std::time::Duration) -> (Option<Vec<Guest>>, Option<Health>) {
     let listing = libvirt::list_once_async(config.libvirt.uris.clone());
-    match tokio::time::timeout(super::SOURCE_TIMEOUT, listing).await {
+    match tokio::time::timeout(timeout, listing).await {
         Ok((guests, health)) => (guests, Some(health)),
         Err(_) => {
-            let late = format!("no answer within {} s", super::SOURCE_TIMEOUT.as_secs());
+            let late = format!("no answer within {} s", timeout.as_secs());
             (None, Some(Health::Unavailable(late)))
         }
     }

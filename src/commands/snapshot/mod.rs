@@ -11,7 +11,6 @@ mod sources;
 mod text;
 pub mod types;
 
-use super::SOURCE_TIMEOUT;
 use crate::collectors::{self, procfs};
 use crate::config::Config;
 use crate::event::{Health, SourceId};
@@ -52,17 +51,19 @@ async fn timed<F: Future>(f: F) -> (F::Output, Instant) {
 }
 
 /// Samples /proc twice (for CPU %) while asking every other source once.
-pub async fn take(config: &Config) -> Snapshot {
+/// Every source gets until `timeout` to answer (data or an error); Kubernetes waits for every
+/// kind, so the same cluster gives the same `missing` set each run.
+pub async fn take(config: &Config, timeout: Duration) -> Snapshot {
     let root = collectors::proc_root();
     let host = timed(async move {
         let sample =
             tokio::task::spawn_blocking(move || procfs::sample_twice(&root, Duration::from_millis(250)));
         sample.await.ok().and_then(Result::ok)
     });
-    let network = timed(tokio::time::timeout(SOURCE_TIMEOUT, collectors::netlink::snapshot_once()));
-    let libvirt = timed(libvirt::sample(config));
-    let kube = timed(kube::sample(config));
-    let checks = timed(collectors::check_all(config, SOURCE_TIMEOUT));
+    let network = timed(tokio::time::timeout(timeout, collectors::netlink::snapshot_once()));
+    let libvirt = timed(libvirt::sample(config, timeout));
+    let kube = timed(kube::sample(config, timeout));
+    let checks = timed(collectors::check_all(config, timeout));
     let ((checks, checked), (host, host_at), (network, net_at), (libvirt, libvirt_at), (kube, kube_at)) =
         tokio::join!(checks, host, network, libvirt, kube);
     let network = network.ok().and_then(Result::ok);
