@@ -81,3 +81,18 @@ async fn run_loop_draws_updates_and_ends_on_q() {
     assert!(text.contains("Dashboard") && text.contains("hv-01"), "{text}");
     assert!(text.contains("journal ok") || text.contains("jrnl:ok"), "{text}");
 }
+
+/// The model remembers when a source changed state (for "libvirt unavailable since 14:02"),
+/// not when it last repeated the same state.
+#[test]
+fn health_since_is_the_last_change_of_state() {
+    let mut m = hypervisor_tui::model::Model { fixed_now: Some(1_000), ..Default::default() };
+    m.apply(Update::Health(SourceId::Libvirt, Health::Ok("3 domains".into())));
+    m.fixed_now = Some(2_000);
+    m.apply(Update::Health(SourceId::Libvirt, Health::Unavailable("libvirtd not running".into())));
+    m.fixed_now = Some(3_000);
+    m.apply(Update::Health(SourceId::Libvirt, Health::Unavailable("still not running".into())));
+    assert_eq!(m.health_since.get(&SourceId::Libvirt), Some(&2_000));
+    m.apply(Update::Health(SourceId::Libvirt, Health::Ok("back".into())));
+    assert_eq!(m.health_since.get(&SourceId::Libvirt), Some(&3_000));
+}

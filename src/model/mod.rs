@@ -38,6 +38,9 @@ pub struct Model {
     pub fixed_now: Option<i64>,
     /// When each source last confirmed its data.
     pub freshness: freshness::Freshness,
+    /// When each source's health last changed state (ok → unavailable, …), seconds since the
+    /// epoch: "libvirt unavailable since 14:02".
+    pub health_since: BTreeMap<SourceId, i64>,
     /// The time the app last looked at the clock (it does on every event), so drawing a
     /// frame never reads the clock itself: a frame shows one instant.
     pub clock: i64,
@@ -71,6 +74,9 @@ impl Model {
         match update {
             Update::Confirmed(..) => {}
             Update::Health(id, h) => {
+                if self.health.get(&id).is_none_or(|old| old.state() != h.state()) {
+                    self.health_since.insert(id, now);
+                }
                 self.health.insert(id, h);
             }
             Update::Host(sample) => {
