@@ -235,14 +235,7 @@ async fn the_server_going_away_and_coming_back() {
     let api = FakeApi::with_fixtures();
     let mut c = Console::start(&api);
     c.synced().await;
-    // After its list, each watcher opens a watch; all eight are open before the server goes.
-    for _ in 0..100 {
-        if api.watch_count() >= 8 {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    assert!(api.watch_count() >= 8, "every kind is watched ({} open)", api.watch_count());
+    every_kind_watched(&api).await;
     api.stop();
     c.until(
         "API unreachable",
@@ -259,6 +252,17 @@ async fn the_server_going_away_and_coming_back() {
     .await;
 }
 
+/// After its list, each watcher opens a watch; waits until all eight are open.
+async fn every_kind_watched(api: &FakeApi) {
+    for _ in 0..100 {
+        if api.watch_count() >= 8 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(api.watch_count() >= 8, "every kind is watched ({} open)", api.watch_count());
+}
+
 /// A kube-apiserver restarted after 20 s away, as a real one comes back: 503 while starting,
 /// then 410 for every watch resumed at an old resourceVersion. The re-list must not wait for
 /// a backoff the outage grew: fresh state within a few seconds (a 30-60 s backoff fails).
@@ -267,12 +271,7 @@ async fn an_api_restart_relists_at_once() {
     let api = FakeApi::with_fixtures();
     let mut c = Console::start(&api);
     c.synced().await;
-    for _ in 0..100 {
-        if api.watch_count() >= 8 {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    every_kind_watched(&api).await;
     api.stop();
     c.until("API unreachable", |m| !m.health(SourceId::Kubernetes).is_ok()).await;
     // Long enough for kube's own backoff (0.8 s doubling) to have grown past 10 s.
