@@ -46,16 +46,21 @@ pub enum History {
     Network,
 }
 
-/// A panel's history as a sparkline row, `width` cells wide.
+/// A panel's history as a sparkline row, `width` cells wide (the compact layout's graph).
 pub fn history<'a>(which: History, model: &Model, theme: &Theme, width: usize) -> Line<'a> {
     let h = &model.history;
-    let (ring, max): (&VecDeque<f64>, Option<f64>) = match which {
-        History::Cpu => (&h.cpu, Some(100.0)),
-        History::Memory => (&h.mem, Some(100.0)),
-        History::Disk => (&h.disk, None),
-        History::Network => (&h.net, None),
+    let sum =
+        |a: &VecDeque<f64>, b: &VecDeque<f64>| a.iter().zip(b).map(|(x, y)| x + y).collect::<Vec<f64>>();
+    let (values, max): (Vec<f64>, Option<f64>) = match which {
+        History::Cpu => (h.cpu.iter().copied().collect(), Some(100.0)),
+        History::Memory => (h.mem_used.iter().copied().collect(), Some(100.0)),
+        History::Disk => (sum(&h.disk_read, &h.disk_write), None),
+        History::Network => {
+            let link = super::graphs::busiest_links(model).first().and_then(|n| h.links.get(*n));
+            (link.map(|l| sum(&l.rx, &l.tx)).unwrap_or_default(), None)
+        }
     };
-    let values: Vec<f64> = ring.iter().copied().collect();
+    let values: Vec<f64> = values.into_iter().skip_while(|v| !v.is_finite()).collect();
     Line::from(vec![
         Span::styled(" hist ", theme.dim()),
         Span::styled(sparkline(&values, width.saturating_sub(7), max, &theme.glyphs), theme.title()),
