@@ -153,6 +153,9 @@ pub async fn run(mut tx: SourceTx, root: PathBuf, interval: Duration) {
     let mut reader = ProcReader::new(root);
     let mut tick = tokio::time::interval(interval);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    // An interval's first tick is immediate: take it now, or the second sample follows the
+    // first at once (no CPU time passed: a gap in F2's graphs, noise in the process CPU %).
+    tick.tick().await;
     // The first CPU percentage needs two readings: take the second soon.
     let _ = reader.sample();
     procs.scan();

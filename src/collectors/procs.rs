@@ -13,6 +13,9 @@ use std::time::Instant;
 /// Rows kept per order (CPU, memory); the table shows at most this many.
 pub const KEEP: usize = 40;
 
+/// The read buffer's starting size: a `stat` line is ~300 bytes, a qemu command line a few KiB.
+const READ_CHUNK: usize = 4096;
+
 /// A process seen in this scan, before it is known whether it is kept.
 #[derive(Clone, Copy)]
 struct Seen {
@@ -34,7 +37,9 @@ impl Seen {
 pub struct ProcScanner {
     root: PathBuf,
     buf: Vec<u8>,
+    /// `PID/FILE` and a NUL, opened relative to `root_fd` (the root is not walked again).
     path: String,
+    root_fd: Option<std::fs::File>,
     /// PID → (start time, ticks) at the previous scan.
     prev: HashMap<u32, (u64, u64)>,
     next: HashMap<u32, (u64, u64)>,
@@ -54,9 +59,11 @@ fn sysconf(name: libc::c_int, fallback: i64) -> i64 {
 
 impl ProcScanner {
     pub fn new(root: impl Into<PathBuf>) -> Self {
+        let root: PathBuf = root.into();
         ProcScanner {
-            root: root.into(),
-            buf: Vec::with_capacity(1024),
+            root_fd: None,
+            root,
+            buf: Vec::with_capacity(READ_CHUNK),
             path: String::new(),
             prev: HashMap::new(),
             next: HashMap::new(),
@@ -68,13 +75,48 @@ impl ProcScanner {
         }
     }
 
+    /// Opens `self.path` (NUL-terminated) relative to the root directory.
+    fn open_in_root(&self) -> Option<std::fs::File> {
+        use std::os::fd::{AsRawFd, FromRawFd};
+        let dir = self.root_fd.as_ref()?;
+        // SAFETY: `path` ends in a NUL we wrote; `dir` is an open directory we own; a
+        // returned descriptor is new and ours, so the File may own (and close) it.
+        let fd = unsafe {
+            libc::openat(dir.as_raw_fd(), self.path.as_ptr().cast(), libc::O_RDONLY | libc::O_CLOEXEC)
+        };
+        (fd >= 0).then(|| unsafe { std::fs::File::from_raw_fd(fd) })
+    }
+
     /// Reads `root/PID/FILE` into the reused buffer; false when it is gone or unreadable.
+    /// Three system calls (open, read, close): procfs hands the whole record to one read
+    /// into a buffer larger than it, so no size probe (`read_to_end` stats and seeks first)
+    /// and no read for the end of file unless the buffer came back full.
     fn read(&mut self, pid: u32, file: &str) -> bool {
         use std::fmt::Write;
         self.path.clear();
-        let _ = write!(self.path, "{}/{pid}/{file}", self.root.display());
-        self.buf.clear();
-        std::fs::File::open(&self.path).and_then(|mut f| f.read_to_end(&mut self.buf)).is_ok()
+        let _ = write!(self.path, "{pid}/{file}\0");
+        let Some(mut f) = self.open_in_root() else {
+            return false;
+        };
+        self.buf.resize(self.buf.capacity().max(READ_CHUNK), 0);
+        let mut len = 0;
+        loop {
+            match f.read(&mut self.buf[len..]) {
+                Ok(0) => break,
+                Ok(n) if len + n < self.buf.len() => {
+                    len += n;
+                    break;
+                }
+                Ok(n) => {
+                    len += n;
+                    self.buf.resize(self.buf.len() * 2, 0);
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(_) => return false,
+            }
+        }
+        self.buf.truncate(len);
+        true
     }
 
     /// One scan: every process's CPU % since the previous scan and RSS; the busiest and the
@@ -89,6 +131,9 @@ impl ProcScanner {
                 return ProcTable { error, scanned: true, ..ProcTable::default() };
             }
         };
+        if self.root_fd.is_none() {
+            self.root_fd = std::fs::File::open(&self.root).ok();
+        }
         self.seen.clear();
         self.next.clear();
         for entry in dir.flatten() {

@@ -114,16 +114,27 @@ pub fn disk<'a>(model: &'a Model, theme: &'a Theme, columns: usize) -> Graph<'a>
     g
 }
 
-/// The links with history, busiest (current RX + TX) first.
+/// The links with history, busiest (current RX + TX) first; links that never carried a
+/// byte in the kept history only after them.
 pub fn busiest_links(model: &Model) -> Vec<&str> {
-    let mut names: Vec<(&str, f64)> = model
+    let idle = |r: &Ring| r.iter().all(|v| !v.is_finite() || *v == 0.0);
+    let mut names: Vec<(&str, bool, f64)> = model
         .history
         .links
         .iter()
-        .map(|(n, l)| (n.as_str(), [last(&l.rx), last(&l.tx)].iter().filter(|v| v.is_finite()).sum()))
+        .map(|(n, l)| {
+            let now = [last(&l.rx), last(&l.tx)].iter().filter(|v| v.is_finite()).sum();
+            (n.as_str(), idle(&l.rx) && idle(&l.tx), now)
+        })
         .collect();
-    names.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(b.0)));
-    names.into_iter().map(|(n, _)| n).collect()
+    names.sort_by(|a, b| a.1.cmp(&b.1).then(b.2.total_cmp(&a.2)).then(a.0.cmp(b.0)));
+    names.into_iter().map(|(n, _, _)| n).collect()
+}
+
+/// Whether a link carried any traffic in the kept history.
+pub fn link_active(model: &Model, name: &str) -> bool {
+    let busy = |r: &Ring| r.iter().any(|v| v.is_finite() && *v > 0.0);
+    model.history.links.get(name).is_some_and(|l| busy(&l.rx) || busy(&l.tx))
 }
 
 /// One link: RX and TX bytes/s stacked.

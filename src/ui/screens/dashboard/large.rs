@@ -83,7 +83,10 @@ fn right<'a>(model: &'a Model, view: &DashboardView, theme: &'a Theme, area: Rec
         titled("Guests and cluster", cluster::lines(model, theme), theme)
     };
     let fixed: usize = [&net, &guests].iter().map(|i| if let Item::Text(l) = i { l.len() } else { 0 }).sum();
-    let links = graphs::busiest_links(model);
+    let mut links = graphs::busiest_links(model);
+    // Idle links get no graph of their own, unless no link is busy (one flat graph then).
+    let active = links.iter().filter(|n| graphs::link_active(model, n)).count();
+    links.truncate(active.max(1));
     let n_links = links.len().min(if h >= 50 { 3 } else { 2 });
     let room = h.saturating_sub(fixed);
     let n_links = n_links.min(room.saturating_sub(4) / LINK_GRAPH_MIN);

@@ -133,12 +133,23 @@ fn cores<'a>(model: &Model, theme: &Theme, width: usize, rows: usize) -> Vec<Lin
         .map(|(r, chunk)| {
             let mut spans = vec![Span::styled(format!(" {:>4} ", r * per_row), theme.dim())];
             spans.extend(chunk.iter().map(|p| {
-                let cell = sparkline(&[*p], 1, Some(100.0), &theme.glyphs);
+                let cell = heat_cell(*p, theme);
                 Span::styled(cell, level_style(model, theme, *p, model.thresholds.cpu_percent))
             }));
             Line::from(spans)
         })
         .collect()
+}
+
+/// One core as one cell: its level as a glyph (and, by the caller, a colour). The Linux
+/// console's font has no eighth blocks: shades there.
+fn heat_cell(p: f64, theme: &Theme) -> String {
+    const SHADES: [char; 4] = ['░', '▒', '▓', '█'];
+    if theme.basic && !theme.glyphs.ascii {
+        let i = ((p.clamp(0.0, 100.0) / 100.0) * 3.0).round() as usize;
+        return SHADES[i.min(3)].to_string();
+    }
+    sparkline(&[p], 1, Some(100.0), &theme.glyphs)
 }
 
 pub fn memory<'a>(model: &Model, theme: &Theme, width: usize) -> Vec<Line<'a>> {
