@@ -270,3 +270,23 @@ fn f2_with_2_16_and_128_cores() {
     // The full filesystem is red and raises an alert.
     assert!(text.contains("filesystem /var/lib/libvirt/images is 93% full"), "{text}");
 }
+
+/// The Linux console's font has half blocks and shades but no eighth blocks and no braille:
+/// F2 draws with those only, at every size.
+#[test]
+fn linux_console_f2_uses_only_the_console_font_blocks() {
+    let theme = Theme::detect(hypervisor_tui::config::GlyphChoice::Auto, Some("linux"), Some("C.UTF-8"));
+    assert!(theme.basic && !theme.glyphs.ascii);
+    let model = busy_model(128, true, true);
+    for (w, h) in SIZES {
+        let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+        t.draw(|f| ui::render(&model, &f2(), &theme, f)).unwrap();
+        let text = buffer_text(t.backend().buffer());
+        let bad: Vec<char> = text
+            .chars()
+            .filter(|c| matches!(c, '▁' | '▂' | '▃' | '▅' | '▆' | '▇' | '\u{2800}'..='\u{28ff}'))
+            .collect();
+        assert!(bad.is_empty(), "{bad:?} at {w}x{h}:\n{text}");
+        assert!(text.contains('▄') || text.contains('█'), "no graph at {w}x{h}:\n{text}");
+    }
+}

@@ -29,18 +29,19 @@ impl<'a> Panel<'a> {
     }
 }
 
-/// Lays panels top to bottom in `rows` rows: drops history rows, then cuts from the end.
+/// Lays panels top to bottom in `rows` rows: history rows only in the rows the text leaves
+/// (the first panels' first), then cuts from the end.
 fn column<'a>(panels: Vec<Panel<'a>>, rows: usize, theme: &Theme) -> Vec<Line<'a>> {
-    let total: usize = panels
-        .iter()
-        .map(|p| p.lines.len() + usize::from(p.title.is_some()) + usize::from(p.history.is_some()))
-        .sum();
-    let keep_history = total <= rows;
+    let text: usize = panels.iter().map(|p| p.lines.len() + usize::from(p.title.is_some())).sum();
+    let mut spare = rows.saturating_sub(text);
     let mut out = Vec::new();
     for p in panels {
         out.extend(p.title.map(|t| Line::styled(format!(" {t}"), theme.title())));
         out.extend(p.lines);
-        out.extend(p.history.filter(|_| keep_history));
+        if spare > 0 && p.history.is_some() {
+            spare -= 1;
+            out.extend(p.history);
+        }
     }
     out.truncate(rows);
     out

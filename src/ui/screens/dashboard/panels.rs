@@ -2,7 +2,7 @@
 
 use crate::model::Model;
 use crate::ui::fmt::{bytes, bytes_pair, sanitize};
-use crate::ui::theme::Theme;
+use crate::ui::theme::{Glyphs, Theme};
 use crate::ui::widgets::bar::{bar, sparkline};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
@@ -61,9 +61,15 @@ pub fn history<'a>(which: History, model: &Model, theme: &Theme, width: usize) -
         }
     };
     let values: Vec<f64> = values.into_iter().skip_while(|v| !v.is_finite()).collect();
+    // The Linux console's font has no eighth blocks: shades there.
+    let glyphs = if theme.basic && !theme.glyphs.ascii {
+        Glyphs { spark: &['░', '▒', '▓', '█'], ..theme.glyphs }
+    } else {
+        theme.glyphs
+    };
     Line::from(vec![
         Span::styled(" hist ", theme.dim()),
-        Span::styled(sparkline(&values, width.saturating_sub(7), max, &theme.glyphs), theme.title()),
+        Span::styled(sparkline(&values, width.saturating_sub(7), max, &glyphs), theme.title()),
     ])
 }
 
