@@ -110,6 +110,7 @@ impl App {
                 self.view.logs.search = None;
             }
             Action::Net(a) => self.view.net.act(a),
+            Action::Dashboard(a) => self.view.dashboard.act(a),
             Action::Machines(a) => {
                 let rows = self.view.machines.rows(&self.model.guests, self.model.now_unix());
                 self.view.machines.act(a, &rows);

@@ -112,6 +112,8 @@ impl fmt::Display for Health {
 pub enum Update {
     Health(SourceId, Health),
     Host(Box<HostSample>),
+    /// F2's top consumers among host processes, with each refresh.
+    Procs(Box<crate::model::procs::ProcTable>),
     Logs(crate::model::log_buffer::LogUpdate),
     Net(NetUpdate),
     Guests(Box<GuestUpdate>),
@@ -184,6 +186,15 @@ pub enum Action {
     Net(NetAction),
     /// Keys of F4 (sort, filter, selection, detail).
     Machines(MachinesAction),
+    /// Keys of F2.
+    Dashboard(DashboardAction),
+}
+
+/// What a key asks of F2.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DashboardAction {
+    /// Order the top consumers by the next column (CPU, memory).
+    NextSort,
 }
 
 /// What a key asks of the F3 list.

@@ -1,6 +1,6 @@
 //! Keys as data: one table drives key handling, the footer and the `?` help overlay.
 
-use crate::event::{Action, MachinesAction as M, NetAction, Screen};
+use crate::event::{Action, DashboardAction, MachinesAction as M, NetAction, Screen};
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 /// A key as the operator types it.
@@ -164,6 +164,13 @@ pub const BINDINGS: &[Binding] = &[
     on(Screen::Logs, &[Key::PageDown], Action::PageDown, None, "scroll down a page"),
     on(Screen::Logs, &[Key::Home, Key::Char('g')], Action::Top, None, "oldest line in the buffer"),
     on(Screen::Logs, &[Key::End, Key::Char('G')], Action::Bottom, None, "newest line, and follow again"),
+    on(
+        Screen::Dashboard,
+        &[Key::Char('s')],
+        Action::Dashboard(DashboardAction::NextSort),
+        Some("sort"),
+        "sort the top consumers by CPU or by memory",
+    ),
     net(&[Key::Down, Key::Char('j')], NetAction::Down, Some("scroll"), "scroll the link list down"),
     net(&[Key::Up, Key::Char('k')], NetAction::Up, None, "scroll the link list up"),
     net(&[Key::PageDown], NetAction::PageDown, None, "page down"),

@@ -12,6 +12,8 @@ pub mod netstat_parse;
 pub mod procfs;
 pub mod procfs_parse;
 pub mod procfs_rates;
+pub mod procs;
+pub mod procs_parse;
 
 use crate::config::Config;
 use crate::event::{Health, SourceId, Update};

@@ -149,17 +149,24 @@ pub fn sample_twice(root: &Path, gap: Duration) -> std::io::Result<HostSample> {
 
 /// The collector task: one sample per `interval`, health on failure, never ends.
 pub async fn run(mut tx: SourceTx, root: PathBuf, interval: Duration) {
+    let mut procs = super::procs::ProcScanner::new(&root);
     let mut reader = ProcReader::new(root);
     let mut tick = tokio::time::interval(interval);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    // An interval's first tick is immediate: take it now, or the second sample follows the
+    // first at once (no CPU time passed: a gap in F2's graphs, noise in the process CPU %).
+    tick.tick().await;
     // The first CPU percentage needs two readings: take the second soon.
     let _ = reader.sample();
+    procs.scan();
     tokio::time::sleep(Duration::from_millis(250)).await;
     loop {
         match reader.sample() {
             Ok(s) => {
                 tx.health(Health::Ok(format!("{} cores", s.cpu.cores))).await;
-                if !tx.send(Update::Host(Box::new(s))).await {
+                if !tx.send(Update::Host(Box::new(s))).await
+                    || !tx.send(Update::Procs(Box::new(procs.scan()))).await
+                {
                     return;
                 }
             }

@@ -10,6 +10,7 @@ pub mod log_buffer;
 pub mod log_filter;
 pub mod logs;
 pub mod network;
+pub mod procs;
 
 use crate::event::{Health, SourceId, Update};
 use guests::{GuestUpdate, Guests};
@@ -34,6 +35,8 @@ pub struct Model {
     pub network: network::Network,
     pub guests: Guests,
     pub cluster: cluster::Cluster,
+    /// F2's top consumers among host processes.
+    pub procs: procs::ProcTable,
     /// A fixed "now" (seconds since the epoch) for tests and benchmarks; `clock` otherwise.
     pub fixed_now: Option<i64>,
     /// When each source last confirmed its data.
@@ -91,6 +94,7 @@ impl Model {
                 self.log_alerts.observe(&lines);
                 self.logs.append(lines);
             }
+            Update::Procs(t) => self.procs = *t,
             Update::Net(u) => self.network.apply(u),
             Update::Guests(g) => self.guests.apply(*g),
             Update::Kube(u) => {

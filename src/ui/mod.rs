@@ -37,7 +37,7 @@ pub fn render(model: &Model, view: &View, theme: &Theme, frame: &mut Frame) {
     render_alerts(&alerts, theme, frame, strip);
     match view.screen {
         Screen::Logs => screens::logs::render(model, view, theme, frame, body),
-        Screen::Dashboard => screens::dashboard::render(model, theme, frame, body),
+        Screen::Dashboard => screens::dashboard::render(model, &view.dashboard, theme, frame, body),
         Screen::Network => screens::network::render(model, &view.net, theme, frame, body),
         Screen::Machines => screens::machines::render(model, &view.machines, theme, frame, body),
     }

@@ -48,8 +48,31 @@ fn phases<'a>(m: &BTreeMap<String, usize>, theme: &Theme) -> Vec<Span<'a>> {
     out
 }
 
+/// Whether neither libvirt nor a cluster has anything to show: the panel is then one line.
+pub fn nothing(model: &Model) -> bool {
+    !model.health(SourceId::Libvirt).is_ok() && model.guests.is_empty() && !model.cluster.is_known()
+}
+
+/// "libvirt n/a (why)  k8s n/a (why)": the one line of a panel without sources.
+pub fn absent<'a>(model: &Model, theme: &Theme) -> Line<'a> {
+    let mut spans = Vec::new();
+    for (name, id) in [("libvirt", SourceId::Libvirt), ("k8s", SourceId::Kubernetes)] {
+        let h = model.health(id);
+        spans.push(Span::styled(format!(" {name} "), theme.title()));
+        spans.push(Span::styled(h.word().to_string(), health_style(theme, h)));
+        spans.push(Span::styled(format!(" ({}) ", sanitize(h.reason())), theme.dim()));
+    }
+    Line::from(spans)
+}
+
 pub fn lines<'a>(model: &Model, theme: &Theme) -> Vec<Line<'a>> {
     let s = model.guests.summary();
+    let virt = model.health(SourceId::Libvirt);
+    if !virt.is_ok() && model.guests.libvirt().next().is_none() {
+        let mut out = vec![source("libvirt", virt, theme)];
+        out.extend(cluster_lines(model, theme));
+        return out;
+    }
     let mut out = vec![Line::from(vec![
         label("VMs", theme),
         Span::raw("libvirt: "),
@@ -62,6 +85,13 @@ pub fn lines<'a>(model: &Model, theme: &Theme) -> Vec<Line<'a>> {
         count(s.errors, theme.crit()),
         Span::raw(" errors"),
     ])];
+    out.extend(cluster_lines(model, theme));
+    out
+}
+
+/// KubeVirt, nodes, pods, services: or the one line saying why there is no cluster.
+fn cluster_lines<'a>(model: &Model, theme: &Theme) -> Vec<Line<'a>> {
+    let mut out = Vec::new();
     let k8s = model.health(SourceId::Kubernetes);
     let kvh = model.health(SourceId::Kubevirt);
     let c = &model.cluster;

@@ -2,7 +2,7 @@
 
 use crate::model::Model;
 use crate::ui::fmt::{bytes, bytes_pair, sanitize};
-use crate::ui::theme::Theme;
+use crate::ui::theme::{Glyphs, Theme};
 use crate::ui::widgets::bar::{bar, sparkline};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
@@ -46,19 +46,30 @@ pub enum History {
     Network,
 }
 
-/// A panel's history as a sparkline row, `width` cells wide.
+/// A panel's history as a sparkline row, `width` cells wide (the compact layout's graph).
 pub fn history<'a>(which: History, model: &Model, theme: &Theme, width: usize) -> Line<'a> {
     let h = &model.history;
-    let (ring, max): (&VecDeque<f64>, Option<f64>) = match which {
-        History::Cpu => (&h.cpu, Some(100.0)),
-        History::Memory => (&h.mem, Some(100.0)),
-        History::Disk => (&h.disk, None),
-        History::Network => (&h.net, None),
+    let sum =
+        |a: &VecDeque<f64>, b: &VecDeque<f64>| a.iter().zip(b).map(|(x, y)| x + y).collect::<Vec<f64>>();
+    let (values, max): (Vec<f64>, Option<f64>) = match which {
+        History::Cpu => (h.cpu.iter().copied().collect(), Some(100.0)),
+        History::Memory => (h.mem_used.iter().copied().collect(), Some(100.0)),
+        History::Disk => (sum(&h.disk_read, &h.disk_write), None),
+        History::Network => {
+            let link = super::graphs::busiest_links(model).first().and_then(|n| h.links.get(*n));
+            (link.map(|l| sum(&l.rx, &l.tx)).unwrap_or_default(), None)
+        }
     };
-    let values: Vec<f64> = ring.iter().copied().collect();
+    let values: Vec<f64> = values.into_iter().skip_while(|v| !v.is_finite()).collect();
+    // The Linux console's font has no eighth blocks: shades there.
+    let glyphs = if theme.basic && !theme.glyphs.ascii {
+        Glyphs { spark: &['░', '▒', '▓', '█'], ..theme.glyphs }
+    } else {
+        theme.glyphs
+    };
     Line::from(vec![
         Span::styled(" hist ", theme.dim()),
-        Span::styled(sparkline(&values, width.saturating_sub(7), max, &theme.glyphs), theme.title()),
+        Span::styled(sparkline(&values, width.saturating_sub(7), max, &glyphs), theme.title()),
     ])
 }
 
@@ -128,12 +139,23 @@ fn cores<'a>(model: &Model, theme: &Theme, width: usize, rows: usize) -> Vec<Lin
         .map(|(r, chunk)| {
             let mut spans = vec![Span::styled(format!(" {:>4} ", r * per_row), theme.dim())];
             spans.extend(chunk.iter().map(|p| {
-                let cell = sparkline(&[*p], 1, Some(100.0), &theme.glyphs);
+                let cell = heat_cell(*p, theme);
                 Span::styled(cell, level_style(model, theme, *p, model.thresholds.cpu_percent))
             }));
             Line::from(spans)
         })
         .collect()
+}
+
+/// One core as one cell: its level as a glyph (and, by the caller, a colour). The Linux
+/// console's font has no eighth blocks: shades there.
+fn heat_cell(p: f64, theme: &Theme) -> String {
+    const SHADES: [char; 4] = ['░', '▒', '▓', '█'];
+    if theme.basic && !theme.glyphs.ascii {
+        let i = ((p.clamp(0.0, 100.0) / 100.0) * 3.0).round() as usize;
+        return SHADES[i.min(3)].to_string();
+    }
+    sparkline(&[p], 1, Some(100.0), &theme.glyphs)
 }
 
 pub fn memory<'a>(model: &Model, theme: &Theme, width: usize) -> Vec<Line<'a>> {
