@@ -31,8 +31,10 @@ fn cluster_on_a_linux_console() {
     let p = console(&api, dir.path(), "e2e-k8s", "linux", 80, 24);
     p.wait_for("start", "F4 Machines");
     p.keys(&["2"]);
-    let s = p.wait_for("F2 cluster", "3/3 ready");
-    assert!(s.contains("KubeVirt") && s.contains("crash-looping on hv1"), "{s}");
+    // Nodes list first; the alert comes from pods, which may arrive a moment later.
+    p.wait_for("F2 cluster", "3/3 ready");
+    let s = p.wait_for("F2 pods", "crash-looping on hv1");
+    assert!(s.contains("KubeVirt"), "{s}");
     p.keys(&["4"]);
     let s = p.wait_for("F4", "KubeVirt)");
     assert!(s.contains("db-01") && s.contains("Migrating") && s.contains("kv/vms"), "{s}");
