@@ -134,6 +134,11 @@ fn snapshot_json_matches_this_machine() {
     assert_eq!(v["cpu"]["cores"].as_u64(), Some(nproc.trim().parse().unwrap()));
     assert_eq!(v["cpu"]["per_core_percent"].as_array().map(Vec::len), nproc.trim().parse().ok());
     assert_eq!(v["memory"]["total_bytes"].as_u64(), Some(meminfo_total_bytes()));
+    // This test's own process (and the snapshot's) are among the processes scanned.
+    let procs = v["top_processes"]["total"].as_u64().unwrap_or(0);
+    assert!(procs >= 2, "{}", v["top_processes"]);
+    let largest = &v["top_processes"]["by_memory"][0];
+    assert!(largest["pid"].as_u64().is_some() && largest["rss_bytes"].as_u64() > Some(0), "{largest}");
     let host = std::fs::read_to_string("/proc/sys/kernel/hostname").unwrap();
     assert_eq!(v["host"]["hostname"].as_str(), Some(host.trim()));
     assert_eq!(v["host"]["load"].as_array().map(Vec::len), Some(3));

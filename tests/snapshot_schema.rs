@@ -9,6 +9,7 @@ use hypervisor_tui::commands::snapshot::schema::{SCHEMA_PATH, schema_text};
 use hypervisor_tui::commands::snapshot::{Snapshot, SourceSample};
 use hypervisor_tui::event::{Health, SourceId};
 use hypervisor_tui::model::network::{Addr, Link, LinkKind, NetState, Route};
+use hypervisor_tui::model::procs::{ProcTable, ProcUsage};
 use serde_json::{Value, json};
 use std::time::{Duration, Instant};
 
@@ -75,8 +76,24 @@ fn full_document() -> Value {
         })
         .collect();
     let cluster = support::cluster::model_with_cluster(3, 40, 6).cluster;
+    let procs = ProcTable {
+        top: vec![
+            ProcUsage {
+                pid: 4242,
+                name: "qemu-system-x86".into(),
+                guest: Some("web-01".into()),
+                cpu_percent: Some(87.5),
+                rss_bytes: 2 << 30,
+            },
+            ProcUsage { pid: 99, name: "newborn".into(), guest: None, cpu_percent: None, rss_bytes: 4096 },
+        ],
+        total: 312,
+        error: None,
+        scanned: true,
+    };
     let snap = Snapshot {
         host: Some(support::sample_host(4)),
+        procs: Some(procs),
         sources,
         network: Some(sample_network()),
         guests: Some((0..7).map(guests::guest).collect()),
@@ -97,6 +114,14 @@ fn a_full_document_passes_and_says_unknown_as_null() {
         v["guests"].as_array().unwrap().iter().filter_map(|g| g["source"].as_str()).collect();
     assert!(sources.iter().all(|s| seen.contains(s)), "{seen:?}");
     assert_eq!(v["sources"]["procfs"]["age_s"], 0.25);
+    let top = &v["top_processes"];
+    assert_eq!(
+        (top["total"].as_u64(), top["by_cpu"][0]["guest"].as_str()),
+        (Some(312), Some("web-01")),
+        "{top}"
+    );
+    assert!(top["by_cpu"][1]["cpu_percent"].is_null(), "a process first seen has no CPU %, not 0");
+    assert_eq!(top["by_memory"][0]["pid"], 4242);
     let tap = &v["network"]["links"][1];
     assert_eq!(
         (&tap["name"], &tap["master"], &tap["rx_bytes"]),

@@ -1,7 +1,8 @@
-//! `host`, `cpu`, `memory`, `disks` from the procfs collector's sample.
+//! `host`, `cpu`, `memory`, `disks` from the procfs collector's sample, and `top_processes`.
 
 use super::types;
 use crate::model::host::{CpuUsage, DiskUsage, HostSample, Memory};
+use crate::model::procs::{ProcTable, TopSort};
 
 pub fn host(h: &HostSample) -> types::Host {
     types::Host { hostname: h.hostname.clone(), kernel: h.kernel.clone(), uptime_s: h.uptime_s, load: h.load }
@@ -46,5 +47,25 @@ pub fn disk(d: &DiskUsage) -> types::Disk {
         fstype: d.fstype.clone(),
         total_bytes: d.total_bytes,
         used_bytes: d.used_bytes,
+    }
+}
+
+/// The busiest and the largest processes of a scan, ten of each.
+pub fn top_processes(t: &ProcTable) -> types::TopProcesses {
+    let list = |sort| {
+        let rows = t.sorted(sort, 10).into_iter();
+        rows.map(|p| types::Process {
+            pid: p.pid,
+            name: p.name.clone(),
+            guest: p.guest.clone(),
+            cpu_percent: p.cpu_percent,
+            rss_bytes: p.rss_bytes,
+        })
+        .collect()
+    };
+    types::TopProcesses {
+        by_cpu: list(TopSort::Cpu),
+        by_memory: list(TopSort::Memory),
+        total: t.total as u64,
     }
 }

@@ -11,12 +11,14 @@ mod sources;
 mod text;
 pub mod types;
 
+use crate::collectors::procs::ProcScanner;
 use crate::collectors::{self, procfs};
 use crate::config::Config;
 use crate::event::{Health, SourceId};
 use crate::model::cluster::Cluster;
 use crate::model::guests::Guest;
 use crate::model::host::HostSample;
+use crate::model::procs::ProcTable;
 use serde_json::Value;
 use std::time::{Duration, Instant};
 
@@ -32,6 +34,8 @@ pub struct SourceSample {
 /// What `take` gathered: model types, before they become the contract.
 pub struct Snapshot {
     pub host: Option<HostSample>,
+    /// The process scan; `None` when /proc could not be scanned.
+    pub procs: Option<ProcTable>,
     pub sources: Vec<SourceSample>,
     /// `None` when netlink did not answer (its reason is under `sources`).
     pub network: Option<crate::model::network::NetState>,
@@ -56,9 +60,14 @@ async fn timed<F: Future>(f: F) -> (F::Output, Instant) {
 pub async fn take(config: &Config, timeout: Duration) -> Snapshot {
     let root = collectors::proc_root();
     let host = timed(async move {
-        let sample =
-            tokio::task::spawn_blocking(move || procfs::sample_twice(&root, Duration::from_millis(250)));
-        sample.await.ok().and_then(Result::ok)
+        // Processes are scanned around the same interval as the CPU sample, for their CPU %.
+        let sample = tokio::task::spawn_blocking(move || {
+            let mut scanner = ProcScanner::new(root.clone());
+            scanner.scan();
+            let host = procfs::sample_twice(&root, Duration::from_millis(250)).ok();
+            (host, scanner.scan())
+        });
+        sample.await.unwrap_or((None, ProcTable::default()))
     });
     let network = timed(tokio::time::timeout(timeout, collectors::netlink::snapshot_once()));
     let libvirt = timed(libvirt::sample(config, timeout));
@@ -67,6 +76,8 @@ pub async fn take(config: &Config, timeout: Duration) -> Snapshot {
     let ((checks, checked), (host, host_at), (network, net_at), (libvirt, libvirt_at), (kube, kube_at)) =
         tokio::join!(checks, host, network, libvirt, kube);
     let network = network.ok().and_then(Result::ok);
+    let (host, procs) = host;
+    let procs = (procs.scanned && procs.error.is_none()).then_some(procs);
     let (guests, libvirt_health) = libvirt;
     let kube::Sample { cluster, kubernetes, kubevirt } = kube;
     let kubevirt_listed = kube::kubevirt_listed(&cluster);
@@ -87,7 +98,7 @@ pub async fn take(config: &Config, timeout: Duration) -> Snapshot {
         })
         .collect();
     let now_unix = crate::model::unix_now();
-    Snapshot { host, sources, network, guests, cluster, now_unix, taken: Instant::now() }
+    Snapshot { host, procs, sources, network, guests, cluster, now_unix, taken: Instant::now() }
 }
 
 /// The watcher's answer, or the probe's when the watcher never answered.
@@ -108,6 +119,7 @@ impl Snapshot {
             network: self.network.as_ref().map(net::network),
             guests: self.all_guests(),
             kubernetes: self.cluster.as_ref().map(|c| kube::kubernetes(c, self.now_unix)),
+            top_processes: self.procs.as_ref().map(host::top_processes),
             sources: sources::sources(&self.sources, self.taken),
         }
     }

@@ -18,6 +18,7 @@ pub mod guests;
 pub mod host;
 pub mod kube;
 pub mod network;
+pub mod procs;
 pub mod sources;
 
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
@@ -28,6 +29,7 @@ pub use guests::{Guest, GuestDetail, GuestDisk, KubevirtDetail, LibvirtDetail, M
 pub use host::{Cpu, CpuBreakdown, Disk, Host, Memory};
 pub use kube::{Kubernetes, KubevirtCounts};
 pub use network::{Family, Gateway, Link, Network};
+pub use procs::{Process, TopProcesses};
 pub use sources::{SourceReport, SourceState, Sources};
 
 /// The version of the document's shape this program writes.
@@ -85,6 +87,9 @@ pub struct Snapshot {
     /// The cluster as listed; `null` when no kind could be listed (see
     /// `sources.kubernetes`).
     pub kubernetes: Option<Kubernetes>,
+    /// The host processes that use the most CPU and memory; `null` when /proc could not be
+    /// scanned (see `sources.procfs`).
+    pub top_processes: Option<TopProcesses>,
     /// Every source, whether it answered or not, with its state and reason.
     pub sources: Sources,
 }
