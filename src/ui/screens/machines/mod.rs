@@ -60,8 +60,11 @@ fn pane_height(inner: u16, detail: bool) -> u16 {
 fn status_line<'a>(model: &Model, view: &MachinesView, shown: usize, theme: &Theme) -> Line<'a> {
     let total = model.guests.len();
     let kv = model.guests.kubevirt().len();
-    let mut counts =
-        if shown == total { format!(" {total} guests") } else { format!(" {shown} of {total} guests") };
+    let mut counts = match (shown == total, any_guest_source(model)) {
+        (_, false) => " ? guests".to_string(),
+        (true, true) => format!(" {total} guests"),
+        (false, true) => format!(" {shown} of {total} guests"),
+    };
     if kv > 0 {
         counts += &format!(" ({} libvirt, {kv} KubeVirt)", total - kv);
     }
@@ -91,9 +94,20 @@ fn status_line<'a>(model: &Model, view: &MachinesView, shown: usize, theme: &The
     Line::from(spans)
 }
 
+/// Whether any source of guests answered: with none, "0 guests" would be a number for what
+/// is unknown.
+fn any_guest_source(model: &Model) -> bool {
+    model.health(SourceId::Libvirt).is_ok() || !model.guests.is_empty() || model.cluster.is_known()
+}
+
 fn render_empty(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let first = if any_guest_source(model) {
+        " No guests to show."
+    } else {
+        " Guests unknown: no source of guests answers."
+    };
     let lines = vec![
-        Line::styled(" No guests to show.", theme.dim()),
+        Line::styled(first, theme.warn()),
         source_line(model, SourceId::Libvirt, theme),
         source_line(model, SourceId::Kubevirt, theme),
     ];
