@@ -35,7 +35,12 @@ fn draw_buffer(model: &Model, machines: MachinesView, w: u16, h: u16) -> ratatui
 #[test]
 fn f4_with_0_5_and_10000_guests() {
     for n in [0, 5, 10_000] {
-        let m = model(n);
+        let mut m = model(n);
+        if n == 0 {
+            // libvirt answers with no domains: "0 guests" is then the truth.
+            let ok = hypervisor_tui::event::Health::Ok("0 domains".into());
+            m.health.insert(hypervisor_tui::event::SourceId::Libvirt, ok);
+        }
         for (w, h) in [(80, 24), (200, 60)] {
             let text = draw(&m, MachinesView::default(), w, h);
             assert!(text.contains(&format!(" {n} guests")), "{n} guests {w}x{h}:\n{text}");
@@ -43,6 +48,14 @@ fn f4_with_0_5_and_10000_guests() {
             insta::assert_snapshot!(format!("machines_{n}_guests_{w}x{h}"), text);
         }
     }
+}
+
+/// No source of guests answers: the count is unknown, not 0.
+#[test]
+fn f4_with_no_source_says_unknown() {
+    let text = draw(&model(0), MachinesView::default(), 80, 24);
+    assert!(text.contains(" ? guests") && !text.contains(" 0 guests"), "{text}");
+    assert!(text.contains("Guests unknown: no source of guests answers"), "{text}");
 }
 
 #[test]
