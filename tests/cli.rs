@@ -202,3 +202,13 @@ fn forced_command_runs_whitelisted_verbs_and_refuses_the_rest() {
         assert!(out.stdout.is_empty(), "{bad} printed something");
     }
 }
+
+/// A journal directory that does not exist is named as such, not as a library's internals.
+#[test]
+fn logs_on_a_missing_directory_says_so() {
+    let out = run(&["--config", "/dev/null", "logs", "-D", "/nonexistent/journal", "-n", "1"], &[]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("/nonexistent/journal") && err.contains("does not exist"), "{err}");
+    assert!(!err.contains("open_dirs"), "{err}");
+}

@@ -27,6 +27,8 @@ pub enum ReadError {
     Io(#[from] std::io::Error),
     #[error("journalctl fallback failed: {0}")]
     Fallback(String),
+    #[error("no journal directory: {0} does not exist")]
+    NoDirectory(String),
 }
 
 /// A private directory of hard links (or copies) to `--file` arguments: sdjournal opens
@@ -103,6 +105,11 @@ impl JournalReader {
         match origin {
             Origin::Directories(dirs) => {
                 let existing: Vec<PathBuf> = dirs.iter().filter(|d| d.is_dir()).cloned().collect();
+                if existing.is_empty() {
+                    // sdjournal would say "open_dirs requires at least one path".
+                    let shown: Vec<String> = dirs.iter().map(|d| d.display().to_string()).collect();
+                    return Err(ReadError::NoDirectory(shown.join(", ")));
+                }
                 let journal = sdjournal::Journal::open_dirs_with_config(&existing, config)?;
                 Ok(JournalReader { journal, _links: None })
             }
