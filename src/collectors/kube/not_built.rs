@@ -23,3 +23,21 @@ pub async fn run(_cfg: KubernetesConfig, tx: mpsc::Sender<Update>) {
 pub async fn probe_both(_cfg: &KubernetesConfig, _timeout: Duration) -> (Health, Health) {
     (not_built_in(), not_built_in())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn both_sources_say_not_built_in() {
+        let want = Health::Disabled(NOT_BUILT_IN.into());
+        let cfg = KubernetesConfig::default();
+        assert_eq!(probe_both(&cfg, Duration::from_secs(1)).await, (want.clone(), want.clone()));
+        let (tx, mut rx) = mpsc::channel(4);
+        run(cfg, tx).await;
+        for id in [SourceId::Kubernetes, SourceId::Kubevirt] {
+            assert_eq!(rx.recv().await, Some(Update::Health(id, want.clone())));
+        }
+    }
+}
+

@@ -29,3 +29,19 @@ pub fn list_once(_uris: &[String]) -> (Option<Vec<Guest>>, Health) {
 pub fn probe(_uris: &[String]) -> Health {
     not_built_in()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn says_not_built_in_and_lists_nothing_rather_than_zero() {
+        let want = Health::Disabled(NOT_BUILT_IN.into());
+        assert_eq!(probe(&["qemu:///system".into()]), want);
+        assert_eq!(list_once(&["qemu:///system".into()]), (None, want.clone()));
+        let (tx, mut rx) = mpsc::channel(4);
+        spawn(vec!["qemu:///system".into()], Duration::from_secs(2), tx);
+        assert_eq!(rx.try_recv().ok(), Some(Update::Health(SourceId::Libvirt, want)));
+    }
+}
+
