@@ -286,3 +286,33 @@ fn follow_exits_when_stdout_goes_away() {
     println!("exited {:?} after the pipe closed", closed.elapsed());
     assert!(status.success(), "{status}");
 }
+
+/// utime + stime of a process, in clock ticks.
+fn cpu_ticks(pid: u32) -> u64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap();
+    let after_comm = &stat[stat.rfind(')').unwrap() + 1..];
+    let f: Vec<&str> = after_comm.split_whitespace().collect();
+    f[11].parse::<u64>().unwrap() + f[12].parse::<u64>().unwrap()
+}
+
+/// `-f -g` with nothing matching and nothing written sleeps: no re-scan loop.
+#[test]
+fn follow_costs_no_cpu_while_idle() {
+    let dir = tempfile::tempdir().unwrap();
+    let opts = Options { entries: 5_000, seed: 41, ..Options::default() };
+    write_journal(&dir.path().join("system.journal"), &opts, LAYOUTS[0]);
+    let mut child = Command::new(BIN)
+        .args(["logs", "-f", "-g", "no-such-message-anywhere", "-D"])
+        .arg(dir.path())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(1500));
+    let before = cpu_ticks(child.id());
+    std::thread::sleep(Duration::from_secs(2));
+    let used = cpu_ticks(child.id()) - before;
+    let _ = child.kill();
+    let _ = child.wait();
+    println!("idle -f -g: {used} ticks of CPU in 2 s");
+    assert!(used <= 2, "{used} clock ticks while idle");
+}
