@@ -36,11 +36,10 @@ pub fn run(plan: &Plan, mut last: Option<Location>, out: &mut Printer) -> u8 {
         match wait(&ino) {
             Wake::Gone => return 0,
             Wake::Changed { new_dir } => {
-                if new_dir {
+                std::thread::sleep(SETTLE);
+                if ino.drain() || new_dir {
                     ino.watch_all(&dirs(&plan.source));
                 }
-                std::thread::sleep(SETTLE);
-                ino.drain();
                 if print_new(plan, &mut last, out).is_err() {
                     return 0;
                 }
@@ -176,4 +175,30 @@ fn has_new_dir(mut buf: &[u8]) -> bool {
         buf = buf.get(HEAD + len..).unwrap_or_default();
     }
     found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn event(mask: u32, name_len: u32) -> Vec<u8> {
+        let mut b = Vec::new();
+        b.extend_from_slice(&1i32.to_ne_bytes());
+        b.extend_from_slice(&mask.to_ne_bytes());
+        b.extend_from_slice(&0u32.to_ne_bytes());
+        b.extend_from_slice(&name_len.to_ne_bytes());
+        b.extend(std::iter::repeat_n(0u8, name_len as usize));
+        b
+    }
+
+    #[test]
+    fn new_directories_are_found_among_events() {
+        let mut buf = event(libc::IN_MODIFY, 16);
+        assert!(!has_new_dir(&buf));
+        buf.extend(event(libc::IN_CREATE, 32));
+        assert!(!has_new_dir(&buf), "a new file is not a directory");
+        buf.extend(event(libc::IN_CREATE | libc::IN_ISDIR, 16));
+        assert!(has_new_dir(&buf));
+        assert!(!has_new_dir(&buf[..20]), "a cut event is ignored");
+    }
 }
