@@ -60,9 +60,7 @@ fn print_new(plan: &Plan, last: &mut Option<Location>, out: &mut Printer) -> std
         if plan.admits(&e) && plan.message_matches(&e) {
             out.entry(&e)?;
         }
-        if i % super::RELEASE_EVERY == super::RELEASE_EVERY - 1 {
-            super::release(&j);
-        }
+        super::released_every(&j, i + 1);
     }
     super::release(&j);
     out.flush()

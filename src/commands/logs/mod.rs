@@ -80,11 +80,18 @@ fn print_all<'a>(
 ) -> std::io::Result<()> {
     for (i, e) in walk.filter(|e| plan.admits(e)).enumerate() {
         out.entry(&e)?;
-        if i % RELEASE_EVERY == RELEASE_EVERY - 1 {
-            release(j);
-        }
+        released_every(j, i + 1);
     }
     out.flush()
+}
+
+/// Drops the mapped pages after every [`RELEASE_EVERY`]-th entry: each page fault maps
+/// its neighbours too (the kernel's fault-around), so entries spread over a large file
+/// would otherwise keep ~64 KiB resident each.
+pub(crate) fn released_every(j: &Journal, count: usize) {
+    if count.is_multiple_of(RELEASE_EVERY) {
+        release(j);
+    }
 }
 
 fn release(j: &Journal) {
@@ -96,12 +103,21 @@ fn tail(j: &Journal, plan: &Plan, n: usize, out: &mut Printer) -> std::io::Resul
     let mut back =
         j.walk(&plan.matches, plan.search.as_ref(), Direction::Backward).filter(|e| plan.admits(e));
     if n <= HELD_LINES {
-        let mut v: Vec<EntryRef> = back.by_ref().take(n).collect();
+        let mut v: Vec<EntryRef> = Vec::new();
+        while v.len() < n {
+            let Some(e) = back.next() else { break };
+            v.push(e);
+            released_every(j, v.len());
+        }
         v.reverse();
         return print_all(j, plan, v.into_iter(), out);
     }
     // Too many to hold: the (n+1)-th newest marks where to start.
-    let before = back.nth(n).map(|e| e.location());
+    let mut before = None;
+    for (i, e) in back.by_ref().enumerate().take(n + 1) {
+        before = (i == n).then(|| e.location());
+        released_every(j, i + 1);
+    }
     drop(back);
     release(j);
     match before {
