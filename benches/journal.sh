@@ -3,6 +3,7 @@
 # journalctl on the same files in the same run, and the console's memory holding them.
 # The journal is made once, by the project's generator (examples/gen_journal.rs) and
 # systemd's own writer, and kept in target/bench-journal.
+# Needs GNU time (/usr/bin/time) for peak RSS.
 # Usage: benches/journal.sh   (`make bench` runs it)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -33,13 +34,32 @@ cargo bench -q --bench journal_tail -- "$dir" 2>/dev/null
 echo; echo "One large file ($big):"; echo
 cargo bench -q --bench journal_tail -- "$big" 2>/dev/null
 
-echo; echo "### Command line, JSON out, beside journalctl"; echo
-echo "| case | hypervisor-tui logs | journalctl |"
+peak() { # peak RSS of one run (GNU time's %M, KiB), in MiB
+  [ -x /usr/bin/time ] || { echo "n/a (no /usr/bin/time)"; return; }
+  /usr/bin/time -f 'peak %M' "$@" 2>&1 >/dev/null | awk '/^peak / {v = $2} END {printf "%.0f MiB", v / 1024}'
+}
+row() { # | case | logs time | logs peak | journalctl time | journalctl peak |
+  local name=$1 ours=$2 theirs=$3
+  echo "| $name | $(ms $ours) | $(peak $ours) | $(ms $theirs) | $(peak $theirs) |"
+}
+
+echo; echo "### Command line, JSON out, beside journalctl (median of 5 warm runs; peak RSS)"; echo
+echo "| case | hypervisor-tui logs | peak | journalctl | peak |"
+echo "|---|---|---|---|---|"
+row "-n 10000 (directory)" "$bin logs -D $dir -n 10000 --json" "journalctl -D $dir -n 10000 -o json -a"
+row "-n 10000 (one file)" "$bin logs --file $big -n 10000 --json" "journalctl --file $big -n 10000 -o json -a"
+row "-u sshd.service -n 10000" "$bin logs -D $dir -u sshd.service -n 10000 --json" \
+  "journalctl -D $dir -u sshd.service -n 10000 -o json -a"
+row "-g migration.of.vm4 -n 10000" "$bin logs -D $dir -g migration.of.vm4 -n 10000 --json" \
+  "journalctl -D $dir -g migration.of.vm4 -n 10000 -o json -a"
+
+echo; echo "### logs without -n: the whole journal streamed (one run)"; echo
+s=$(date +%s%N)
+all=$(/usr/bin/time -f 'peak %M' $bin logs -D "$dir" --json 2>&1 >/dev/null | awk '/^peak / {print $2}')
+e=$(date +%s%N)
+echo "| entries printed | time | peak RSS |"
 echo "|---|---|---|"
-echo "| -n 10000 (directory) | $(ms $bin logs -D "$dir" -n 10000 --json) | $(ms journalctl -D "$dir" -n 10000 -o json -a) |"
-echo "| -n 10000 (one file) | $(ms $bin logs --file "$big" -n 10000 --json) | $(ms journalctl --file "$big" -n 10000 -o json -a) |"
-echo "| -u sshd.service -n 10000 | $(ms $bin logs -D "$dir" -u sshd.service -n 10000 --json) | $(ms journalctl -D "$dir" -u sshd.service -n 10000 -o json -a) |"
-echo "| -g 'migration of vm4' -n 10000 | $(ms $bin logs -D "$dir" -g 'migration of vm4' -n 10000 --json) | $(ms journalctl -D "$dir" -g 'migration of vm4' -n 10000 -o json -a) |"
+echo "| $($bin logs -D "$dir" | wc -l) | $(((e - s) / 1000000)) ms | $((all / 1024)) MiB |"
 
 echo; echo "### Memory of the console holding 10,000 entries (F1 loaded, idle)"; echo
 sock=hvtui-jbench-$$

@@ -54,7 +54,7 @@ pub struct LogsArgs {
     /// Keep printing new entries.
     #[arg(short = 'f', long)]
     pub follow: bool,
-    /// Only messages matching this regex (case-insensitive; a plain substring if not a regex).
+    /// Only messages matching this regex (case-insensitive unless it has capitals; as is if not a regex).
     #[arg(short = 'g', long = "grep", value_name = "PATTERN")]
     pub grep: Option<String>,
     /// Only the current boot.

@@ -33,7 +33,9 @@ pub use crate::timefmt::duration;
 
 /// Untrusted text made safe for the terminal: control characters and escape
 /// sequences become visible caret notation (`ESC` → `^[`), so nothing can move
-/// the cursor, retitle the window or switch screens.
+/// the cursor, retitle the window or switch screens. Characters that change how text
+/// around them reads without showing themselves (bidi overrides and isolates, zero-width
+/// characters, the BOM, line/paragraph separators) are shown as `<U+202E>`.
 pub fn sanitize(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
@@ -45,10 +47,16 @@ pub fn sanitize(s: &str) -> String {
             }
             '\u{7f}' => out.push_str("^?"),
             c if ('\u{80}'..='\u{9f}').contains(&c) => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c if invisible(c) => out.push_str(&format!("<U+{:04X}>", c as u32)),
             c => out.push(c),
         }
     }
     out
+}
+
+/// Bidi embeddings/overrides/isolates, zero-width characters and marks, BOM, separators.
+fn invisible(c: char) -> bool {
+    matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200b}'..='\u{200f}' | '\u{feff}' | '\u{2028}' | '\u{2029}')
 }
 
 #[cfg(test)]
@@ -69,5 +77,7 @@ mod tests {
         let safe = sanitize(evil);
         assert!(!safe.chars().any(|c| c.is_control()), "{safe:?}");
         assert_eq!(safe, "a^[]0;title^Gb^[[2J\\u{9b}c^M^J");
+        let hidden = "user\u{202e}gnp.exe\u{2066}x\u{2069}\u{200b}\u{feff}\u{2028}é";
+        assert_eq!(sanitize(hidden), "user<U+202E>gnp.exe<U+2066>x<U+2069><U+200B><U+FEFF><U+2028>é");
     }
 }

@@ -152,3 +152,27 @@ pub fn variant(name: &str) -> &'static Path {
     let want = format!("{name}.journal");
     variants().iter().find(|p| p.file_name().is_some_and(|n| n == want.as_str())).expect("a variant")
 }
+
+/// A one-entry journal file `dir/name` whose MESSAGE is `msg`, written by
+/// systemd-journal-remote from export format.
+pub fn journal_with_message(dir: &Path, name: &str, msg: &[u8]) -> PathBuf {
+    let mut export = Vec::new();
+    export.extend_from_slice(b"__REALTIME_TIMESTAMP=1735689600000000\n__MONOTONIC_TIMESTAMP=1000\n");
+    export.extend_from_slice(b"_BOOT_ID=0123456789abcdef0123456789abcdef\nSYSLOG_IDENTIFIER=t\nPRIORITY=6\n");
+    export.extend_from_slice(b"MESSAGE\n");
+    export.extend_from_slice(&(msg.len() as u64).to_le_bytes());
+    export.extend_from_slice(msg);
+    export.extend_from_slice(b"\n\n");
+    let out = dir.join(name);
+    let mut child = Command::new(JOURNAL_REMOTE)
+        .arg(format!("--output={}", out.display()))
+        .arg("-")
+        .stdin(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("systemd-journal-remote (make test installs it)");
+    std::io::Write::write_all(child.stdin.as_mut().expect("piped stdin"), &export).expect("feeding");
+    drop(child.stdin.take());
+    assert!(child.wait().expect("systemd-journal-remote").success());
+    out
+}

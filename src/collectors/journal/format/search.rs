@@ -7,6 +7,11 @@ use super::file::JournalFile;
 use super::hash::find_field;
 use super::object::Data;
 
+/// The scan drops the pages it touched from the resident set every this many values: a
+/// whole file's values would otherwise stay resident until the file is done (peak RSS
+/// ~ the largest files, one per core).
+const RELEASE_EVERY: u64 = 16_384;
+
 /// The DATA objects of one file whose MESSAGE matched.
 #[derive(Debug, Default)]
 pub struct Hits {
@@ -74,6 +79,9 @@ impl Search {
                 }
             }
             (prev, off) = (off, d.next_field_offset);
+            if hits.scanned.is_multiple_of(RELEASE_EVERY) {
+                f.release_pages();
+            }
         }
         f.release_pages();
         hits
