@@ -208,7 +208,7 @@ fn forced_command_runs_whitelisted_verbs_and_refuses_the_rest() {
 fn logs_on_a_missing_directory_says_so() {
     let out = run(&["--config", "/dev/null", "logs", "-D", "/nonexistent/journal", "-n", "1"], &[]);
     let err = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(!out.status.success(), "{err}");
     assert!(err.contains("/nonexistent/journal") && err.contains("does not exist"), "{err}");
     assert!(!err.contains("open_dirs"), "{err}");
 }

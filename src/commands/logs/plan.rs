@@ -117,10 +117,15 @@ fn source(args: &LogsArgs, config: &Config) -> Result<Source, String> {
     if !args.files.is_empty() {
         return Ok(Source::Files(args.files.clone()));
     }
-    Ok(match args.directory.clone().or_else(|| config.journal.directory.clone()) {
-        Some(d) => Source::Dirs(vec![d]),
-        None => Source::Dirs(journal::directories(&config.journal)),
-    })
+    let dirs = match args.directory.clone().or_else(|| config.journal.directory.clone()) {
+        Some(d) => vec![d],
+        None => journal::directories(&config.journal),
+    };
+    if !dirs.iter().any(|d| d.is_dir()) {
+        let shown: Vec<String> = dirs.iter().map(|d| d.display().to_string()).collect();
+        return Err(format!("no journal directory: {} does not exist", shown.join(", ")));
+    }
+    Ok(Source::Dirs(dirs))
 }
 
 /// journalctl's case rule; text that is not a valid regex is looked for as it is.
