@@ -44,4 +44,3 @@ mod tests {
         assert_eq!(rx.try_recv().ok(), Some(Update::Health(SourceId::Libvirt, want)));
     }
 }
-
