@@ -10,19 +10,9 @@ use std::time::Duration;
 mod support;
 
 use support::hostile_journal;
-use support::journal::{LAYOUTS, VARIANT_ENTRIES, spawn_writer, variant, variants};
+use support::journal::{LAYOUTS, VARIANT_ENTRIES, json_lines, spawn_writer, variant, variants};
 
 const BIN: &str = env!("CARGO_BIN_EXE_hypervisor-tui");
-
-fn json_lines(out: &[u8]) -> Vec<serde_json::Map<String, Value>> {
-    String::from_utf8_lossy(out)
-        .lines()
-        .map(|l| match serde_json::from_str(l).unwrap() {
-            Value::Object(m) => m,
-            other => panic!("not an object: {other}"),
-        })
-        .collect()
-}
 
 #[test]
 fn every_variant_equals_journalctl_field_by_field() {

@@ -12,21 +12,13 @@ use std::time::{Duration, Instant};
 
 mod support;
 
-use support::journal::{LAYOUTS, journal_with_message, scratch_dir, spawn_writer, variant, write_journal};
+use support::journal::{
+    LAYOUTS, journal_with_message, json_lines, scratch_dir, spawn_writer, variant, write_journal,
+};
 
 const BIN: &str = env!("CARGO_BIN_EXE_hypervisor-tui");
 
 type Entry = Map<String, Value>;
-
-fn json_lines(out: &[u8]) -> Vec<Entry> {
-    String::from_utf8_lossy(out)
-        .lines()
-        .map(|l| match serde_json::from_str(l).unwrap() {
-            Value::Object(m) => m,
-            other => panic!("not an object: {other}"),
-        })
-        .collect()
-}
 
 fn ours(args: &[&str], f: &Path) -> Vec<Entry> {
     let out = Command::new(BIN).arg("logs").args(args).args(["--json", "--file"]).arg(f).output().unwrap();

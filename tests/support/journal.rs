@@ -176,3 +176,14 @@ pub fn journal_with_message(dir: &Path, name: &str, msg: &[u8]) -> PathBuf {
     assert!(child.wait().expect("systemd-journal-remote").success());
     out
 }
+
+/// `logs --json` / `journalctl -o json` output: one JSON object a line.
+pub fn json_lines(out: &[u8]) -> Vec<serde_json::Map<String, serde_json::Value>> {
+    String::from_utf8_lossy(out)
+        .lines()
+        .map(|l| match serde_json::from_str(l).unwrap() {
+            serde_json::Value::Object(m) => m,
+            other => panic!("not an object: {other}"),
+        })
+        .collect()
+}
