@@ -2,11 +2,13 @@
 //! thread does at start and on every filter change. Run by benches/journal.sh.
 //! Usage: cargo bench --bench journal_tail -- DIR [N]
 
+#[path = "../tests/support/journal.rs"]
+mod journal;
+
 use hypervisor_tui::collectors::journal::reader::{Filter, JournalReader, Origin};
 use hypervisor_tui::model::log_buffer::LogLine;
 use hypervisor_tui::model::logs::TextMatch;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 fn median(mut v: Vec<Duration>) -> Duration {
@@ -15,23 +17,11 @@ fn median(mut v: Vec<Duration>) -> Duration {
 }
 
 /// Without a journal given, a smoke run on a small one made here: the project's
-/// generator piped into systemd-journal-remote, in a temporary directory.
+/// generator piped into systemd-journal-remote (the tests' own helper), in a temporary directory.
 fn small_journal(dir: &Path) -> PathBuf {
-    use hypervisor_tui::demo::journal_export::{Options, write_stream};
-    let out = dir.join("system.journal");
-    let mut child = Command::new("/lib/systemd/systemd-journal-remote")
-        .arg(format!("--output={}", out.display()))
-        .arg("-")
-        .stdin(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("systemd-journal-remote");
+    use hypervisor_tui::demo::journal_export::Options;
     let opts = Options { entries: 20_000, seed: 7, ..Options::default() };
-    let mut stdin = std::io::BufWriter::new(child.stdin.take().expect("stdin"));
-    write_stream(&opts, &mut stdin, None).expect("feed systemd-journal-remote");
-    drop(stdin);
-    assert!(child.wait().expect("systemd-journal-remote").success());
-    out
+    journal::write_journal(&dir.join("system.journal"), &opts, journal::LAYOUTS[0])
 }
 
 fn main() {
