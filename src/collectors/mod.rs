@@ -14,6 +14,7 @@ pub mod procfs_parse;
 pub mod procfs_rates;
 pub mod procs;
 pub mod procs_parse;
+pub mod sock_diag;
 
 use crate::config::Config;
 use crate::event::{Health, SourceId, Update};
