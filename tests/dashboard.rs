@@ -288,3 +288,17 @@ fn linux_console_f2_uses_only_the_console_font_blocks() {
         assert!(text.contains('▄') || text.contains('█'), "no graph at {w}x{h}:\n{text}");
     }
 }
+
+#[test]
+fn uncountable_tcp_is_a_question_mark_not_zeros() {
+    let mut model = sample_model();
+    let mut host = sample_host(4);
+    host.tcp = None;
+    model.apply(Update::Host(Box::new(host.clone())));
+    model.apply(Update::Host(Box::new(host)));
+    let text = draw_model(&model, Glyphs::UNICODE, &f2(), 120, 40);
+    assert!(text.contains("TCP  ? (not countable"), "{text}");
+    assert!(!text.contains("0 established"), "{text}");
+    let counted = draw(4, 120, 40);
+    assert!(counted.contains("TCP  2456 established  31 listening  120 time-wait"), "{counted}");
+}
