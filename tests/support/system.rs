@@ -121,7 +121,7 @@ pub fn troubled_facts() -> SystemFacts {
         .map(|n| Generation {
             number: n,
             store_path: store(&format!("g{n}"), "nixos-system-hv1"),
-            created: Some(1_735_000_000 + i64::from(n) * 86_400),
+            created: Some(1_735_000_000 + i64::from(n - 40) * 86_400),
         })
         .collect();
     let nixos = Nixos {
