@@ -1,7 +1,7 @@
 //! The lines of each fact panel, full or brief. Text read from the host (labels, versions)
 //! is sanitised; on ASCII terminals `→ ≥ ° ·` become `-> >= (nothing) |`.
 
-use crate::model::system::{Clock, Fact, Hardware, MdArray, Nixos, Storage, Temperature};
+use crate::model::system::{Clock, Fact, Hardware, MdArray, Nixos, Storage, SystemClosure, Temperature};
 use crate::timefmt;
 use crate::ui::fmt::{ascii_fallback, sanitize};
 use crate::ui::theme::Theme;
@@ -27,52 +27,63 @@ fn unknown(theme: &Theme, reason: &str) -> Vec<Line<'static>> {
 }
 
 pub fn nixos(f: &Fact<Nixos>, now: i64, theme: &Theme, d: Detail) -> Vec<Line<'static>> {
-    let n = match f {
-        Fact::Known(n) => n,
-        Fact::Unknown(r) if r == "not NixOS" => return vec![Line::from(s(theme, "not NixOS", theme.dim()))],
-        Fact::Unknown(r) => return unknown(theme, r),
-    };
-    let generation = n.current_generation.map_or("gen ?".to_string(), |g| format!("gen {g}"));
-    let version = n.current.nixos_version.clone().unwrap_or_else(|| "version ?".into());
-    let reboot = match n.reboot_needed() {
-        Some(true) => s(theme, format!("reboot needed: {}", n.reboot_reasons.join(", ")), theme.warn()),
-        Some(false) => s(theme, "booted = current", theme.ok()),
-        None => s(theme, "booted system unknown", theme.dim()),
-    };
-    let switched = n.last_switch.map_or("?".to_string(), |t| timefmt::ago(t, now));
-    if d == Detail::Brief {
-        let reboot = match n.reboot_reasons.len() {
-            more if more > 1 && n.reboot_needed() == Some(true) => {
-                let first = format!("reboot needed: {} (+{})", n.reboot_reasons[0], more - 1);
-                s(theme, first, theme.warn())
-            }
-            _ => reboot,
-        };
-        let tail = s(theme, format!(" · {version} · switched {switched}"), theme.dim());
-        return vec![Line::from(vec![s(theme, format!("{generation} · "), Style::new()), reboot, tail])];
+    match f {
+        Fact::Known(n) if d == Detail::Brief => vec![nixos_brief(n, now, theme)],
+        Fact::Known(n) => nixos_full(n, now, theme),
+        Fact::Unknown(r) if r == "not NixOS" => vec![Line::from(s(theme, "not NixOS", theme.dim()))],
+        Fact::Unknown(r) => unknown(theme, r),
     }
+}
+
+fn generation_and_version(n: &Nixos) -> (String, String) {
+    let generation = n.current_generation.map_or("gen ?".to_string(), |g| format!("gen {g}"));
+    (generation, n.current.nixos_version.clone().unwrap_or_else(|| "version ?".into()))
+}
+
+fn switched(n: &Nixos, now: i64) -> String {
+    n.last_switch.map_or("?".to_string(), |t| timefmt::ago(t, now))
+}
+
+/// "gen 42 · reboot needed: kernel 6.12.58 → 6.12.60 (+2) · 25.11… · switched 10m ago"
+fn nixos_brief(n: &Nixos, now: i64, theme: &Theme) -> Line<'static> {
+    let (generation, version) = generation_and_version(n);
+    let reboot = match (n.reboot_needed(), n.reboot_reasons.as_slice()) {
+        (Some(true), [first, rest @ ..]) if !rest.is_empty() => {
+            s(theme, format!("reboot needed: {first} (+{})", rest.len()), theme.warn())
+        }
+        (Some(true), reasons) => s(theme, format!("reboot needed: {}", reasons.join(", ")), theme.warn()),
+        (Some(false), _) => s(theme, "booted = current", theme.ok()),
+        (None, _) => s(theme, "booted system unknown", theme.dim()),
+    };
+    let tail = s(theme, format!(" · {version} · switched {}", switched(n, now)), theme.dim());
+    Line::from(vec![s(theme, format!("{generation} · "), Style::new()), reboot, tail])
+}
+
+fn nixos_full(n: &Nixos, now: i64, theme: &Theme) -> Vec<Line<'static>> {
+    let (generation, version) = generation_and_version(n);
     let previous = n.previous().map_or(String::new(), |p| {
         format!(" · previous gen {} ({})", p.number, p.created.map_or("?".into(), |t| timefmt::when(t, now)))
     });
     let mut out = vec![
         Line::from(s(theme, format!("{generation} · NixOS {version}"), Style::new())),
-        Line::from(s(theme, format!("switched {switched}{previous}"), Style::new())),
+        Line::from(s(theme, format!("switched {}{previous}", switched(n, now)), Style::new())),
     ];
-    if n.reboot_needed() == Some(true) {
-        out.push(Line::from(s(theme, "reboot needed:", theme.warn())));
-        out.extend(n.reboot_reasons.iter().map(|r| Line::from(s(theme, format!("  {r}"), theme.warn()))));
-    } else {
-        out.push(Line::from(reboot));
+    match n.reboot_needed() {
+        Some(true) => {
+            out.push(Line::from(s(theme, "reboot needed:", theme.warn())));
+            out.extend(n.reboot_reasons.iter().map(|r| Line::from(s(theme, format!("  {r}"), theme.warn()))));
+        }
+        Some(false) => out.push(Line::from(s(theme, "booted = current (no reboot needed)", theme.ok()))),
+        None => {
+            let why = n.booted.as_ref().err().map_or("", String::as_str);
+            out.push(Line::from(s(theme, format!("booted system unknown: {why}"), theme.dim())));
+        }
     }
-    let kernel = |c: &crate::model::system::SystemClosure| {
-        c.kernel.as_ref().and_then(|k| k.version.clone()).unwrap_or_else(|| "?".into())
-    };
+    let kernel =
+        |c: &SystemClosure| c.kernel.as_ref().and_then(|k| k.version.clone()).unwrap_or_else(|| "?".into());
     let booted = n.booted.as_ref().map_or("?".into(), kernel);
-    out.push(Line::from(s(
-        theme,
-        format!("kernel {} running, {} current", booted, kernel(&n.current)),
-        theme.dim(),
-    )));
+    let kernels = format!("kernel {booted} running, {} current", kernel(&n.current));
+    out.push(Line::from(s(theme, kernels, theme.dim())));
     if n.profile_generation.is_some() && n.profile_generation != n.current_generation {
         let next = n.profile_generation.map_or("?".into(), |g| g.to_string());
         out.push(Line::from(s(theme, format!("next boot: gen {next}"), theme.warn())));
