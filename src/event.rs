@@ -14,17 +14,29 @@ pub enum SourceId {
     Libvirt,
     Kubernetes,
     Kubevirt,
+    /// F5's host facts: the NixOS generation, the clock, mdraid/ZFS, sensors and EDAC.
+    Nixos,
+    Time,
+    Storage,
+    Hardware,
 }
 
 impl SourceId {
-    pub const ALL: [SourceId; 6] = [
+    pub const ALL: [SourceId; 10] = [
         SourceId::Journal,
         SourceId::Procfs,
         SourceId::Netlink,
         SourceId::Libvirt,
         SourceId::Kubernetes,
         SourceId::Kubevirt,
+        SourceId::Nixos,
+        SourceId::Time,
+        SourceId::Storage,
+        SourceId::Hardware,
     ];
+
+    /// The host facts' sources, read together by one collector.
+    pub const FACTS: [SourceId; 4] = [SourceId::Nixos, SourceId::Time, SourceId::Storage, SourceId::Hardware];
 
     /// The key used in `snapshot --json` and `check`.
     pub fn key(self) -> &'static str {
@@ -35,6 +47,10 @@ impl SourceId {
             SourceId::Libvirt => "libvirt",
             SourceId::Kubernetes => "kubernetes",
             SourceId::Kubevirt => "kubevirt",
+            SourceId::Nixos => "nixos",
+            SourceId::Time => "time",
+            SourceId::Storage => "storage",
+            SourceId::Hardware => "hardware",
         }
     }
 
@@ -121,6 +137,8 @@ pub enum Update {
     /// A poll of the source (and of one part of it, such as a libvirt URI) succeeded, whether
     /// or not anything changed: what is shown is still true.
     Confirmed(SourceId, Option<String>),
+    /// F5's host facts, read again every few seconds (src/collectors/system).
+    System(Box<crate::model::system::SystemFacts>),
 }
 
 /// The screens, in tab order.

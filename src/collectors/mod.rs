@@ -15,6 +15,7 @@ pub mod procfs_rates;
 pub mod procs;
 pub mod procs_parse;
 pub mod sock_diag;
+pub mod system;
 
 use crate::config::Config;
 use crate::event::{Health, SourceId, Update};
@@ -123,6 +124,7 @@ pub fn spawn_all(config: &Config, tx: mpsc::Sender<Update>) -> journal::live::Jo
     tokio::spawn(netlink::run(SourceTx::new(SourceId::Netlink, tx.clone()), refresh));
     libvirt::spawn(config.libvirt.uris.clone(), refresh.max(Duration::from_secs(1)), tx.clone());
     tokio::spawn(kube::run(config.kubernetes.clone(), tx.clone()));
+    tokio::spawn(system::run(tx.clone(), refresh));
     let filter = journal::reader::Filter::from_config(&config.journal);
     journal::live::spawn(journal_origin(config), filter, config.log_buffer_size, tx)
 }
@@ -144,14 +146,17 @@ pub async fn check_all(config: &Config, timeout: Duration) -> Vec<(SourceId, Hea
         bounded(Box::pin(libvirt::probe_async(config.libvirt.uris.clone()))),
         kube::probe_both(&config.kubernetes, timeout),
     );
-    vec![
+    let facts = tokio::task::spawn_blocking(system::read_host).await.ok().map(|r| r.health);
+    let mut out = vec![
         (SourceId::Journal, journal),
         (SourceId::Procfs, procfs),
         (SourceId::Netlink, netlink),
         (SourceId::Libvirt, libvirt),
         (SourceId::Kubernetes, k8s),
         (SourceId::Kubevirt, kubevirt),
-    ]
+    ];
+    out.extend(facts.into_iter().flatten());
+    out
 }
 
 #[cfg(test)]

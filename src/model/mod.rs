@@ -11,6 +11,7 @@ pub mod log_filter;
 pub mod logs;
 pub mod network;
 pub mod procs;
+pub mod system;
 
 use crate::event::{Health, SourceId, Update};
 use guests::{GuestUpdate, Guests};
@@ -37,6 +38,8 @@ pub struct Model {
     pub cluster: cluster::Cluster,
     /// F2's top consumers among host processes.
     pub procs: procs::ProcTable,
+    /// F5's host facts (NixOS, clock, storage health, sensors).
+    pub system: system::SystemFacts,
     /// A fixed "now" (seconds since the epoch) for tests and benchmarks; `clock` otherwise.
     pub fixed_now: Option<i64>,
     /// When each source last confirmed its data.
@@ -72,6 +75,9 @@ impl Model {
                 GuestUpdate::Event(_) => {}
             },
             Update::Confirmed(id, part) => self.freshness.confirm(*id, part.as_deref(), now),
+            Update::System(_) => {
+                SourceId::FACTS.into_iter().for_each(|id| self.freshness.confirm(id, None, now))
+            }
             _ => {}
         }
         match update {
@@ -95,6 +101,7 @@ impl Model {
                 self.logs.append(lines);
             }
             Update::Procs(t) => self.procs = *t,
+            Update::System(f) => self.system = *f,
             Update::Net(u) => self.network.apply(u),
             Update::Guests(g) => self.guests.apply(*g),
             Update::Kube(u) => {
@@ -132,6 +139,7 @@ impl Model {
         // A partly failing libvirt is already an Error alert above that names the URI.
         out.extend(self.guests.alerts(matches!(self.health(SourceId::Libvirt), Health::Error(_))));
         out.extend(self.cluster.alerts());
+        out.extend(self.system.alerts().into_iter().map(Alert::from));
         let now = self.now_unix();
         for id in freshness::HEARTBEAT {
             if let Some(since) = self.stale_since(id) {

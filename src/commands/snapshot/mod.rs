@@ -8,6 +8,7 @@ mod libvirt;
 mod net;
 pub mod schema;
 mod sources;
+mod system;
 mod text;
 pub mod types;
 
@@ -43,6 +44,8 @@ pub struct Snapshot {
     pub guests: Option<Vec<Guest>>,
     /// The cluster as listed; `None` when the API did not answer.
     pub cluster: Option<Cluster>,
+    /// F5's host facts (each part says itself whether it could be read).
+    pub system: crate::model::system::SystemFacts,
     pub now_unix: i64,
     /// When the sample was complete: ages are measured to here.
     pub taken: Instant,
@@ -73,8 +76,16 @@ pub async fn take(config: &Config, timeout: Duration) -> Snapshot {
     let libvirt = timed(libvirt::sample(config, timeout));
     let kube = timed(kube::sample(config, timeout));
     let checks = timed(collectors::check_all(config, timeout));
-    let ((checks, checked), (host, host_at), (network, net_at), (libvirt, libvirt_at), (kube, kube_at)) =
-        tokio::join!(checks, host, network, libvirt, kube);
+    let facts = timed(tokio::task::spawn_blocking(collectors::system::read_host));
+    let (
+        (checks, checked),
+        (host, host_at),
+        (network, net_at),
+        (libvirt, libvirt_at),
+        (kube, kube_at),
+        (facts, facts_at),
+    ) = tokio::join!(checks, host, network, libvirt, kube, facts);
+    let facts = facts.ok();
     let network = network.ok().and_then(Result::ok);
     let (host, procs) = host;
     let procs = (procs.scanned && procs.error.is_none()).then_some(procs);
@@ -93,12 +104,19 @@ pub async fn take(config: &Config, timeout: Duration) -> Snapshot {
                 SourceId::Libvirt => (libvirt_health.clone().unwrap_or(probe), guests.is_some(), libvirt_at),
                 SourceId::Kubernetes => (answered(&kubernetes, probe), cluster.is_some(), kube_at),
                 SourceId::Kubevirt => (answered(&kubevirt, probe), kubevirt_listed, kube_at),
+                // The facts read for the sections say the health, as the probe read them too.
+                SourceId::Nixos | SourceId::Time | SourceId::Storage | SourceId::Hardware => {
+                    let health = facts.as_ref().and_then(|r| r.health.iter().find(|(i, _)| *i == id));
+                    let health = health.map_or(probe, |(_, h)| h.clone());
+                    (health.clone(), health.is_ok(), facts_at)
+                }
             };
             SourceSample { id, health, confirmed: shown.then_some(at) }
         })
         .collect();
     let now_unix = crate::model::unix_now();
-    Snapshot { host, procs, sources, network, guests, cluster, now_unix, taken: Instant::now() }
+    let system = facts.map(|r| r.facts).unwrap_or_default();
+    Snapshot { host, procs, sources, network, guests, cluster, system, now_unix, taken: Instant::now() }
 }
 
 /// The watcher's answer, or the probe's when the watcher never answered.
@@ -120,6 +138,10 @@ impl Snapshot {
             guests: self.all_guests(),
             kubernetes: self.cluster.as_ref().map(|c| kube::kubernetes(c, self.now_unix)),
             top_processes: self.procs.as_ref().map(host::top_processes),
+            nixos: system::nixos(&self.system.nixos),
+            time: system::time(&self.system.time),
+            storage: system::storage(&self.system.storage),
+            hardware: system::hardware(&self.system.hardware),
             sources: sources::sources(&self.sources, self.taken),
         }
     }

@@ -43,6 +43,10 @@ pub fn sources(samples: &[SourceSample], taken: Instant) -> Sources {
         libvirt: get(SourceId::Libvirt),
         kubernetes: get(SourceId::Kubernetes),
         kubevirt: get(SourceId::Kubevirt),
+        nixos: get(SourceId::Nixos),
+        time: get(SourceId::Time),
+        storage: get(SourceId::Storage),
+        hardware: get(SourceId::Hardware),
     }
 }
 

@@ -51,4 +51,12 @@ pub struct Sources {
     /// KubeVirt's resources in the same API: the KubeVirt entries of `guests` and
     /// `kubernetes.kubevirt`.
     pub kubevirt: SourceReport,
+    /// /run/current-system, /run/booted-system and the system profile: `nixos`.
+    pub nixos: SourceReport,
+    /// adjtimex(2): `time`.
+    pub time: SourceReport,
+    /// /proc/mdstat and the ZFS kstats: `storage`.
+    pub storage: SourceReport,
+    /// /sys/class/hwmon and EDAC: `hardware`.
+    pub hardware: SourceReport,
 }
