@@ -256,6 +256,7 @@ pub fn pvcs() -> Vec<Object> {
     .collect()
 }
 
+pub mod json;
 mod kubevirt;
 pub use kubevirt::*;
 
