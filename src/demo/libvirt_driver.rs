@@ -4,8 +4,7 @@
 //! suspend, resume, destroy. Nothing here can reach a real hypervisor: the test driver only.
 
 use super::guests::{LIVE_DOMAINS, LIVE_URI, domain_xml};
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{RecvTimeoutError, Sender, channel};
 use std::thread::JoinHandle;
 use std::time::Duration;
 use virt::connect::Connect;
@@ -13,7 +12,8 @@ use virt::domain::Domain;
 
 /// The thread changing the guests; stopped (and its connection closed) on drop.
 pub struct GuestDriver {
-    stop: Arc<AtomicBool>,
+    /// Dropped to stop the thread at once.
+    stop: Option<Sender<()>>,
     thread: Option<JoinHandle<()>>,
 }
 
@@ -24,26 +24,24 @@ pub fn start(every: Duration) -> Result<GuestDriver, String> {
         let _ = conn.close();
         return Err(format!("{LIVE_URI}: {e}"));
     }
-    let stop = Arc::new(AtomicBool::new(false));
-    let flag = stop.clone();
+    let (stop, stopped) = channel();
     let thread = std::thread::Builder::new()
         .name("demo-libvirt".into())
         .spawn(move || {
             let mut tick = 0usize;
-            while !flag.load(Ordering::Relaxed) {
-                std::thread::sleep(every);
+            while let Err(RecvTimeoutError::Timeout) = stopped.recv_timeout(every) {
                 step(&conn, tick);
                 tick += 1;
             }
             let _ = conn.close();
         })
         .map_err(|e| format!("cannot start the demo's libvirt thread: {e}"))?;
-    Ok(GuestDriver { stop, thread: Some(thread) })
+    Ok(GuestDriver { stop: Some(stop), thread: Some(thread) })
 }
 
 impl Drop for GuestDriver {
     fn drop(&mut self) {
-        self.stop.store(true, Ordering::Relaxed);
+        drop(self.stop.take());
         if let Some(t) = self.thread.take() {
             let _ = t.join();
         }

@@ -9,7 +9,7 @@ use crate::model::cluster::objects::{Condition, KEvent, Migration, Node, Object,
 use serde_json::{Value, json};
 
 /// RFC 3339 in UTC, as the API writes times.
-fn time(unix: i64, shift: i64) -> String {
+pub fn time(unix: i64, shift: i64) -> String {
     jiff::Timestamp::from_second(unix + shift).map(|t| t.to_string()).unwrap_or_default()
 }
 

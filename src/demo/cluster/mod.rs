@@ -258,6 +258,7 @@ pub fn pvcs() -> Vec<Object> {
 
 pub mod json;
 mod kubevirt;
+pub mod live;
 pub use kubevirt::*;
 
 /// What the collector sends once every watch has listed: the cluster facts, then one
