@@ -11,3 +11,4 @@ pub mod kube_api;
 #[cfg(feature = "libvirt")]
 pub mod libvirt_driver;
 pub mod rng;
+pub mod screens;
