@@ -22,7 +22,9 @@ fn allowed(module: &str) -> Option<&'static [&'static str]> {
         "commands" => &["event", "model", "config", "timefmt", "collectors", "ui", "cli"],
         "cli" => &[],
         "app" => &["event", "model", "config", "timefmt", "view", "keymap", "collectors", "ui"],
-        "tui" => &["event", "model", "config", "timefmt", "view", "keymap", "collectors", "ui", "app"],
+        "tui" => {
+            &["event", "model", "config", "timefmt", "demo", "view", "keymap", "collectors", "ui", "app"]
+        }
         _ => return None,
     })
 }
