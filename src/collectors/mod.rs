@@ -119,14 +119,20 @@ pub fn journal_origin(config: &Config) -> journal::reader::Origin {
 
 /// Starts every collector on the current runtime; returns the journal thread's handle.
 pub fn spawn_all(config: &Config, tx: mpsc::Sender<Update>) -> journal::live::JournalHandle {
+    spawn_sources(config, tx.clone());
+    let filter = journal::reader::Filter::from_config(&config.journal);
+    journal::live::spawn(journal_origin(config), filter, config.log_buffer_size, tx)
+}
+
+/// Starts every collector but the journal's (`--demo` without systemd-journal-remote feeds
+/// F1 itself).
+pub fn spawn_sources(config: &Config, tx: mpsc::Sender<Update>) {
     let refresh = config.refresh();
     tokio::spawn(procfs::run(SourceTx::new(SourceId::Procfs, tx.clone()), proc_root(), refresh));
     tokio::spawn(netlink::run(SourceTx::new(SourceId::Netlink, tx.clone()), refresh));
     libvirt::spawn(config.libvirt.uris.clone(), refresh.max(Duration::from_secs(1)), tx.clone());
     tokio::spawn(kube::run(config.kubernetes.clone(), tx.clone()));
-    tokio::spawn(system::run(tx.clone(), refresh));
-    let filter = journal::reader::Filter::from_config(&config.journal);
-    journal::live::spawn(journal_origin(config), filter, config.log_buffer_size, tx)
+    tokio::spawn(system::run(tx, refresh));
 }
 
 /// Asks every source once (for `check` and `snapshot`), each bounded by `timeout`.

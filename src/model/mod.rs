@@ -50,6 +50,8 @@ pub struct Model {
     /// The time the app last looked at the clock (it does on every event), so drawing a
     /// frame never reads the clock itself: a frame shows one instant.
     pub clock: i64,
+    /// The data is made up (`--demo`): the header says so.
+    pub demo: bool,
 }
 
 /// One line of the alerts strip.
