@@ -64,8 +64,10 @@ fn host() -> HostSample {
             NetRate { iface: "eno1".into(), rx_bytes_per_s: 310e6, tx_bytes_per_s: 122e6 },
             NetRate { iface: "br0".into(), rx_bytes_per_s: 24e6, tx_bytes_per_s: 19e6 },
         ],
-        tcp: [("ESTABLISHED".to_string(), 412), ("LISTEN".to_string(), 27), ("TIME_WAIT".to_string(), 38)]
-            .into(),
+        tcp: Some(
+            [("ESTABLISHED".to_string(), 412), ("LISTEN".to_string(), 27), ("TIME_WAIT".to_string(), 38)]
+                .into(),
+        ),
     }
 }
 
