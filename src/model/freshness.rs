@@ -7,8 +7,16 @@ use crate::event::SourceId;
 use std::collections::BTreeMap;
 
 /// Sources that confirm on every refresh; only they can be stale (the journal and netlink
-/// speak when something happens, so their silence means nothing happened).
-pub const HEARTBEAT: [SourceId; 2] = [SourceId::Procfs, SourceId::Libvirt];
+/// speak when something happens, so their silence means nothing happened). The Kubernetes
+/// sources confirm each kind on its list and events, and every few seconds while the API
+/// answers and the kind's watch is open.
+pub const HEARTBEAT: [SourceId; 4] =
+    [SourceId::Procfs, SourceId::Libvirt, SourceId::Kubernetes, SourceId::Kubevirt];
+
+/// The source a Kubernetes kind's data comes from.
+pub fn kind_source(kind: crate::model::cluster::objects::Kind) -> SourceId {
+    if kind.is_kubevirt() { SourceId::Kubevirt } else { SourceId::Kubernetes }
+}
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Freshness {
@@ -48,9 +56,11 @@ impl Freshness {
         self.sources.get(&id).copied()
     }
 
-    /// `Some(since)` when `id` confirms on a timer and has not for too long at `now`.
+    /// `Some(since)` when `id` confirms on a timer and has not for too long at `now`: the
+    /// source, or the oldest of its parts (one stale URI or kind makes the source stale).
     pub fn stale_since(&self, id: SourceId, now: i64) -> Option<i64> {
-        let at = self.confirmed(id)?;
+        let oldest_part = self.parts.iter().filter(|((s, _), _)| *s == id).map(|(_, at)| *at).min();
+        let at = oldest_part.or_else(|| self.confirmed(id))?;
         (HEARTBEAT.contains(&id) && now - at > self.stale_after()).then_some(at)
     }
 
@@ -73,6 +83,8 @@ mod tests {
         assert_eq!(f.stale_since(SourceId::Libvirt, 106), None);
         assert_eq!(f.stale_since(SourceId::Libvirt, 107), Some(100));
         assert_eq!(f.part_stale_since(SourceId::Libvirt, "qemu:///system", 107), Some(100));
+        f.confirm(SourceId::Libvirt, Some("test:///b"), 107);
+        assert_eq!(f.stale_since(SourceId::Libvirt, 107), Some(100), "one stale part: the source is stale");
         f.confirm(SourceId::Libvirt, Some("qemu:///system"), 107);
         assert_eq!(f.stale_since(SourceId::Libvirt, 110), None, "a confirmation makes it fresh again");
         f.forget(SourceId::Libvirt, "qemu:///system");

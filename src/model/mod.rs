@@ -72,6 +72,7 @@ impl Model {
                 GuestUpdate::Event(_) => {}
             },
             Update::Confirmed(id, part) => self.freshness.confirm(*id, part.as_deref(), now),
+            Update::Kube(u) => cluster::confirm(&mut self.freshness, u, now),
             _ => {}
         }
         match update {
