@@ -3,6 +3,8 @@
 
 use crate::event::{Health, SourceId};
 use crate::model::Model;
+use crate::model::cluster::objects::Kind;
+use crate::model::freshness::kind_source;
 use crate::timefmt;
 use crate::ui::chrome::health_style;
 use crate::ui::fmt::sanitize;
@@ -29,6 +31,19 @@ fn source<'a>(name: &str, what: &str, id: SourceId, model: &Model, theme: &Theme
         Span::styled(state_text(what, id, model), health_style(theme, h)),
         Span::styled(format!("  {}", sanitize(h.reason())), theme.dim()),
     ])
+}
+
+/// A line drawn from `kinds`, dimmed and marked "as of …" when the oldest of them is stale
+/// (whatever the source's health: the last-known cluster kept through an outage too).
+fn marked<'a>(mut line: Line<'a>, model: &Model, kinds: &[Kind], theme: &Theme) -> Line<'a> {
+    let now = model.now_unix();
+    let f = &model.freshness;
+    let since = kinds.iter().filter_map(|k| f.part_stale_since(kind_source(*k), k.plural(), now)).min();
+    if let Some(mark) = as_of(since, now, theme) {
+        line = line.patch_style(theme.dim());
+        line.spans.push(mark);
+    }
+    line
 }
 
 /// "libvirt unavailable since 14:02:11", "k8s starting": a source's state, never a count.
@@ -145,7 +160,7 @@ fn cluster_lines<'a>(model: &Model, theme: &Theme) -> Vec<Line<'a>> {
             l.push(Span::raw(" other"));
         }
         l.push(Span::styled(format!("  ({} VMs, {} VMIs)", kv.vms, kv.vmis), theme.dim()));
-        out.push(Line::from(l));
+        out.push(marked(Line::from(l), model, &[Kind::Vm, Kind::Vmi], theme));
     } else {
         out.push(source("KubeVirt", "kubevirt", SourceId::Kubevirt, model, theme));
     }
@@ -175,7 +190,7 @@ fn cluster_lines<'a>(model: &Model, theme: &Theme) -> Vec<Line<'a>> {
             if all { theme.ok() } else { theme.warn() },
         ));
     }
-    out.push(Line::from(nodes));
+    out.push(marked(Line::from(nodes), model, &[Kind::Node], theme));
     let mut pods = vec![label("Pods", theme), Span::raw(format!("{}: ", sum.pods_total))];
     pods.extend(phases(&sum.pods_by_phase, theme));
     if let Some(here) = c.this_node() {
@@ -186,7 +201,7 @@ fn cluster_lines<'a>(model: &Model, theme: &Theme) -> Vec<Line<'a>> {
     let restarts = c.restarts_since(model.now_unix() - 3600);
     pods.push(Span::raw("  restarts/h "));
     pods.push(count(restarts as usize, theme.warn()));
-    out.push(Line::from(pods));
+    out.push(marked(Line::from(pods), model, &[Kind::Pod], theme));
     let types: Vec<String> = sum.services_by_type.iter().map(|(t, n)| format!("{n} {t}")).collect();
     let mut svc = vec![
         label("Services", theme),
@@ -201,6 +216,6 @@ fn cluster_lines<'a>(model: &Model, theme: &Theme) -> Vec<Line<'a>> {
     for m in c.missing_text(false) {
         svc.push(Span::styled(format!("  {}", sanitize(&m)), theme.warn()));
     }
-    out.push(Line::from(svc));
+    out.push(marked(Line::from(svc), model, &[Kind::Service, Kind::Pvc], theme));
     out
 }
