@@ -54,7 +54,7 @@ fn state_text(what: &str, id: SourceId, model: &Model) -> String {
         (Health::Unavailable(_) | Health::Error(_), Some(since)) if *since > 0 => {
             format!("{what} {} since {}", h.state(), timefmt::when(*since, model.now_unix()))
         }
-        _ => format!("{what} {}", h.label()),
+        _ => format!("{what} {}", h.word()),
     }
 }
 
@@ -95,7 +95,8 @@ pub fn absent<'a>(model: &Model, theme: &Theme) -> Line<'a> {
     let mut spans = Vec::new();
     for (name, id) in [("libvirt", SourceId::Libvirt), ("k8s", SourceId::Kubernetes)] {
         let h = model.health(id);
-        spans.push(Span::styled(format!(" {}", state_text(name, id, model)), health_style(theme, h)));
+        // One line for two sources: the short word; the full panel says since when.
+        spans.push(Span::styled(format!(" {name} {}", h.word()), health_style(theme, h)));
         spans.push(Span::styled(format!(" ({}) ", sanitize(h.reason())), theme.dim()));
     }
     Line::from(spans)
