@@ -9,6 +9,7 @@ mod support;
 use hypervisor_tui::config::KubernetesConfig;
 use hypervisor_tui::event::{Screen, SourceId, Update};
 use hypervisor_tui::model::cluster::objects::Kind;
+use hypervisor_tui::model::freshness::kind_source;
 use hypervisor_tui::model::{Model, unix_now};
 use hypervisor_tui::ui::{self, theme::Glyphs, theme::Theme};
 use hypervisor_tui::view::View;
@@ -65,8 +66,10 @@ impl Console {
     }
 }
 
+/// Whether any watched kind's data is stale.
 fn stale(m: &Model) -> bool {
-    m.stale_since(SourceId::Kubernetes).is_some()
+    let now = m.now_unix();
+    Kind::ALL.iter().any(|k| m.freshness.part_stale_since(kind_source(*k), k.plural(), now).is_some())
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -88,7 +91,7 @@ async fn a_frozen_api_server_makes_the_cluster_stale_and_a_thaw_fresh() {
     }
 
     api.freeze(true);
-    let noticed = c.until("the frozen API noticed", stale).await;
+    let noticed = c.until("the frozen API noticed", |m| m.stale_since(SourceId::Kubernetes).is_some()).await;
     let f2 = c.screen();
     assert!(f2.contains("k8s stale"), "header word: {f2}");
     assert!(f2.contains(" as of "), "F2 cluster lines marked: {f2}");

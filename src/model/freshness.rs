@@ -56,11 +56,10 @@ impl Freshness {
         self.sources.get(&id).copied()
     }
 
-    /// `Some(since)` when `id` confirms on a timer and has not for too long at `now`: the
-    /// source, or the oldest of its parts (one stale URI or kind makes the source stale).
+    /// `Some(since)` when `id` confirms on a timer and has not for too long at `now` (a part
+    /// that went quiet while others answer is marked where it is drawn, see `part_stale_since`).
     pub fn stale_since(&self, id: SourceId, now: i64) -> Option<i64> {
-        let oldest_part = self.parts.iter().filter(|((s, _), _)| *s == id).map(|(_, at)| *at).min();
-        let at = oldest_part.or_else(|| self.confirmed(id))?;
+        let at = self.confirmed(id)?;
         (HEARTBEAT.contains(&id) && now - at > self.stale_after()).then_some(at)
     }
 
@@ -83,8 +82,6 @@ mod tests {
         assert_eq!(f.stale_since(SourceId::Libvirt, 106), None);
         assert_eq!(f.stale_since(SourceId::Libvirt, 107), Some(100));
         assert_eq!(f.part_stale_since(SourceId::Libvirt, "qemu:///system", 107), Some(100));
-        f.confirm(SourceId::Libvirt, Some("test:///b"), 107);
-        assert_eq!(f.stale_since(SourceId::Libvirt, 107), Some(100), "one stale part: the source is stale");
         f.confirm(SourceId::Libvirt, Some("qemu:///system"), 107);
         assert_eq!(f.stale_since(SourceId::Libvirt, 110), None, "a confirmation makes it fresh again");
         f.forget(SourceId::Libvirt, "qemu:///system");
