@@ -80,6 +80,7 @@ impl Model {
             Update::System(_) => {
                 SourceId::FACTS.into_iter().for_each(|id| self.freshness.confirm(id, None, now))
             }
+            Update::Kube(u) => cluster::confirm(&mut self.freshness, u, now),
             _ => {}
         }
         match update {

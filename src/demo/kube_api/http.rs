@@ -147,6 +147,9 @@ pub(super) async fn connection(inner: Arc<Inner>, sock: TcpStream) {
 
 /// Answers one request; false when the connection must close.
 async fn handle(inner: &Arc<Inner>, sock: &mut TcpStream, req: Request) -> std::io::Result<bool> {
+    while lock(&inner.state).frozen {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
     let starting = {
         let mut s = lock(&inner.state);
         let was = s.starting;
@@ -315,6 +318,10 @@ async fn stream(
             last = lock(&inner.state).rv;
         }
         loop {
+            if lock(&inner.state).frozen {
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                continue;
+            }
             let (events, gone, now_rv, ended) = pending(inner, req, &res, &ns, last, epoch);
             if gone {
                 lock(&inner.state).expired += 1;

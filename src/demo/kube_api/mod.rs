@@ -77,6 +77,8 @@ struct State {
     epoch: u64,
     /// Requests still answered 503 (a kube-apiserver starting up, before its caches fill).
     starting: usize,
+    /// SIGSTOPped: connections accepted, nothing answered, watches silent (no bookmarks).
+    frozen: bool,
 }
 
 struct Inner {
@@ -277,6 +279,11 @@ impl FakeApi {
         self.compact();
         self.change(|s| s.starting = starting);
         self.restart()
+    }
+
+    /// Freezes (or thaws) the server as SIGSTOP would: nothing is answered meanwhile.
+    pub fn freeze(&self, frozen: bool) {
+        lock(&self.inner.state).frozen = frozen;
     }
 
     pub fn requests(&self) -> Vec<String> {
