@@ -8,6 +8,7 @@ pub mod journal_mutate;
 pub mod kube_api;
 pub mod require;
 pub mod snapshot;
+pub mod systemd;
 pub mod tmux;
 
 use hypervisor_tui::event::{Health, SourceId, Update};
