@@ -14,6 +14,7 @@ pub mod procfs_parse;
 pub mod procfs_rates;
 pub mod procs;
 pub mod procs_parse;
+pub mod systemd;
 
 use crate::config::Config;
 use crate::event::{Health, SourceId, Update};
@@ -122,6 +123,7 @@ pub fn spawn_all(config: &Config, tx: mpsc::Sender<Update>) -> journal::live::Jo
     tokio::spawn(netlink::run(SourceTx::new(SourceId::Netlink, tx.clone()), refresh));
     libvirt::spawn(config.libvirt.uris.clone(), refresh.max(Duration::from_secs(1)), tx.clone());
     tokio::spawn(kube::run(config.kubernetes.clone(), tx.clone()));
+    tokio::spawn(systemd::run(SourceTx::new(SourceId::Systemd, tx.clone()), systemd::bus_path()));
     let filter = journal::reader::Filter::from_config(&config.journal);
     journal::live::spawn(journal_origin(config), filter, config.log_buffer_size, tx)
 }
@@ -138,10 +140,12 @@ pub async fn check_all(config: &Config, timeout: Duration) -> Vec<(SourceId, Hea
         Err(e) => Health::Error(format!("cannot read {}: {e}", proc_root().join("stat").display())),
     };
     let journal = journal::probe(&config.journal);
-    let (netlink, libvirt, (k8s, kubevirt)) = tokio::join!(
+    let bus = systemd::bus_path();
+    let (netlink, libvirt, (k8s, kubevirt), systemd) = tokio::join!(
         bounded(Box::pin(netlink::probe())),
         bounded(Box::pin(libvirt::probe_async(config.libvirt.uris.clone()))),
         kube::probe_both(&config.kubernetes, timeout),
+        bounded(Box::pin(systemd::probe(&bus))),
     );
     vec![
         (SourceId::Journal, journal),
@@ -150,6 +154,7 @@ pub async fn check_all(config: &Config, timeout: Duration) -> Vec<(SourceId, Hea
         (SourceId::Libvirt, libvirt),
         (SourceId::Kubernetes, k8s),
         (SourceId::Kubevirt, kubevirt),
+        (SourceId::Systemd, systemd),
     ]
 }
 

@@ -11,6 +11,7 @@ pub mod log_filter;
 pub mod logs;
 pub mod network;
 pub mod procs;
+pub mod units;
 
 use crate::event::{Health, SourceId, Update};
 use guests::{GuestUpdate, Guests};
@@ -37,6 +38,8 @@ pub struct Model {
     pub cluster: cluster::Cluster,
     /// F2's top consumers among host processes.
     pub procs: procs::ProcTable,
+    /// systemd's units over D-Bus (F5); unknown until the bus answers.
+    pub units: units::Units,
     /// A fixed "now" (seconds since the epoch) for tests and benchmarks; `clock` otherwise.
     pub fixed_now: Option<i64>,
     /// When each source last confirmed its data.
@@ -95,6 +98,7 @@ impl Model {
                 self.logs.append(lines);
             }
             Update::Procs(t) => self.procs = *t,
+            Update::Units(u) => self.units.apply(u),
             Update::Net(u) => self.network.apply(u),
             Update::Guests(g) => self.guests.apply(*g),
             Update::Kube(u) => {
@@ -127,7 +131,16 @@ impl Model {
             })
             .collect();
         out.extend(history::host_alerts(&self.host, &self.thresholds));
-        out.extend(self.log_alerts.alerts());
+        // Failed units come from systemd itself while its bus answers; from the journal's
+        // "Failed with result" lines otherwise.
+        if self.units.is_known() {
+            out.extend(self.units.alerts(self.now_unix()));
+            out.extend(
+                self.log_alerts.alerts().into_iter().filter(|a| !a.text.ends_with(log_alerts::FAILED_SUFFIX)),
+            );
+        } else {
+            out.extend(self.log_alerts.alerts());
+        }
         out.extend(self.network.alerts().into_iter().map(|(critical, text)| Alert { critical, text }));
         // A partly failing libvirt is already an Error alert above that names the URI.
         out.extend(self.guests.alerts(matches!(self.health(SourceId::Libvirt), Health::Error(_))));

@@ -10,6 +10,7 @@ pub mod schema;
 mod sources;
 mod text;
 pub mod types;
+mod units;
 
 use crate::collectors::procs::ProcScanner;
 use crate::collectors::{self, procfs};
@@ -43,6 +44,8 @@ pub struct Snapshot {
     pub guests: Option<Vec<Guest>>,
     /// The cluster as listed; `None` when the API did not answer.
     pub cluster: Option<Cluster>,
+    /// systemd's units; `None` when its bus did not answer.
+    pub units: Option<Vec<crate::model::units::Unit>>,
     pub now_unix: i64,
     /// When the sample was complete: ages are measured to here.
     pub taken: Instant,
@@ -72,9 +75,16 @@ pub async fn take(config: &Config, timeout: Duration) -> Snapshot {
     let network = timed(tokio::time::timeout(timeout, collectors::netlink::snapshot_once()));
     let libvirt = timed(libvirt::sample(config, timeout));
     let kube = timed(kube::sample(config, timeout));
+    let units = timed(units::sample(timeout));
     let checks = timed(collectors::check_all(config, timeout));
-    let ((checks, checked), (host, host_at), (network, net_at), (libvirt, libvirt_at), (kube, kube_at)) =
-        tokio::join!(checks, host, network, libvirt, kube);
+    let (
+        (checks, checked),
+        (host, host_at),
+        (network, net_at),
+        (libvirt, libvirt_at),
+        (kube, kube_at),
+        ((units, units_health), units_at),
+    ) = tokio::join!(checks, host, network, libvirt, kube, units);
     let network = network.ok().and_then(Result::ok);
     let (host, procs) = host;
     let procs = (procs.scanned && procs.error.is_none()).then_some(procs);
@@ -93,12 +103,13 @@ pub async fn take(config: &Config, timeout: Duration) -> Snapshot {
                 SourceId::Libvirt => (libvirt_health.clone().unwrap_or(probe), guests.is_some(), libvirt_at),
                 SourceId::Kubernetes => (answered(&kubernetes, probe), cluster.is_some(), kube_at),
                 SourceId::Kubevirt => (answered(&kubevirt, probe), kubevirt_listed, kube_at),
+                SourceId::Systemd => (units_health.clone(), units.is_some(), units_at),
             };
             SourceSample { id, health, confirmed: shown.then_some(at) }
         })
         .collect();
     let now_unix = crate::model::unix_now();
-    Snapshot { host, procs, sources, network, guests, cluster, now_unix, taken: Instant::now() }
+    Snapshot { host, procs, sources, network, guests, cluster, units, now_unix, taken: Instant::now() }
 }
 
 /// The watcher's answer, or the probe's when the watcher never answered.
@@ -120,6 +131,7 @@ impl Snapshot {
             guests: self.all_guests(),
             kubernetes: self.cluster.as_ref().map(|c| kube::kubernetes(c, self.now_unix)),
             top_processes: self.procs.as_ref().map(host::top_processes),
+            units: self.units.as_deref().map(units::units),
             sources: sources::sources(&self.sources, self.taken),
         }
     }

@@ -20,6 +20,7 @@ pub mod kube;
 pub mod network;
 pub mod procs;
 pub mod sources;
+pub mod units;
 
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::{Serialize, Serializer};
@@ -31,6 +32,7 @@ pub use kube::{Kubernetes, KubevirtCounts};
 pub use network::{Family, Gateway, Link, Network};
 pub use procs::{Process, TopProcesses};
 pub use sources::{SourceReport, SourceState, Sources};
+pub use units::{FailedUnit, Units};
 
 /// The version of the document's shape this program writes.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -90,6 +92,9 @@ pub struct Snapshot {
     /// The host processes that use the most CPU and memory; `null` when /proc could not be
     /// scanned (see `sources.procfs`).
     pub top_processes: Option<TopProcesses>,
+    /// systemd's units: the failed ones and counts by state; `null` when the system bus or
+    /// systemd did not answer (see `sources.systemd`).
+    pub units: Option<Units>,
     /// Every source, whether it answered or not, with its state and reason.
     pub sources: Sources,
 }

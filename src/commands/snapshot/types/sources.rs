@@ -51,4 +51,6 @@ pub struct Sources {
     /// KubeVirt's resources in the same API: the KubeVirt entries of `guests` and
     /// `kubernetes.kubevirt`.
     pub kubevirt: SourceReport,
+    /// systemd's manager on the system bus: `units`.
+    pub systemd: SourceReport,
 }

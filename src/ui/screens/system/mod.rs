@@ -1,0 +1,47 @@
+//! F5 System: systemd's units (failed first, with what they last logged; then the running
+//! services), and an area for the host facts (NixOS generation, time, storage, hardware).
+
+mod units;
+
+use super::body_block;
+use crate::model::Model;
+use crate::ui::theme::Theme;
+use crate::view::SystemView;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::Line;
+use ratatui::widgets::Paragraph;
+
+/// From this width the facts stand beside the units instead of under them.
+const SIDE_BY_SIDE: u16 = 160;
+
+pub fn render(model: &Model, view: &SystemView, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let block = body_block("System", theme);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    if inner.width == 0 || inner.height == 0 {
+        return;
+    }
+    let (units_area, facts_area) = split(inner);
+    units::render(model, view, theme, frame, units_area);
+    draw_facts(frame, facts_area, model, theme);
+}
+
+/// Units and facts: side by side on wide screens, else the facts under the units, given a
+/// third of the height (at least 1 row, at most 12).
+fn split(inner: Rect) -> (Rect, Rect) {
+    if inner.width >= SIDE_BY_SIDE {
+        let [u, f] = Layout::horizontal([Constraint::Percentage(55), Constraint::Fill(1)]).areas(inner);
+        return (u, f);
+    }
+    let facts = (inner.height / 3).clamp(1, 12);
+    let [u, f] = Layout::vertical([Constraint::Fill(1), Constraint::Length(facts)]).areas(inner);
+    (u, f)
+}
+
+/// The host facts panels (NixOS generation, time, storage, hardware) in `area`.
+/// Their collectors are not built yet: the area says so in one line.
+pub fn draw_facts(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
+    let _ = model;
+    frame.render_widget(Paragraph::new(Line::styled(" system facts: not collected", theme.dim())), area);
+}
