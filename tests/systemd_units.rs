@@ -46,8 +46,11 @@ async fn a_failed_unit_appears_live_and_leaves_after_reset() {
     assert_eq!(units.failed().count(), 0);
 
     c.exec_ok(&["systemd-run", "--unit=boom", "false"]);
+    let started = Instant::now();
     let failed = |u: &Units| u.failed().any(|x| x.name == "boom.service");
     assert!(until(&mut rx, &mut units, &mut health, failed).await, "boom.service never showed as failed");
+    // Reported, not asserted (timings belong in benchmarks): the goal is 1 s.
+    eprintln!("boom.service showed as failed {:?} after systemd-run returned", started.elapsed());
     let boom = units.failed().find(|x| x.name == "boom.service").unwrap().clone();
     assert_eq!(boom.result.as_deref(), Some("exit-code"));
     let since = boom.since.expect("the time it failed");
