@@ -118,6 +118,29 @@ fn snapshot_lists_the_failed_unit_with_its_result_inside_the_container() {
     assert!(v["units"]["counts_by_state"]["active"].as_u64() > Some(0), "{}", v["units"]);
     assert!(v["units"]["running_services"].as_u64() > Some(0), "journald at least runs");
 
+    // The text form and `check`, from the same binary inside.
+    let leader = c.leader_pid().to_string();
+    let inside = |verb: &str| {
+        let out = std::process::Command::new("nsenter")
+            .args(["-t", &leader, "-a", "--", BIN, "--config", cfg, verb])
+            .env_remove("HYPERVISOR_TUI_SYSTEM_BUS")
+            .env_remove("SSH_ORIGINAL_COMMAND")
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let text = inside("snapshot");
+    assert!(
+        text.lines()
+            .any(|l| l.trim_start().starts_with("unit boom.service failed") && l.ends_with("(exit-code)")),
+        "{text}"
+    );
+    let check = inside("check");
+    assert!(
+        check.lines().any(|l| l.starts_with("systemd") && l.contains(" ok ") && l.contains("1 failed")),
+        "{check}"
+    );
+
     c.exec_ok(&["systemctl", "reset-failed", "boom.service"]);
     let v = snapshot_inside(&c, cfg);
     assert_eq!(v["units"]["failed"], serde_json::json!([]), "reset-failed leaves no failed unit");
