@@ -88,13 +88,18 @@ async fn follow(
     let conn = bus::connect(path).await?;
     let mut signals = bus::subscribe(&conn).await?;
     let mut cache = Details::new();
+    let mut last: Option<Vec<Unit>> = None;
     loop {
         let units = list(&conn, &mut cache).await?;
         tx.health(Health::Ok(summary(&units))).await;
         backoff.reset();
         *known = true;
-        if !tx.send(Update::Units(UnitsUpdate::List(units))).await {
-            return Ok(());
+        // Most signals change nothing F5 shows (a job queued and done): no redraw for those.
+        if last.as_ref() != Some(&units) {
+            last = Some(units.clone());
+            if !tx.send(Update::Units(UnitsUpdate::List(units))).await {
+                return Ok(());
+            }
         }
         if let Ok(None) = tokio::time::timeout(RELIST, signals.next()).await {
             return Err(SystemdError::Closed(path.display().to_string()));

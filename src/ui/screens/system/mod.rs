@@ -41,7 +41,6 @@ fn split(inner: Rect) -> (Rect, Rect) {
 
 /// The host facts panels (NixOS generation, time, storage, hardware) in `area`.
 /// Their collectors are not built yet: the area says so in one line.
-pub fn draw_facts(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
-    let _ = model;
+pub fn draw_facts(frame: &mut Frame, area: Rect, _model: &Model, theme: &Theme) {
     frame.render_widget(Paragraph::new(Line::styled(" system facts: not collected", theme.dim())), area);
 }
