@@ -1,4 +1,4 @@
-//! F5 System with units: rendered at 80x24 and 200x60 in both glyph sets, its keys, and
+//! F5 System with units (the units panel; the facts panels are tests/render_system.rs): rendered at 80x24 and 200x60 in both glyph sets, its keys, and
 //! Enter opening F1 on the selected unit.
 
 mod support;
