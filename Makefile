@@ -6,7 +6,7 @@ APT_PACKAGES := pkg-config libvirt-dev libvirt-clients tmux htop iproute2 procps
 	systemd systemd-journal-remote nix-bin systemd-container dbus
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps run test test-minimal bench fmt clean
+.PHONY: deps run demo screenshots test test-minimal bench fmt clean
 
 deps:
 	@missing=$$(for p in $(APT_PACKAGES); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || echo $$p; done); \
@@ -20,6 +20,15 @@ deps:
 run: deps
 	$(CARGO) build --release
 	./target/release/hypervisor-tui $(ARGS)
+
+# The console on embedded sources (README "Try it"): nothing of the host's is needed or touched.
+demo: deps
+	$(CARGO) build --release
+	./target/release/hypervisor-tui --demo
+
+# Redraws the README's screens from the demo's fixed model; `make test` checks they are current.
+screenshots:
+	UPDATE_SCREENSHOTS=1 $(CARGO) test --test screenshots
 
 test: deps
 	$(CARGO) fmt --check

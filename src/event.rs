@@ -16,10 +16,15 @@ pub enum SourceId {
     Kubevirt,
     /// systemd's manager over D-Bus: F5's units.
     Systemd,
+    /// F5's host facts: the NixOS generation, the clock, mdraid/ZFS, sensors and EDAC.
+    Nixos,
+    Time,
+    Storage,
+    Hardware,
 }
 
 impl SourceId {
-    pub const ALL: [SourceId; 7] = [
+    pub const ALL: [SourceId; 11] = [
         SourceId::Journal,
         SourceId::Procfs,
         SourceId::Netlink,
@@ -27,7 +32,14 @@ impl SourceId {
         SourceId::Kubernetes,
         SourceId::Kubevirt,
         SourceId::Systemd,
+        SourceId::Nixos,
+        SourceId::Time,
+        SourceId::Storage,
+        SourceId::Hardware,
     ];
+
+    /// The host facts' sources, read together by one collector.
+    pub const FACTS: [SourceId; 4] = [SourceId::Nixos, SourceId::Time, SourceId::Storage, SourceId::Hardware];
 
     /// The key used in `snapshot --json` and `check`.
     pub fn key(self) -> &'static str {
@@ -39,6 +51,10 @@ impl SourceId {
             SourceId::Kubernetes => "kubernetes",
             SourceId::Kubevirt => "kubevirt",
             SourceId::Systemd => "systemd",
+            SourceId::Nixos => "nixos",
+            SourceId::Time => "time",
+            SourceId::Storage => "storage",
+            SourceId::Hardware => "hardware",
         }
     }
 
@@ -127,6 +143,8 @@ pub enum Update {
     /// A poll of the source (and of one part of it, such as a libvirt URI) succeeded, whether
     /// or not anything changed: what is shown is still true.
     Confirmed(SourceId, Option<String>),
+    /// F5's host facts, read again every few seconds (src/collectors/system).
+    System(Box<crate::model::system::SystemFacts>),
 }
 
 /// The screens, in tab order.

@@ -16,6 +16,8 @@ use std::io::{self, Stdout, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
 use tokio::sync::mpsc;
 
+pub mod demo;
+
 static ACTIVE: AtomicBool = AtomicBool::new(false);
 
 /// The Linux VT has no alternate screen: draw on the main one and clear it on exit.
@@ -115,13 +117,24 @@ fn input() -> io::Result<impl Stream<Item = Event> + Unpin> {
 
 /// The interactive console on the real terminal.
 pub async fn run(config: &Config) -> anyhow::Result<()> {
-    let theme = Theme::from_env(config.glyphs);
     let (tx, rx) = mpsc::channel(collectors::CHANNEL_CAPACITY);
     let journal = collectors::spawn_all(config, tx);
+    console(config, rx, Some(journal), false).await
+}
+
+/// The console on the real terminal, fed by `rx` (from collectors already started).
+async fn console(
+    config: &Config,
+    rx: mpsc::Receiver<crate::event::Update>,
+    journal: Option<collectors::journal::live::JournalHandle>,
+    demo: bool,
+) -> anyhow::Result<()> {
+    let theme = Theme::from_env(config.glyphs);
     let input = input()?;
     let (mut terminal, _guard) = init()?;
     let mut app = App::new(theme, config.allow_quit);
-    app.journal = Some(journal);
+    app.journal = journal;
+    app.model.demo = demo;
     app.boot_id = reader::current_boot_id(&collectors::proc_root());
     app.view.logs.filter = reader::Filter::from_config(&config.journal);
     app.view.size = terminal::size().unwrap_or((80, 24));

@@ -48,7 +48,7 @@ fn a_6_x_kernel_tree() {
         .iter()
         .map(|f| std::fs::read_to_string(root.join(f)).unwrap().lines().skip(1).count() as u64)
         .sum::<u64>();
-    assert_eq!(s.tcp.values().sum::<u64>(), tcp_lines);
+    assert_eq!(s.tcp.as_ref().unwrap().values().sum::<u64>(), tcp_lines);
 }
 
 #[test]
@@ -61,7 +61,7 @@ fn a_2_6_kernel_tree_without_steal_or_memavailable() {
     // No MemAvailable before 3.14: free + buffers + cached.
     assert_eq!(s.memory.available_bytes, (123_456 + 34_567 + 456_789) * 1024);
     assert_eq!(s.disk_io.len(), 1, "sda1 folded into sda");
-    assert_eq!(s.tcp.get("LISTEN"), Some(&1));
+    assert_eq!(s.tcp.as_ref().unwrap().get("LISTEN"), Some(&1));
     assert_eq!(s.memory.swap_used_bytes, 0);
 }
 
@@ -287,4 +287,18 @@ fn linux_console_f2_uses_only_the_console_font_blocks() {
         assert!(bad.is_empty(), "{bad:?} at {w}x{h}:\n{text}");
         assert!(text.contains('▄') || text.contains('█'), "no graph at {w}x{h}:\n{text}");
     }
+}
+
+#[test]
+fn uncountable_tcp_is_a_question_mark_not_zeros() {
+    let mut model = sample_model();
+    let mut host = sample_host(4);
+    host.tcp = None;
+    model.apply(Update::Host(Box::new(host.clone())));
+    model.apply(Update::Host(Box::new(host)));
+    let text = draw_model(&model, Glyphs::UNICODE, &f2(), 120, 40);
+    assert!(text.contains("TCP  ? (not countable"), "{text}");
+    assert!(!text.contains("0 established"), "{text}");
+    let counted = draw(4, 120, 40);
+    assert!(counted.contains("TCP  2456 established  31 listening  120 time-wait"), "{counted}");
 }

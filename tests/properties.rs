@@ -4,6 +4,8 @@
 //! kept small so `make test` stays fast; `PROPTEST_CASES=10000` runs a longer search.
 
 use hypervisor_tui::collectors::journal::reader::{Filter, JournalReader, Origin};
+use hypervisor_tui::collectors::system::root::HostRoot;
+use hypervisor_tui::collectors::system::{mdstat, parse, storage};
 use hypervisor_tui::collectors::{disks_parse, netstat_parse, procfs_parse};
 use hypervisor_tui::config::Config;
 use hypervisor_tui::demo::journal_export::Options;
@@ -144,6 +146,90 @@ proptest! {
         let mut counts = std::collections::BTreeMap::new();
         netstat_parse::count_tcp(&text, &mut counts);
     }
+
+    #[test]
+    fn host_fact_parsers_take_any_text(text in mdstat_text()) {
+        for a in mdstat::parse_mdstat(&text) {
+            let _ = a.degraded();
+            if let Some(s) = a.sync {
+                prop_assert!(s.percent.is_finite());
+            }
+        }
+        let _ = parse::millidegrees(&text);
+        let _ = parse::counter(&text);
+        let _ = parse::kernel_version(&text);
+        let _ = parse::store_name(&text);
+        let _ = parse::generation_number(&text);
+        let _ = parse::nixos_version(&text);
+        let _ = storage::zfs_state(&text);
+    }
+
+    #[test]
+    fn symlinks_never_lead_out_of_the_host_root(targets in prop::collection::vec(link_target(), 1..4)) {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("root");
+        std::fs::create_dir_all(root.join("a/b")).unwrap();
+        for (i, t) in targets.iter().enumerate() {
+            std::os::unix::fs::symlink(t, root.join(format!("a/l{i}"))).unwrap();
+        }
+        let host = HostRoot::new(&root);
+        for i in 0..targets.len() {
+            for tail in ["", "/x", "/../.."] {
+                if let Ok(r) = host.resolve(&format!("/a/l{i}{tail}")) {
+                    prop_assert!(r.real.starts_with(&root), "{:?} left {:?} via {:?}", r.real, root, targets);
+                    prop_assert!(r.host.starts_with('/'));
+                }
+            }
+        }
+    }
+}
+
+/// A symlink target made of absolute or relative parts, `..` included.
+fn link_target() -> impl Strategy<Value = String> {
+    let part = prop::sample::select(vec!["..", ".", "a", "b", "l0", "l1", "l2", "x", "root", ""]);
+    (any::<bool>(), prop::collection::vec(part, 1..6))
+        .prop_map(|(abs, p)| format!("{}{}", if abs { "/" } else { "" }, p.join("/")))
+        .prop_filter("a symlink needs a target", |t| !t.is_empty())
+}
+
+/// Text shaped like /proc/mdstat and the sysfs/store names the host facts read, or arbitrary.
+fn mdstat_text() -> impl Strategy<Value = String> {
+    let word = prop_oneof![
+        prop::sample::select(vec![
+            "md0",
+            ":",
+            " : ",
+            "active",
+            "inactive",
+            "(auto-read-only)",
+            "raid1",
+            "sda1[0]",
+            "sdb1[1](F)",
+            "[2/1]",
+            "[U_]",
+            "[]",
+            "[/]",
+            "recovery",
+            "=",
+            " = ",
+            "8.5%",
+            "%",
+            "finish=1e400min",
+            "speed=12K/sec",
+            "finish=-3min",
+            "NaN%",
+            "/nix/store/",
+            "linux-",
+            "system-1-link",
+            "-modules",
+        ])
+        .prop_map(str::to_string),
+        any::<u64>().prop_map(|n| n.to_string()),
+        "[ \t]{0,8}",
+        any::<String>(),
+    ];
+    let line = prop::collection::vec(word, 0..10).prop_map(|w| w.concat());
+    prop::collection::vec(line, 0..8).prop_map(|l| l.join("\n"))
 }
 
 /// Text shaped like /proc files (their keywords, numbers, separators) or arbitrary.

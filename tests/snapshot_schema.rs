@@ -118,6 +118,7 @@ fn full_document() -> Value {
         guests: Some((0..7).map(guests::guest).collect()),
         cluster: Some(cluster),
         units: Some(sample_units()),
+        system: support::system::troubled_facts(),
         now_unix: 1_735_689_600,
         taken,
     };
@@ -158,13 +159,21 @@ fn a_full_document_passes_and_says_unknown_as_null() {
         (units["counts_by_state"]["failed"].as_u64(), units["running_services"].as_u64()),
         (Some(2), Some(1))
     );
+    assert_eq!(v["nixos"]["reboot_needed"], true);
+    assert_eq!(v["nixos"]["previous_generation"]["number"], 41);
+    assert_eq!(v["storage"]["md"][2]["sync"]["percent"], 8.5);
+    assert_eq!(v["hardware"]["edac"]["ue_total"], 1);
 }
 
 /// Each change breaks the contract; the schema must refuse every one.
 #[test]
 fn the_schema_refuses_documents_that_break_the_contract() {
     type Break = fn(&mut Value);
-    let breaks: [(&str, Break); 9] = [
+    let breaks: [(&str, Break); 11] = [
+        ("reboot_needed as a word", |v| v["nixos"]["reboot_needed"] = json!("yes")),
+        ("a temperature without its reading", |v| {
+            _ = v["hardware"]["temperatures"][0].as_object_mut().unwrap().remove("celsius")
+        }),
         ("a count as a string", |v| v["cpu"]["cores"] = json!("4")),
         ("another schema_version", |v| v["schema_version"] = json!(2)),
         ("a source left out", |v| _ = v["sources"].as_object_mut().unwrap().remove("libvirt")),

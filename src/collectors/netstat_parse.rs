@@ -21,7 +21,7 @@ pub fn parse_net_dev(text: &str) -> Vec<(String, IfCounters)> {
         .collect()
 }
 
-/// TCP states as the kernel numbers them in /proc/net/tcp.
+/// TCP states as the kernel numbers them in /proc/net/tcp and sock_diag.
 const STATES: [&str; 12] = [
     "?",
     "ESTABLISHED",
@@ -36,6 +36,17 @@ const STATES: [&str; 12] = [
     "LISTEN",
     "CLOSING",
 ];
+
+/// sock_diag's counts by state number as names, the states with no socket left out
+/// (request sockets, TCP_NEW_SYN_RECV = 12, are SYN_RECV as in /proc/net/tcp).
+pub fn state_names(counts: &[u64]) -> BTreeMap<String, u64> {
+    let mut out = BTreeMap::new();
+    for (i, &n) in counts.iter().enumerate().filter(|(_, n)| **n > 0) {
+        let name = if i == 12 { "SYN_RECV" } else { STATES.get(i).copied().unwrap_or("?") };
+        *out.entry(name.to_string()).or_default() += n;
+    }
+    out
+}
 
 /// Connection counts by state, added into `counts`.
 pub fn count_tcp(text: &str, counts: &mut BTreeMap<&'static str, u64>) {

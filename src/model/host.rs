@@ -16,8 +16,9 @@ pub struct HostSample {
     pub disk_io: Vec<IoRate>,
     /// Per interface from /proc/net/dev, over the last interval.
     pub net_io: Vec<NetRate>,
-    /// TCP connections (v4 and v6) by state.
-    pub tcp: std::collections::BTreeMap<String, u64>,
+    /// TCP connections (v4 and v6) by state; `None` when they could not be counted
+    /// (no sock_diag and no readable /proc/net/tcp): unknown, never 0.
+    pub tcp: Option<std::collections::BTreeMap<String, u64>>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]

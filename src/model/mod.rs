@@ -11,6 +11,7 @@ pub mod log_filter;
 pub mod logs;
 pub mod network;
 pub mod procs;
+pub mod system;
 pub mod units;
 
 use crate::event::{Health, SourceId, Update};
@@ -40,6 +41,8 @@ pub struct Model {
     pub procs: procs::ProcTable,
     /// systemd's units over D-Bus (F5); unknown until the bus answers.
     pub units: units::Units,
+    /// F5's host facts (NixOS, clock, storage health, sensors).
+    pub system: system::SystemFacts,
     /// A fixed "now" (seconds since the epoch) for tests and benchmarks; `clock` otherwise.
     pub fixed_now: Option<i64>,
     /// When each source last confirmed its data.
@@ -50,6 +53,8 @@ pub struct Model {
     /// The time the app last looked at the clock (it does on every event), so drawing a
     /// frame never reads the clock itself: a frame shows one instant.
     pub clock: i64,
+    /// The data is made up (`--demo`): the header says so.
+    pub demo: bool,
 }
 
 /// One line of the alerts strip.
@@ -75,6 +80,9 @@ impl Model {
                 GuestUpdate::Event(_) => {}
             },
             Update::Confirmed(id, part) => self.freshness.confirm(*id, part.as_deref(), now),
+            Update::System(_) => {
+                SourceId::FACTS.into_iter().for_each(|id| self.freshness.confirm(id, None, now))
+            }
             _ => {}
         }
         match update {
@@ -99,6 +107,7 @@ impl Model {
             }
             Update::Procs(t) => self.procs = *t,
             Update::Units(u) => self.units.apply(u),
+            Update::System(f) => self.system = *f,
             Update::Net(u) => self.network.apply(u),
             Update::Guests(g) => self.guests.apply(*g),
             Update::Kube(u) => {
@@ -145,6 +154,7 @@ impl Model {
         // A partly failing libvirt is already an Error alert above that names the URI.
         out.extend(self.guests.alerts(matches!(self.health(SourceId::Libvirt), Health::Error(_))));
         out.extend(self.cluster.alerts());
+        out.extend(self.system.alerts().into_iter().map(Alert::from));
         let now = self.now_unix();
         for id in freshness::HEARTBEAT {
             if let Some(since) = self.stale_since(id) {

@@ -60,6 +60,11 @@ fn header_line<'a>(model: &Model, theme: &Theme, detail: Detail) -> Line<'a> {
         _ => " ".to_string(),
     };
     let mut spans = vec![Span::raw(" ")];
+    if model.demo {
+        // Made-up data must never pass for a host's.
+        spans.push(Span::styled("DEMO", theme.crit()));
+        spans.push(Span::raw(" "));
+    }
     for (i, p) in host_parts(model, detail).into_iter().enumerate() {
         if i > 0 {
             spans.push(Span::raw(sep.clone()));

@@ -54,6 +54,23 @@ pub fn sanitize(s: &str) -> String {
     out
 }
 
+/// Text for an ASCII-only terminal (vt220, a non-UTF-8 locale): the few non-ASCII signs
+/// the screens themselves write (`→ ≥ ° ·`) spelled in ASCII, anything else as `?`.
+pub fn ascii_fallback(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            c if c.is_ascii() => out.push(c),
+            '→' => out.push_str("->"),
+            '≥' => out.push_str(">="),
+            '°' => {}
+            '·' => out.push('|'),
+            _ => out.push('?'),
+        }
+    }
+    out
+}
+
 /// Bidi embeddings/overrides/isolates, zero-width characters and marks, BOM, separators.
 fn invisible(c: char) -> bool {
     matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200b}'..='\u{200f}' | '\u{feff}' | '\u{2028}' | '\u{2029}')
@@ -69,6 +86,11 @@ mod tests {
         assert_eq!(bytes(1536), "1.5K");
         assert_eq!(bytes(64 * 1024 * 1024 * 1024), "64G");
         assert_eq!(bytes_pair(3 << 30, 16 << 30), "3.0/16.0G");
+    }
+
+    #[test]
+    fn ascii_fallback_spells_the_signs() {
+        assert_eq!(ascii_fallback("kernel 6.1 → 6.2 · 97 °C ≥ crit é"), "kernel 6.1 -> 6.2 | 97 C >= crit ?");
     }
 
     #[test]

@@ -67,7 +67,14 @@ fn render_alerts(alerts: &[crate::model::Alert], theme: &Theme, frame: &mut Fram
             };
             Line::from(vec![
                 Span::styled(mark, style),
-                Span::styled(fmt::sanitize(&a.text), style),
+                Span::styled(
+                    if theme.glyphs.ascii {
+                        fmt::ascii_fallback(&fmt::sanitize(&a.text))
+                    } else {
+                        fmt::sanitize(&a.text)
+                    },
+                    style,
+                ),
                 Span::raw(more),
             ])
         })

@@ -8,6 +8,7 @@ pub mod journal_mutate;
 pub mod kube_api;
 pub mod require;
 pub mod snapshot;
+pub mod system;
 pub mod systemd;
 pub mod tmux;
 
@@ -71,8 +72,10 @@ pub fn sample_host(cores: usize) -> HostSample {
             NetRate { iface: "eth0".into(), rx_bytes_per_s: 1.2e9, tx_bytes_per_s: 8.9e8 },
             NetRate { iface: "br0".into(), rx_bytes_per_s: 3.0e7, tx_bytes_per_s: 2.0e7 },
         ],
-        tcp: [("ESTABLISHED".to_string(), 2456), ("LISTEN".to_string(), 31), ("TIME_WAIT".to_string(), 120)]
-            .into(),
+        tcp: Some(
+            [("ESTABLISHED".to_string(), 2456), ("LISTEN".to_string(), 31), ("TIME_WAIT".to_string(), 120)]
+                .into(),
+        ),
     }
 }
 

@@ -8,6 +8,7 @@ mod libvirt;
 mod net;
 pub mod schema;
 mod sources;
+mod system;
 mod text;
 pub mod types;
 mod units;
@@ -46,6 +47,8 @@ pub struct Snapshot {
     pub cluster: Option<Cluster>,
     /// systemd's units; `None` when its bus did not answer.
     pub units: Option<Vec<crate::model::units::Unit>>,
+    /// F5's host facts (each part says itself whether it could be read).
+    pub system: crate::model::system::SystemFacts,
     pub now_unix: i64,
     /// When the sample was complete: ages are measured to here.
     pub taken: Instant,
@@ -77,6 +80,7 @@ pub async fn take(config: &Config, timeout: Duration) -> Snapshot {
     let kube = timed(kube::sample(config, timeout));
     let units = timed(units::sample(timeout));
     let checks = timed(collectors::check_all(config, timeout));
+    let facts = timed(tokio::task::spawn_blocking(collectors::system::read_host));
     let (
         (checks, checked),
         (host, host_at),
@@ -84,7 +88,9 @@ pub async fn take(config: &Config, timeout: Duration) -> Snapshot {
         (libvirt, libvirt_at),
         (kube, kube_at),
         ((units, units_health), units_at),
-    ) = tokio::join!(checks, host, network, libvirt, kube, units);
+        (facts, facts_at),
+    ) = tokio::join!(checks, host, network, libvirt, kube, units, facts);
+    let facts = facts.ok();
     let network = network.ok().and_then(Result::ok);
     let (host, procs) = host;
     let procs = (procs.scanned && procs.error.is_none()).then_some(procs);
@@ -104,12 +110,30 @@ pub async fn take(config: &Config, timeout: Duration) -> Snapshot {
                 SourceId::Kubernetes => (answered(&kubernetes, probe), cluster.is_some(), kube_at),
                 SourceId::Kubevirt => (answered(&kubevirt, probe), kubevirt_listed, kube_at),
                 SourceId::Systemd => (units_health.clone(), units.is_some(), units_at),
+                // The facts read for the sections say the health, as the probe read them too.
+                SourceId::Nixos | SourceId::Time | SourceId::Storage | SourceId::Hardware => {
+                    let health = facts.as_ref().and_then(|r| r.health.iter().find(|(i, _)| *i == id));
+                    let health = health.map_or(probe, |(_, h)| h.clone());
+                    (health.clone(), health.is_ok(), facts_at)
+                }
             };
             SourceSample { id, health, confirmed: shown.then_some(at) }
         })
         .collect();
     let now_unix = crate::model::unix_now();
-    Snapshot { host, procs, sources, network, guests, cluster, units, now_unix, taken: Instant::now() }
+    let system = facts.map(|r| r.facts).unwrap_or_default();
+    Snapshot {
+        host,
+        procs,
+        sources,
+        network,
+        guests,
+        cluster,
+        units,
+        system,
+        now_unix,
+        taken: Instant::now(),
+    }
 }
 
 /// The watcher's answer, or the probe's when the watcher never answered.
@@ -132,6 +156,10 @@ impl Snapshot {
             kubernetes: self.cluster.as_ref().map(|c| kube::kubernetes(c, self.now_unix)),
             top_processes: self.procs.as_ref().map(host::top_processes),
             units: self.units.as_deref().map(units::units),
+            nixos: system::nixos(&self.system.nixos),
+            time: system::time(&self.system.time),
+            storage: system::storage(&self.system.storage),
+            hardware: system::hardware(&self.system.hardware),
             sources: sources::sources(&self.sources, self.taken),
         }
     }

@@ -44,6 +44,10 @@ pub fn sources(samples: &[SourceSample], taken: Instant) -> Sources {
         kubernetes: get(SourceId::Kubernetes),
         kubevirt: get(SourceId::Kubevirt),
         systemd: get(SourceId::Systemd),
+        nixos: get(SourceId::Nixos),
+        time: get(SourceId::Time),
+        storage: get(SourceId::Storage),
+        hardware: get(SourceId::Hardware),
     }
 }
 

@@ -5,6 +5,7 @@ pub mod logs;
 pub mod machines;
 pub mod network;
 pub mod system;
+pub mod system_facts;
 
 use super::chrome::health_style;
 use super::fmt::sanitize;

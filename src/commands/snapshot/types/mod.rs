@@ -20,6 +20,7 @@ pub mod kube;
 pub mod network;
 pub mod procs;
 pub mod sources;
+pub mod system;
 pub mod units;
 
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
@@ -95,6 +96,16 @@ pub struct Snapshot {
     /// systemd's units: the failed ones and counts by state; `null` when the system bus or
     /// systemd did not answer (see `sources.systemd`).
     pub units: Option<Units>,
+    /// The NixOS generation and whether a reboot is needed; `null` when not readable or
+    /// not NixOS (see `sources.nixos`: "not NixOS").
+    pub nixos: Option<system::Nixos>,
+    /// The clock's synchronisation from the kernel; `null` when unreadable (see `sources.time`).
+    pub time: Option<system::Time>,
+    /// mdraid and ZFS pool health; `null` when neither could be read (see `sources.storage`).
+    pub storage: Option<system::Storage>,
+    /// Temperatures and EDAC memory errors; `null` when neither could be read (see
+    /// `sources.hardware`).
+    pub hardware: Option<system::Hardware>,
     /// Every source, whether it answered or not, with its state and reason.
     pub sources: Sources,
 }

@@ -53,4 +53,12 @@ pub struct Sources {
     pub kubevirt: SourceReport,
     /// systemd's manager on the system bus: `units`.
     pub systemd: SourceReport,
+    /// /run/current-system, /run/booted-system and the system profile: `nixos`.
+    pub nixos: SourceReport,
+    /// adjtimex(2): `time`.
+    pub time: SourceReport,
+    /// /proc/mdstat and the ZFS kstats: `storage`.
+    pub storage: SourceReport,
+    /// /sys/class/hwmon and EDAC: `hardware`.
+    pub hardware: SourceReport,
 }

@@ -258,13 +258,18 @@ pub fn network<'a>(model: &Model, max_rows: usize) -> Vec<Line<'a>> {
             ))
         })
         .collect();
-    let tcp = |k: &str| h.tcp.get(k).copied().unwrap_or(0);
-    lines.push(Line::from(format!(
-        " TCP  {} established  {} listening  {} time-wait  ({} in all)",
-        tcp("ESTABLISHED"),
-        tcp("LISTEN"),
-        tcp("TIME_WAIT"),
-        h.tcp.values().sum::<u64>()
-    )));
+    lines.push(Line::from(match &h.tcp {
+        Some(counts) => {
+            let tcp = |k: &str| counts.get(k).copied().unwrap_or(0);
+            format!(
+                " TCP  {} established  {} listening  {} time-wait  ({} in all)",
+                tcp("ESTABLISHED"),
+                tcp("LISTEN"),
+                tcp("TIME_WAIT"),
+                counts.values().sum::<u64>()
+            )
+        }
+        None => " TCP  ? (not countable: no sock_diag, /proc/net/tcp unreadable)".to_string(),
+    }));
     lines
 }

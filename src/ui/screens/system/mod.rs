@@ -9,8 +9,6 @@ use crate::ui::theme::Theme;
 use crate::view::SystemView;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::text::Line;
-use ratatui::widgets::Paragraph;
 
 /// From this width the facts stand beside the units instead of under them.
 const SIDE_BY_SIDE: u16 = 160;
@@ -27,20 +25,20 @@ pub fn render(model: &Model, view: &SystemView, theme: &Theme, frame: &mut Frame
     draw_facts(frame, facts_area, model, theme);
 }
 
-/// Units and facts: side by side on wide screens, else the facts under the units, given a
-/// third of the height (at least 1 row, at most 12).
+/// Units and facts: side by side on wide screens (the facts get room for their 2x2 grid),
+/// else the facts under the units: half the height up to the grid's 14 rows, and at least
+/// the 8 rows their compact form needs when the body has them.
 fn split(inner: Rect) -> (Rect, Rect) {
     if inner.width >= SIDE_BY_SIDE {
-        let [u, f] = Layout::horizontal([Constraint::Percentage(55), Constraint::Fill(1)]).areas(inner);
+        let [u, f] = Layout::horizontal([Constraint::Percentage(45), Constraint::Fill(1)]).areas(inner);
         return (u, f);
     }
-    let facts = (inner.height / 3).clamp(1, 12);
+    let facts = (inner.height / 2).min(14).max(inner.height.min(8));
     let [u, f] = Layout::vertical([Constraint::Fill(1), Constraint::Length(facts)]).areas(inner);
     (u, f)
 }
 
 /// The host facts panels (NixOS generation, time, storage, hardware) in `area`.
-/// Their collectors are not built yet: the area says so in one line.
-pub fn draw_facts(frame: &mut Frame, area: Rect, _model: &Model, theme: &Theme) {
-    frame.render_widget(Paragraph::new(Line::styled(" system facts: not collected", theme.dim())), area);
+pub fn draw_facts(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
+    super::system_facts::render(model, theme, frame, area);
 }

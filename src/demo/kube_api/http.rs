@@ -101,7 +101,7 @@ fn matches(req: &Request, res: &Res, ns: &Option<String>, obj: &Value) -> bool {
 }
 
 async fn respond(sock: &mut TcpStream, code: u16, body: &Value) -> std::io::Result<()> {
-    let text = serde_json::to_string(body).unwrap();
+    let text = serde_json::to_string(body).unwrap_or_default();
     let reason = match code {
         200 => "OK",
         403 => "Forbidden",
@@ -275,7 +275,7 @@ fn is_forbidden(inner: &Inner, res: &Res) -> bool {
 }
 
 async fn chunk(sock: &mut TcpStream, v: &Value) -> std::io::Result<()> {
-    let mut text = serde_json::to_string(v).unwrap();
+    let mut text = serde_json::to_string(v).unwrap_or_default();
     text.push('\n');
     sock.write_all(format!("{:x}\r\n{text}\r\n", text.len()).as_bytes()).await
 }

@@ -1,0 +1,72 @@
+//! F5's host-fact panels: NixOS, Time, Storage, Hardware. Drawn into whatever part of the
+//! F5 body they are given: four bordered panels in a 2x2 grid when there is room, else one
+//! block with a line or two per fact (80x8 still says everything that needs attention).
+
+mod lines;
+
+use super::body_block;
+use crate::model::Model;
+use crate::ui::theme::Theme;
+use lines::{Detail, hardware, nixos, storage, time};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::Line;
+use ratatui::widgets::Paragraph;
+
+/// The grid needs this much room; below it the compact block is used.
+const GRID_MIN: (u16, u16) = (100, 14);
+
+/// Draws the four fact panels into `area`.
+pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
+    if area.width < 3 || area.height < 3 {
+        return;
+    }
+    if area.width >= GRID_MIN.0 && area.height >= GRID_MIN.1 {
+        grid(model, theme, frame, area);
+    } else {
+        compact(model, theme, frame, area);
+    }
+}
+
+fn grid(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let [top, bottom] =
+        Layout::vertical([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(area);
+    let [nix, clock] =
+        Layout::horizontal([Constraint::Percentage(60), Constraint::Percentage(40)]).areas(top);
+    let [disks, hw] =
+        Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(bottom);
+    let now = model.now_unix();
+    let f = &model.system;
+    panel(frame, nix, "NixOS", nixos(&f.nixos, now, theme, Detail::Full), theme);
+    panel(frame, clock, "Time", time(&f.time, theme, Detail::Full), theme);
+    panel(frame, disks, "Storage", storage(&f.storage, theme, Detail::Full), theme);
+    panel(frame, hw, "Hardware", hardware(&f.hardware, theme, Detail::Full), theme);
+}
+
+fn panel(frame: &mut Frame, area: Rect, title: &str, lines: Vec<Line<'static>>, theme: &Theme) {
+    let block = body_block(title, theme);
+    frame.render_widget(Paragraph::new(lines).block(block), area);
+}
+
+/// One block, each fact led by its name, one line each (two for storage and hardware
+/// when there is trouble): 8 rows hold it all; lines too long are cut, not wrapped.
+fn compact(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let now = model.now_unix();
+    let f = &model.system;
+    let sections = [
+        ("NixOS", nixos(&f.nixos, now, theme, Detail::Brief)),
+        ("Time", time(&f.time, theme, Detail::Brief)),
+        ("Storage", storage(&f.storage, theme, Detail::Brief)),
+        ("Hardware", hardware(&f.hardware, theme, Detail::Brief)),
+    ];
+    let mut out: Vec<Line<'static>> = Vec::new();
+    for (name, lines) in sections {
+        for (i, mut l) in lines.into_iter().enumerate() {
+            let lead = if i == 0 { format!("{name:<9}") } else { " ".repeat(9) };
+            l.spans.insert(0, ratatui::text::Span::styled(lead, theme.title()));
+            out.push(l);
+        }
+    }
+    let block = body_block("Host facts", theme);
+    frame.render_widget(Paragraph::new(out).block(block), area);
+}
