@@ -12,6 +12,7 @@ pub mod logs;
 pub mod network;
 pub mod procs;
 pub mod system;
+pub mod units;
 
 use crate::event::{Health, SourceId, Update};
 use guests::{GuestUpdate, Guests};
@@ -38,6 +39,8 @@ pub struct Model {
     pub cluster: cluster::Cluster,
     /// F2's top consumers among host processes.
     pub procs: procs::ProcTable,
+    /// systemd's units over D-Bus (F5); unknown until the bus answers.
+    pub units: units::Units,
     /// F5's host facts (NixOS, clock, storage health, sensors).
     pub system: system::SystemFacts,
     /// A fixed "now" (seconds since the epoch) for tests and benchmarks; `clock` otherwise.
@@ -104,6 +107,7 @@ impl Model {
                 self.logs.append(lines);
             }
             Update::Procs(t) => self.procs = *t,
+            Update::Units(u) => self.units.apply(u),
             Update::System(f) => self.system = *f,
             Update::Net(u) => self.network.apply(u),
             Update::Guests(g) => self.guests.apply(*g),
@@ -137,7 +141,16 @@ impl Model {
             })
             .collect();
         out.extend(history::host_alerts(&self.host, &self.thresholds));
-        out.extend(self.log_alerts.alerts());
+        // Failed units come from systemd itself while its bus answers; from the journal's
+        // "Failed with result" lines otherwise.
+        if self.units.is_known() {
+            out.extend(self.units.alerts(self.now_unix()));
+            out.extend(
+                self.log_alerts.alerts().into_iter().filter(|a| !a.text.ends_with(log_alerts::FAILED_SUFFIX)),
+            );
+        } else {
+            out.extend(self.log_alerts.alerts());
+        }
         out.extend(self.network.alerts().into_iter().map(|(critical, text)| Alert { critical, text }));
         // A partly failing libvirt is already an Error alert above that names the URI.
         out.extend(self.guests.alerts(matches!(self.health(SourceId::Libvirt), Health::Error(_))));

@@ -10,6 +10,7 @@ pub mod libvirtd;
 pub mod require;
 pub mod snapshot;
 pub mod system;
+pub mod systemd;
 pub mod tmux;
 
 use hypervisor_tui::event::{Health, SourceId, Update};
