@@ -33,6 +33,63 @@ fn timestamps_in(file: &Path) -> Vec<u64> {
         .collect()
 }
 
+/// What the journal thread sent: the lines shown (oldest first) and whether it said ok.
+#[derive(Default)]
+struct Seen {
+    times: Vec<u64>,
+    healthy: bool,
+}
+
+/// Reads the thread's updates until `until`, or until `want` lines are shown.
+fn pump(rx: &mut tokio::sync::mpsc::Receiver<Update>, until: Instant, want: usize, seen: &mut Seen) {
+    while Instant::now() < until && seen.times.len() < want {
+        match rx.try_recv() {
+            Ok(Update::Logs(LogUpdate::Reset { lines, .. })) => {
+                seen.times = lines.iter().map(|l| l.realtime_usec).collect();
+            }
+            Ok(Update::Logs(LogUpdate::Append(lines))) => {
+                seen.times.extend(lines.iter().map(|l| l.realtime_usec))
+            }
+            Ok(Update::Health(SourceId::Journal, h)) => seen.healthy = matches!(h, Health::Ok(_)),
+            Ok(_) => {}
+            Err(_) => std::thread::sleep(Duration::from_millis(20)),
+        }
+    }
+}
+
+/// The journal directory does not exist when the console starts; it appears, a file
+/// is written, journald-style archived (renamed) and a new file started: every entry
+/// shows once, in order, without restarting anything.
+#[test]
+fn follows_a_directory_that_appears_later_and_an_archived_file() {
+    let root = tempfile::tempdir().unwrap();
+    let dir = root.path().join("later/journal");
+    let (tx, mut rx) = tokio::sync::mpsc::channel(64);
+    let _handle = live::spawn(Origin::Directories(vec![dir.clone()]), Filter::default(), 1000, tx);
+    let mut seen = Seen::default();
+    pump(&mut rx, Instant::now() + Duration::from_millis(500), 1, &mut seen);
+    assert!(seen.times.is_empty() && !seen.healthy, "nothing to read yet");
+    std::fs::create_dir_all(&dir).unwrap();
+    let active = dir.join("system.journal");
+    slow_writer(&active, 5, 1_735_689_600_000_000, 21).wait();
+    let appeared = Instant::now();
+    pump(&mut rx, Instant::now() + Duration::from_secs(10), 5, &mut seen);
+    println!("the new directory's entries shown {:?} after they were written", appeared.elapsed());
+    assert_eq!(seen.times.len(), 5, "the entries of a directory that appeared after start");
+    assert!(seen.healthy, "the journal source reported ok once the directory appeared");
+    // journald archives the active file by renaming it, then starts a new one.
+    let archived =
+        dir.join("system@0123456789abcdef0123456789abcdef-0000000000000001-0000000000000001.journal");
+    std::fs::rename(&active, &archived).unwrap();
+    slow_writer(&active, 10, 1_735_689_700_000_000, 22).wait();
+    pump(&mut rx, Instant::now() + Duration::from_secs(10), 15, &mut seen);
+    pump(&mut rx, Instant::now() + Duration::from_millis(300), usize::MAX, &mut seen);
+    let mut expected = timestamps_in(&archived);
+    expected.extend(timestamps_in(&active));
+    assert_eq!(expected.len(), 15);
+    assert_eq!(seen.times, expected, "every entry, once, in order, across the archiving");
+}
+
 #[test]
 fn follows_a_live_journal_across_rotation() {
     let dir = tempfile::tempdir().unwrap();
@@ -43,33 +100,19 @@ fn follows_a_live_journal_across_rotation() {
     let (tx, mut rx) = tokio::sync::mpsc::channel(64);
     let _handle =
         live::spawn(Origin::Directories(vec![dir.path().to_path_buf()]), Filter::default(), 1000, tx);
-    let mut seen: Vec<u64> = Vec::new();
-    let mut healthy = false;
-    let mut pump = |rx: &mut tokio::sync::mpsc::Receiver<Update>, until: Instant, seen: &mut Vec<u64>| {
-        while Instant::now() < until {
-            match rx.try_recv() {
-                Ok(Update::Logs(LogUpdate::Reset { lines, .. })) => {
-                    *seen = lines.iter().map(|l| l.realtime_usec).collect();
-                }
-                Ok(Update::Logs(LogUpdate::Append(lines))) => {
-                    seen.extend(lines.iter().map(|l| l.realtime_usec))
-                }
-                Ok(Update::Health(SourceId::Journal, Health::Ok(_))) => healthy = true,
-                Ok(_) => {}
-                Err(_) => std::thread::sleep(Duration::from_millis(20)),
-            }
-        }
-    };
-    pump(&mut rx, Instant::now() + Duration::from_secs(2), &mut seen);
-    assert_eq!(seen.len(), 5, "the first file's entries at start");
+    let mut seen = Seen::default();
+    pump(&mut rx, Instant::now() + Duration::from_secs(2), 5, &mut seen);
+    assert_eq!(seen.times.len(), 5, "the first file's entries at start");
     // More entries into the same file while following…
     slow_writer(&first, 10, 1_735_689_700_000_000, 12).wait();
     // …then the writer moves on to a new file, as journald does when it rotates.
     slow_writer(&second, 10, 1_735_689_800_000_000, 13).wait();
-    pump(&mut rx, Instant::now() + Duration::from_secs(3), &mut seen);
-    assert!(healthy, "the journal source reported ok");
+    pump(&mut rx, Instant::now() + Duration::from_secs(5), 25, &mut seen);
+    // A moment more: an entry sent twice would show here.
+    pump(&mut rx, Instant::now() + Duration::from_millis(300), usize::MAX, &mut seen);
+    assert!(seen.healthy, "the journal source reported ok");
     let mut expected = timestamps_in(&first);
     expected.extend(timestamps_in(&second));
     assert_eq!(expected.len(), 25);
-    assert_eq!(seen, expected, "every entry, once, in order, across the rotation");
+    assert_eq!(seen.times, expected, "every entry, once, in order, across the rotation");
 }

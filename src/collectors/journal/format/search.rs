@@ -39,6 +39,14 @@ impl Search {
         Ok(Search { regex })
     }
 
+    /// F1's text filter as a search: its rule (always case-insensitive; a pattern that is
+    /// not a valid regex is looked for as it is). `None` when it cannot compile.
+    pub fn from_text(t: &crate::model::logs::TextMatch) -> Option<Search> {
+        let p = if t.is_regex() { t.pattern.clone() } else { regex::escape(&t.pattern) };
+        let regex = regex::bytes::RegexBuilder::new(&p).case_insensitive(true).size_limit(1 << 22).build();
+        regex.ok().map(|regex| Search { regex })
+    }
+
     pub fn is_match(&self, message: &[u8]) -> bool {
         self.regex.is_match(message)
     }
