@@ -94,6 +94,8 @@ impl Model {
                 self.log_alerts.observe(&lines);
                 self.logs.append(lines);
             }
+            Update::Logs(LogUpdate::Older(lines)) => self.logs.prepend(lines),
+            Update::Logs(LogUpdate::Progress(p)) => self.logs.progress = p,
             Update::Procs(t) => self.procs = *t,
             Update::Net(u) => self.network.apply(u),
             Update::Guests(g) => self.guests.apply(*g),

@@ -10,6 +10,7 @@
 
 use super::format::Location;
 use super::reader::{self, Filter, JournalReader, Origin, ReadError};
+use super::stream::Found;
 use super::watch::{self, Bell, Inotify, Woken};
 use crate::collectors::Backoff;
 use crate::event::{Health, SourceId, Update};
@@ -27,6 +28,8 @@ const SETTLE: Duration = Duration::from_millis(20);
 
 pub enum JournalCommand {
     SetFilter(Filter),
+    /// Stop a running text search, keeping what it found, and follow.
+    Cancel,
 }
 
 /// The app's handle on the journal thread; the thread ends when the last handle is gone.
@@ -50,7 +53,16 @@ impl Drop for Inner {
 
 impl JournalHandle {
     pub fn set_filter(&self, f: Filter) {
-        let _ = self.inner.tx.send(JournalCommand::SetFilter(f));
+        self.command(JournalCommand::SetFilter(f));
+    }
+
+    /// Stops a running text search (what it found stays shown).
+    pub fn cancel(&self) {
+        self.command(JournalCommand::Cancel);
+    }
+
+    fn command(&self, c: JournalCommand) {
+        let _ = self.inner.tx.send(c);
         self.inner.bell.iter().for_each(|b| b.ring());
     }
 }
@@ -73,6 +85,7 @@ enum Exit {
 enum Asked {
     Nothing,
     Refilter(Filter),
+    Cancel,
     Gone,
 }
 
@@ -119,6 +132,8 @@ impl Session<'_> {
         loop {
             match self.commands.try_recv() {
                 Ok(JournalCommand::SetFilter(f)) => out = Asked::Refilter(f),
+                Ok(JournalCommand::Cancel) if !matches!(out, Asked::Refilter(_)) => out = Asked::Cancel,
+                Ok(JournalCommand::Cancel) => {}
                 Err(std_mpsc::TryRecvError::Empty) => return out,
                 Err(std_mpsc::TryRecvError::Disconnected) => {
                     return if matches!(out, Asked::Nothing) { Asked::Gone } else { out };
@@ -145,7 +160,7 @@ impl Session<'_> {
                     match self.wait_retry(backoff.next_delay()) {
                         Asked::Gone => return,
                         Asked::Refilter(f) => filter = f,
-                        Asked::Nothing => {}
+                        Asked::Nothing | Asked::Cancel => {}
                     }
                 }
             }
@@ -181,17 +196,55 @@ impl Session<'_> {
         // Watch before reading the tail, so nothing written in between is missed.
         let ino = Inotify::new()?;
         ino.watch_all(&self.watched());
-        let (lines, last) = match JournalReader::open(self.origin) {
-            Ok(r) => (r.tail_lines(self.capacity, filter)?, r.end()),
+        let r = match JournalReader::open(self.origin) {
+            Ok(r) => r,
             Err(e @ ReadError::Refused { .. }) => return self.fallback(filter, e),
             Err(e) => return Err(e),
         };
-        if !self.send(Update::Logs(LogUpdate::Reset { lines, fallback: false })) {
-            return Ok(Exit::AppGone);
+        let last = r.end();
+        if filter.text.is_some() {
+            if let Some(exit) = self.search(&r, filter)? {
+                return Ok(exit);
+            }
+        } else {
+            let lines = r.tail_lines(self.capacity, filter)?;
+            if !self.send(Update::Logs(LogUpdate::Reset { lines, fallback: false })) {
+                return Ok(Exit::AppGone);
+            }
         }
+        drop(r);
         release_freed_memory();
         self.health(Health::Ok(format!("following {}", describe(self.origin))));
         self.follow(filter, &ino, last)
+    }
+
+    /// A text filter: the results streamed newest first with progress, stoppable by a
+    /// command. `None` when it ended or was cancelled (follow next).
+    fn search(&self, r: &JournalReader, filter: &Filter) -> Result<Option<Exit>, ReadError> {
+        if !self.send(Update::Logs(LogUpdate::Reset { lines: Vec::new(), fallback: false })) {
+            return Ok(Some(Exit::AppGone));
+        }
+        let mut asked = Asked::Nothing;
+        r.stream_search(filter, self.capacity, &mut |found| {
+            let u = match found {
+                Found::Older(lines) => LogUpdate::Older(lines),
+                Found::Progress(p) => LogUpdate::Progress(Some(p)),
+            };
+            if !self.send(Update::Logs(u)) {
+                asked = Asked::Gone;
+                return false;
+            }
+            asked = self.asked();
+            matches!(asked, Asked::Nothing)
+        })?;
+        if !self.send(Update::Logs(LogUpdate::Progress(None))) {
+            return Ok(Some(Exit::AppGone));
+        }
+        Ok(match asked {
+            Asked::Gone => Some(Exit::AppGone),
+            Asked::Refilter(f) => Some(Exit::Refilter(f)),
+            Asked::Nothing | Asked::Cancel => None,
+        })
     }
 
     /// A `--file` the reader refuses, read once by journalctl; no live follow.
@@ -207,7 +260,7 @@ impl Session<'_> {
             match watch::wait(self.bell.raw(), None, None) {
                 Woken::Timeout => {}
                 _ => match self.asked() {
-                    Asked::Nothing => {}
+                    Asked::Nothing | Asked::Cancel => {}
                     Asked::Refilter(f) => return Ok(Exit::Refilter(f)),
                     Asked::Gone => return Ok(Exit::AppGone),
                 },
@@ -233,7 +286,7 @@ impl Session<'_> {
                     }
                 }
                 Woken::Other | Woken::Timeout => match self.asked() {
-                    Asked::Nothing => {}
+                    Asked::Nothing | Asked::Cancel => {}
                     Asked::Refilter(f) => return Ok(Exit::Refilter(f)),
                     Asked::Gone => return Ok(Exit::AppGone),
                 },

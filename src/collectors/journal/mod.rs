@@ -5,6 +5,7 @@ pub mod format;
 pub mod json;
 pub mod live;
 pub mod reader;
+pub mod stream;
 pub mod watch;
 
 use crate::config::JournalConfig;

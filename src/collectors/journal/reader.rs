@@ -47,15 +47,15 @@ pub enum ReadError {
 
 /// An open journal: its files mapped as they were when opened.
 pub struct JournalReader {
-    journal: Journal,
+    pub(super) journal: Journal,
 }
 
 /// What a filter asks of the reader: hash-table matches (units, boot), a value scan for
 /// the text, and the filter itself for what those cannot say (level, kernel).
-struct Query {
-    matches: Matches,
-    search: Option<Search>,
-    filter: Filter,
+pub(super) struct Query {
+    pub(super) matches: Matches,
+    pub(super) search: Option<Search>,
+    pub(super) filter: Filter,
 }
 
 impl JournalReader {
@@ -102,7 +102,7 @@ impl JournalReader {
     }
 
     /// `filter` as the reader applies it, with a "boot before" turned into the boot id it names.
-    fn query(&self, filter: &Filter) -> Result<Query, ReadError> {
+    pub(super) fn query(&self, filter: &Filter) -> Result<Query, ReadError> {
         let mut filter = filter.clone();
         if let Some(b) = filter.boot_before.take() {
             // No earlier boot: an id no entry has, so nothing shows rather than everything.
