@@ -18,7 +18,7 @@ use std::process::Command;
 /// The mapped pages are dropped from the resident set every this many entries walked:
 /// each page fault maps its neighbours too, so a walk over a large file would otherwise
 /// keep much of it resident.
-const RELEASE_EVERY: usize = 512;
+const RELEASE_EVERY: usize = 4096;
 
 /// Where the entries come from.
 #[derive(Debug, Clone, PartialEq, Eq)]
