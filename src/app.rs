@@ -112,6 +112,10 @@ impl App {
             Action::CloseOverlay if self.view.help => self.view.help = false,
             Action::CloseOverlay if !self.view.help && self.view.screen == Screen::Logs => {
                 self.view.logs.search = None;
+                // Esc also stops a text search still reading the journal.
+                if let (Some(_), Some(j)) = (self.model.logs.progress, &self.journal) {
+                    j.cancel();
+                }
             }
             Action::Net(a) => self.view.net.act(a),
             Action::Dashboard(a) => self.view.dashboard.act(a),

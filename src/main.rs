@@ -35,6 +35,11 @@ fn main() {
     } else {
         cli.command
     };
+    // `logs` is synchronous (the journal reader, inotify, stdout): no runtime to start.
+    if let Some(Command::Logs(args)) = &command {
+        let code = std::panic::catch_unwind(|| commands::logs::run(args, &config)).unwrap_or(101);
+        exit_now(code);
+    }
     collectors::libvirt::silence_default_errors();
     let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
         Ok(r) => r,
@@ -82,10 +87,7 @@ async fn dispatch(command: Option<Command>, config: &Config, demo: bool) -> u8 {
             print_snapshot(config, json, std::time::Duration::from_secs(timeout)).await
         }
         Some(Command::Check) => commands::check(config).await,
-        Some(Command::Logs(args)) => {
-            let config = config.clone();
-            tokio::task::spawn_blocking(move || commands::logs::run(&args, &config)).await.unwrap_or(1)
-        }
+        Some(Command::Logs(args)) => commands::logs::run(&args, config),
         None if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() => {
             // No terminal (e.g. `ssh host` without a pty): a text snapshot instead.
             print_snapshot(config, false, commands::SNAPSHOT_TIMEOUT).await

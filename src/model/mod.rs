@@ -106,6 +106,8 @@ impl Model {
                 self.log_alerts.observe(&lines);
                 self.logs.append(lines);
             }
+            Update::Logs(LogUpdate::Older(lines)) => self.logs.prepend(lines),
+            Update::Logs(LogUpdate::Progress(p)) => self.logs.progress = p,
             Update::Procs(t) => self.procs = *t,
             Update::Units(u) => self.units.apply(u),
             Update::System(f) => self.system = *f,
