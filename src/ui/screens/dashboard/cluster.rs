@@ -41,7 +41,8 @@ fn marked<'a>(mut line: Line<'a>, model: &Model, kinds: &[Kind], theme: &Theme) 
     let since = kinds.iter().filter_map(|k| f.part_stale_since(kind_source(*k), k.plural(), now)).min();
     if let Some(mark) = as_of(since, now, theme) {
         line = line.patch_style(theme.dim());
-        line.spans.push(mark);
+        // Right after the label: a narrow panel cuts the end of the line, never the mark.
+        line.spans.insert(1.min(line.spans.len()), mark);
     }
     line
 }
@@ -58,11 +59,11 @@ fn state_text(what: &str, id: SourceId, model: &Model) -> String {
     }
 }
 
-/// "  as of 14:02:11 (37s ago)" when `since` is set: the data drawn is not live.
+/// "as of 14:02:11 (37s ago)  " when `since` is set: the data drawn is not live.
 pub fn as_of<'a>(since: Option<i64>, now: i64, theme: &Theme) -> Option<Span<'a>> {
     let since = since?;
     let age = timefmt::duration((now - since).max(0) as u64);
-    Some(Span::styled(format!("  as of {} ({age} ago)", timefmt::clock(since)), theme.warn()))
+    Some(Span::styled(format!("as of {} ({age} ago)  ", timefmt::clock(since)), theme.warn()))
 }
 
 /// "180 running, 10 pending, 5 failed": Running first, then the rest by name.
@@ -125,7 +126,7 @@ pub fn lines<'a>(model: &Model, theme: &Theme) -> Vec<Line<'a>> {
     ]);
     if let Some(mark) = as_of(stale, model.now_unix(), theme) {
         vms = vms.patch_style(theme.dim());
-        vms.spans.push(mark);
+        vms.spans.insert(1, mark);
     }
     let mut out = vec![vms];
     out.extend(cluster_lines(model, theme));
