@@ -74,8 +74,15 @@ pub async fn sync_once(cfg: &KubernetesConfig, timeout: Duration) -> ClusterSnap
     snap
 }
 
+/// Without the `kubernetes` feature nothing is ever asked, so nothing is refused.
+#[cfg(not(feature = "kubernetes"))]
+fn with_refusals(h: Health, _: &Cluster, _: &[Kind]) -> Health {
+    h
+}
+
 /// `h`, or when it is still `Ok` while some of `kinds` were refused, the error the collector
 /// folds from them ("forbidden: pods, services (RBAC)").
+#[cfg(feature = "kubernetes")]
 fn with_refusals(h: Health, c: &Cluster, kinds: &[Kind]) -> Health {
     let refused: Vec<(Kind, &String)> = kinds
         .iter()
@@ -92,7 +99,7 @@ fn with_refusals(h: Health, c: &Cluster, kinds: &[Kind]) -> Health {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "kubernetes"))]
 mod tests {
     use super::*;
     use crate::model::cluster::KubeUpdate;
