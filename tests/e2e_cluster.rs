@@ -36,7 +36,7 @@ fn cluster_on_a_linux_console() {
     let s = p.wait_for("F2 pods", "crash-looping on hv1");
     assert!(s.contains("KubeVirt"), "{s}");
     p.keys(&["4"]);
-    let s = p.wait_for("F4", "KubeVirt)");
+    let s = p.wait_for("F4", "KubeVirt, libvirt off)");
     assert!(s.contains("db-01") && s.contains("Migrating") && s.contains("kv/vms"), "{s}");
     p.keys(&["/", "d", "b", "Enter", "d"]);
     let s = p.wait_for("F4 detail", "Detail");

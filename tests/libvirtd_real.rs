@@ -182,3 +182,58 @@ fn console_through_freeze_kill_and_restart() {
         back.as_secs_f64()
     );
 }
+
+/// A collector (and `check`) started while libvirtd is frozen: the connection request is
+/// accepted by the kernel and never answered, so the open itself is under the watchdog.
+/// The console says "not answering" within the bound instead of hanging until SIGCONT, and
+/// the open still under way is used once the daemon thaws.
+#[test]
+fn a_collector_started_against_a_frozen_libvirtd_says_so_and_recovers() {
+    if !require(libvirtd::available(), libvirtd::NEEDS) {
+        return;
+    }
+    let d = Libvirtd::start();
+    d.define("tiny", true);
+    d.freeze();
+    let mut c = Console::start(&d.uri());
+    let noticed =
+        c.until("libvirtd not answering", |m| m.health(SourceId::Libvirt).reason().contains("not answering"));
+    let f4 = c.screen(Screen::Machines);
+    assert!(f4.contains("libvirtd not answering (4 s)"), "{f4}");
+    assert!(f4.contains("? guests"), "{f4}");
+    // `check` answers too (its own deadline or the open's watchdog), it does not hang.
+    let check = check_output(&d.uri());
+    let line = check.lines().find(|l| l.starts_with("libvirt ")).unwrap_or_default();
+    assert!(line.contains("unavailable"), "{check}");
+
+    d.thaw();
+    let back =
+        c.until("guests after the thaw", |m| running(m, "tiny") && m.health(SourceId::Libvirt).is_ok());
+    println!(
+        "real libvirtd frozen before the first open: not answering after {:.1} s, guests {:.1} s after SIGCONT",
+        noticed.as_secs_f64(),
+        back.as_secs_f64()
+    );
+}
+
+/// `check`'s output, failing the test when it does not finish within the bound.
+fn check_output(uri: &str) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("c.toml");
+    std::fs::write(&cfg, format!("[libvirt]\nuris = [{uri:?}]\n[kubernetes]\nenabled = false\n")).unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_hypervisor-tui"))
+        .args(["--config", cfg.to_str().unwrap(), "check"])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if start.elapsed() > BOUND {
+            let _ = child.kill();
+            panic!("`check` hung on a frozen libvirtd for {BOUND:?}");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let out = child.wait_with_output().unwrap();
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}

@@ -88,10 +88,19 @@ fn header_line<'a>(model: &Model, theme: &Theme, detail: Detail) -> Line<'a> {
         if model.stale_since(id).is_some() {
             spans.push(Span::styled("stale", theme.warn().bg(bg)));
         } else {
-            spans.push(Span::styled(h.word(), health_style(theme, h).bg(bg)));
+            spans.push(Span::styled(header_word(h), health_style(theme, h).bg(bg)));
         }
     }
     Line::from(spans)
+}
+
+/// The health word, except that a source left out of the build says so: "off" would read
+/// as switched off in the config.
+fn header_word(h: &Health) -> &'static str {
+    match h {
+        Health::Disabled(r) if r.starts_with("not built in") => "not built",
+        _ => h.word(),
+    }
 }
 
 fn short_label(id: SourceId) -> &'static str {

@@ -71,5 +71,54 @@ pub async fn sync_once(cfg: &KubernetesConfig, timeout: Duration) -> ClusterSnap
         }
     }
     task.abort();
+    // The kinds' answers and the health folded from them travel separately: the last kind
+    // refused can be here before the health that says so. The snapshot says the same either way.
+    snap.kubernetes = with_refusals(snap.kubernetes, &snap.cluster, &core);
+    snap.kubevirt = with_refusals(snap.kubevirt, &snap.cluster, &kubevirt);
     snap
+}
+
+/// Without the `kubernetes` feature nothing is ever asked, so nothing is refused.
+#[cfg(not(feature = "kubernetes"))]
+fn with_refusals(h: Health, _: &Cluster, _: &[Kind]) -> Health {
+    h
+}
+
+/// `h`, or when it is still `Ok` while some of `kinds` were refused, the error the collector
+/// folds from them ("forbidden: pods, services (RBAC)").
+#[cfg(feature = "kubernetes")]
+fn with_refusals(h: Health, c: &Cluster, kinds: &[Kind]) -> Health {
+    let refused: Vec<(Kind, &String)> = kinds
+        .iter()
+        .filter_map(|k| Some((*k, c.missing.get(k)?)))
+        .filter(|(_, why)| why.starts_with("forbidden"))
+        .collect();
+    match (&h, refused.first()) {
+        (Health::Ok(_), Some((_, why))) => {
+            let message = why.trim_start_matches("forbidden: ").to_string();
+            let kinds = refused.iter().map(|(k, _)| k.plural()).collect();
+            Health::Error(super::error::KubeError::Forbidden { kinds, message }.to_string())
+        }
+        _ => h,
+    }
+}
+
+#[cfg(all(test, feature = "kubernetes"))]
+mod tests {
+    use super::*;
+    use crate::model::cluster::KubeUpdate;
+
+    #[test]
+    fn a_refused_kind_makes_an_ok_health_an_error_whichever_arrived_first() {
+        let mut c = Cluster::default();
+        c.apply(KubeUpdate::Replace(Kind::Node, vec![]));
+        let core = [Kind::Node, Kind::Pod];
+        let ok = Health::Ok("API server v1.31".into());
+        assert_eq!(with_refusals(ok.clone(), &c, &core), ok);
+        c.apply(KubeUpdate::Missing(Kind::Pod, "forbidden: pods is forbidden: User \"x\"".into()));
+        let h = with_refusals(ok, &c, &core);
+        assert_eq!(h, Health::Error("forbidden: pods (RBAC)".into()));
+        let down = Health::Unavailable("API unreachable".into());
+        assert_eq!(with_refusals(down.clone(), &c, &core), down, "only an ok health is corrected");
+    }
 }

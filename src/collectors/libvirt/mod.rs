@@ -12,6 +12,8 @@ pub mod events;
 #[cfg_attr(feature = "libvirt", allow(dead_code))]
 mod not_built;
 #[cfg(feature = "libvirt")]
+pub mod open;
+#[cfg(feature = "libvirt")]
 pub mod refresh;
 #[cfg(feature = "libvirt")]
 pub mod socket_watch;

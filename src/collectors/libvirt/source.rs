@@ -1,7 +1,7 @@
 //! The libvirt source as built with the `libvirt` feature: workers, one-shot listing, probe.
 
 use super::error::LibvirtError;
-use super::{events, refresh, status, worker};
+use super::{events, open, refresh, status, worker};
 use crate::event::{Health, SourceId, Update};
 use crate::model::guests::Guest;
 use std::collections::BTreeMap;
@@ -47,12 +47,11 @@ pub fn list_once(uris: &[String]) -> (Option<Vec<Guest>>, Health) {
     let mut results = BTreeMap::new();
     let mut any = false;
     for uri in uris {
-        let listed =
-            worker::missing_test_file(uri).map_or_else(|| worker::open(uri), Err).and_then(|mut conn| {
-                let r = refresh::Tracker::default().list(&conn, uri).map_err(LibvirtError::from);
-                let _ = conn.close();
-                r
-            });
+        let listed = open::open_within_limit(uri).and_then(|mut conn| {
+            let r = refresh::Tracker::default().list(&conn, uri).map_err(LibvirtError::from);
+            let _ = conn.close();
+            r
+        });
         let r = match listed {
             Ok(guests) => {
                 any = true;
@@ -69,7 +68,7 @@ pub fn list_once(uris: &[String]) -> (Option<Vec<Guest>>, Health) {
 
 /// Domain count of one URI, read-only.
 pub fn count_domains(uri: &str) -> Result<u32, LibvirtError> {
-    let mut conn = worker::missing_test_file(uri).map_or_else(|| worker::open(uri), Err)?;
+    let mut conn = open::open_within_limit(uri)?;
     let n = conn.num_of_domains().and_then(|a| Ok(a + conn.num_of_defined_domains()?));
     let _ = conn.close();
     Ok(n?)

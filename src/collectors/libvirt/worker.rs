@@ -3,6 +3,7 @@
 
 use super::error::LibvirtError;
 use super::events::{self, WorkerMsg};
+use super::open::{OPEN_LIMIT, Opener};
 use super::refresh::{Tracker, now_unix};
 use super::socket_watch::Waiter;
 use super::status::Status;
@@ -39,9 +40,11 @@ impl Worker {
         let mut backoff = Backoff::new(RECONNECT_MAX);
         // ... and at once when its socket reappears (a restarted daemon binding it).
         let mut socket = Waiter::new(&self.uri);
+        // ... and never blocked for longer than a frozen daemon takes to be called so.
+        let mut opener = Opener::new(&self.uri);
         loop {
             socket.arm();
-            let reason = match missing_test_file(&self.uri).map_or_else(|| open(&self.uri), Err) {
+            let reason = match missing_test_file(&self.uri).map_or_else(|| opener.open(OPEN_LIMIT), Err) {
                 Ok(conn) => {
                     backoff.reset();
                     match self.session(conn) {

@@ -27,9 +27,8 @@ pub async fn sample(config: &Config, timeout: std::time::Duration) -> Sample {
     Sample { cluster: s.cluster, kubernetes: s.kubernetes, kubevirt: s.kubevirt }
 }
 
-/// Whether every object of `k` is here: listed, and not found missing since.
 fn listed(c: &Cluster, k: Kind) -> bool {
-    c.synced.contains(&k) && !c.missing.contains_key(&k)
+    c.listed(k)
 }
 
 /// Whether KubeVirt's guests are known (VMs and VMIs both listed).

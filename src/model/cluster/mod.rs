@@ -176,6 +176,19 @@ impl Cluster {
         self.restart_log.iter().filter(|(t, _)| *t >= since).map(|(_, n)| u64::from(*n)).sum()
     }
 
+    /// Whether every object of `k` is here: listed, and not found missing since. A count
+    /// made of a kind that is not listed is unknown, never 0.
+    pub fn listed(&self, k: Kind) -> bool {
+        self.synced.contains(&k) && !self.missing.contains_key(&k)
+    }
+
+    /// Why `k` is not listed, in one word: "forbidden", "not served", or `None` when the
+    /// API refused nothing (not answered yet, or listed).
+    pub fn refusal(&self, k: Kind) -> Option<&'static str> {
+        let why = self.missing.get(&k)?;
+        Some(if why.starts_with("forbidden") { "forbidden" } else { "not served" })
+    }
+
     /// Whether anything about the cluster is known (a kind listed).
     pub fn is_known(&self) -> bool {
         !self.synced.is_empty()

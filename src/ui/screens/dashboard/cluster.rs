@@ -41,7 +41,8 @@ fn marked<'a>(mut line: Line<'a>, model: &Model, kinds: &[Kind], theme: &Theme) 
     let since = kinds.iter().filter_map(|k| f.part_stale_since(kind_source(*k), k.plural(), now)).min();
     if let Some(mark) = as_of(since, now, theme) {
         line = line.patch_style(theme.dim());
-        line.spans.push(mark);
+        // Right after the label: a narrow panel cuts the end of the line, never the mark.
+        line.spans.insert(1.min(line.spans.len()), mark);
     }
     line
 }
@@ -58,11 +59,11 @@ fn state_text(what: &str, id: SourceId, model: &Model) -> String {
     }
 }
 
-/// "  as of 14:02:11 (37s ago)" when `since` is set: the data drawn is not live.
+/// "as of 14:02:11 (37s ago)  " when `since` is set: the data drawn is not live.
 pub fn as_of<'a>(since: Option<i64>, now: i64, theme: &Theme) -> Option<Span<'a>> {
     let since = since?;
     let age = timefmt::duration((now - since).max(0) as u64);
-    Some(Span::styled(format!("  as of {} ({age} ago)", timefmt::clock(since)), theme.warn()))
+    Some(Span::styled(format!("as of {} ({age} ago)  ", timefmt::clock(since)), theme.warn()))
 }
 
 /// "180 running, 10 pending, 5 failed": Running first, then the rest by name.
@@ -125,7 +126,7 @@ pub fn lines<'a>(model: &Model, theme: &Theme) -> Vec<Line<'a>> {
     ]);
     if let Some(mark) = as_of(stale, model.now_unix(), theme) {
         vms = vms.patch_style(theme.dim());
-        vms.spans.push(mark);
+        vms.spans.insert(1, mark);
     }
     let mut out = vec![vms];
     out.extend(cluster_lines(model, theme));
@@ -134,45 +135,70 @@ pub fn lines<'a>(model: &Model, theme: &Theme) -> Vec<Line<'a>> {
 
 /// KubeVirt, nodes, pods, services: or the one line saying why there is no cluster.
 fn cluster_lines<'a>(model: &Model, theme: &Theme) -> Vec<Line<'a>> {
-    let mut out = Vec::new();
-    let k8s = model.health(SourceId::Kubernetes);
+    if !model.cluster.is_known() {
+        return vec![source("Nodes", "k8s", SourceId::Kubernetes, model, theme)];
+    }
     let kvh = model.health(SourceId::Kubevirt);
-    let c = &model.cluster;
-    if !c.is_known() {
-        out.push(source("Nodes", "k8s", SourceId::Kubernetes, model, theme));
-        return out;
-    }
-    let kv = c.summarize(model.guests.kubevirt());
-    if kvh.is_ok() || kv.vms + kv.vmis > 0 {
-        let mut l = vec![
-            label("KubeVirt", theme),
-            count(kv.running, theme.ok()),
-            Span::raw(" running  "),
-            Span::raw(kv.stopped.to_string()),
-            Span::raw(" stopped  "),
-            count(kv.migrating, theme.warn()),
-            Span::raw(" migrating  "),
-            count(kv.failed, theme.crit()),
-            Span::raw(" failed"),
-        ];
-        if kv.other > 0 {
-            l.push(Span::raw("  "));
-            l.push(count(kv.other, theme.warn()));
-            l.push(Span::raw(" other"));
-        }
-        l.push(Span::styled(format!("  ({} VMs, {} VMIs)", kv.vms, kv.vmis), theme.dim()));
-        out.push(marked(Line::from(l), model, &[Kind::Vm, Kind::Vmi], theme));
+    let kubevirt = if model.cluster.listed(Kind::Vm) && model.cluster.listed(Kind::Vmi) {
+        kubevirt_line(model, theme)
+    } else if !kvh.is_ok() {
+        source("KubeVirt", "kubevirt", SourceId::Kubevirt, model, theme)
     } else {
-        out.push(source("KubeVirt", "kubevirt", SourceId::Kubevirt, model, theme));
-    }
-    let sum = c.summary();
-    let mut nodes = vec![
-        label("Nodes", theme),
-        Span::styled(
-            format!("{}/{} ready", sum.nodes_ready, sum.nodes_total),
-            if sum.not_ready.is_empty() { theme.ok() } else { theme.crit() },
-        ),
+        let why = unknown(model, &[Kind::Vm, Kind::Vmi]).unwrap_or("starting");
+        Line::from(vec![label("KubeVirt", theme), unknown_span(why, theme)])
+    };
+    vec![kubevirt, nodes_line(model, theme), pods_line(model, theme), services_line(model, theme)]
+}
+
+/// Why the first of `kinds` that is not listed is unknown, in one word: the API's refusal
+/// ("forbidden", "not served"), else "starting" while its source has not failed, else
+/// "unreachable". `None` when every kind is listed.
+fn unknown(model: &Model, kinds: &[Kind]) -> Option<&'static str> {
+    let c = &model.cluster;
+    let k = kinds.iter().find(|k| !c.listed(**k))?;
+    Some(c.refusal(*k).unwrap_or(match model.health(kind_source(*k)) {
+        Health::Unavailable(_) | Health::Error(_) => "unreachable",
+        _ => "starting",
+    }))
+}
+
+/// "? (forbidden)": a count that could not be read, with its cause.
+fn unknown_span<'a>(why: &str, theme: &Theme) -> Span<'a> {
+    Span::styled(format!("? ({why})"), theme.warn())
+}
+
+fn kubevirt_line<'a>(model: &Model, theme: &Theme) -> Line<'a> {
+    let kv = model.cluster.summarize(model.guests.kubevirt());
+    let mut l = vec![
+        label("KubeVirt", theme),
+        count(kv.running, theme.ok()),
+        Span::raw(" running  "),
+        Span::raw(kv.stopped.to_string()),
+        Span::raw(" stopped  "),
+        count(kv.migrating, theme.warn()),
+        Span::raw(" migrating  "),
+        count(kv.failed, theme.crit()),
+        Span::raw(" failed"),
     ];
+    if kv.other > 0 {
+        l.push(Span::raw("  "));
+        l.push(count(kv.other, theme.warn()));
+        l.push(Span::raw(" other"));
+    }
+    l.push(Span::styled(format!("  ({} VMs, {} VMIs)", kv.vms, kv.vmis), theme.dim()));
+    marked(Line::from(l), model, &[Kind::Vm, Kind::Vmi], theme)
+}
+
+fn nodes_line<'a>(model: &Model, theme: &Theme) -> Line<'a> {
+    let k8s = model.health(SourceId::Kubernetes);
+    let sum = model.cluster.summary();
+    let mut nodes = vec![label("Nodes", theme)];
+    if let Some(why) = unknown(model, &[Kind::Node]) {
+        nodes.push(unknown_span(why, theme));
+    } else {
+        let style = if sum.not_ready.is_empty() { theme.ok() } else { theme.crit() };
+        nodes.push(Span::styled(format!("{}/{} ready", sum.nodes_ready, sum.nodes_total), style));
+    }
     if !sum.not_ready.is_empty() {
         let names: Vec<String> = sum.not_ready.iter().take(4).map(|n| sanitize(n)).collect();
         let more = if sum.not_ready.len() > 4 { ", ..." } else { "" };
@@ -191,7 +217,16 @@ fn cluster_lines<'a>(model: &Model, theme: &Theme) -> Vec<Line<'a>> {
             if all { theme.ok() } else { theme.warn() },
         ));
     }
-    out.push(marked(Line::from(nodes), model, &[Kind::Node], theme));
+    marked(Line::from(nodes), model, &[Kind::Node], theme)
+}
+
+/// Pods by phase, on this node, restarts in the last hour: or `?` and why.
+fn pods_line<'a>(model: &Model, theme: &Theme) -> Line<'a> {
+    let c = &model.cluster;
+    if let Some(why) = unknown(model, &[Kind::Pod]) {
+        return Line::from(vec![label("Pods", theme), unknown_span(why, theme)]);
+    }
+    let sum = c.summary();
     let mut pods = vec![label("Pods", theme), Span::raw(format!("{}: ", sum.pods_total))];
     pods.extend(phases(&sum.pods_by_phase, theme));
     if let Some(here) = c.this_node() {
@@ -202,21 +237,31 @@ fn cluster_lines<'a>(model: &Model, theme: &Theme) -> Vec<Line<'a>> {
     let restarts = c.restarts_since(model.now_unix() - 3600);
     pods.push(Span::raw("  restarts/h "));
     pods.push(count(restarts as usize, theme.warn()));
-    out.push(marked(Line::from(pods), model, &[Kind::Pod], theme));
-    let types: Vec<String> = sum.services_by_type.iter().map(|(t, n)| format!("{n} {t}")).collect();
-    let mut svc = vec![
-        label("Services", theme),
-        Span::raw(format!("{} ({})", sum.services, types.join(", "))),
-        Span::raw("  PVCs "),
-        Span::raw(format!("{}/{} bound", sum.pvcs_bound, sum.pvcs)),
-    ];
-    if sum.pvcs_pending > 0 {
-        svc.push(Span::raw(" "));
-        svc.push(Span::styled(format!("{} pending", sum.pvcs_pending), theme.warn()));
+    marked(Line::from(pods), model, &[Kind::Pod], theme)
+}
+
+fn services_line<'a>(model: &Model, theme: &Theme) -> Line<'a> {
+    let c = &model.cluster;
+    let sum = c.summary();
+    let mut svc = vec![label("Services", theme)];
+    if let Some(why) = unknown(model, &[Kind::Service]) {
+        svc.push(unknown_span(why, theme));
+    } else {
+        let types: Vec<String> = sum.services_by_type.iter().map(|(t, n)| format!("{n} {t}")).collect();
+        svc.push(Span::raw(format!("{} ({})", sum.services, types.join(", "))));
+    }
+    svc.push(Span::raw("  PVCs "));
+    if let Some(why) = unknown(model, &[Kind::Pvc]) {
+        svc.push(unknown_span(why, theme));
+    } else {
+        svc.push(Span::raw(format!("{}/{} bound", sum.pvcs_bound, sum.pvcs)));
+        if sum.pvcs_pending > 0 {
+            svc.push(Span::raw(" "));
+            svc.push(Span::styled(format!("{} pending", sum.pvcs_pending), theme.warn()));
+        }
     }
     for m in c.missing_text(false) {
         svc.push(Span::styled(format!("  {}", sanitize(&m)), theme.warn()));
     }
-    out.push(marked(Line::from(svc), model, &[Kind::Service, Kind::Pvc], theme));
-    out
+    marked(Line::from(svc), model, &[Kind::Service, Kind::Pvc], theme)
 }

@@ -4,8 +4,10 @@ pub mod detail;
 pub mod table;
 
 use super::{body_block, source_line};
-use crate::event::SourceId;
+use crate::event::{Health, SourceId};
 use crate::model::Model;
+use crate::model::cluster::objects::Kind;
+use crate::model::freshness::kind_source;
 use crate::model::guests::Guest;
 use crate::timefmt;
 use crate::ui::fmt::sanitize;
@@ -33,9 +35,7 @@ pub fn render(model: &Model, view: &MachinesView, theme: &Theme, frame: &mut Fra
         render_empty(model, theme, frame, list);
     } else {
         let now = model.now_unix();
-        let stale = |g: &Guest| {
-            g.kubevirt.is_none() && model.freshness.part_stale_since(SourceId::Libvirt, &g.uri, now).is_some()
-        };
+        let stale = |g: &Guest| stale_since(model, g, now);
         table::render(&rows, view, (theme, now), &stale, frame, list);
     }
     if view.detail {
@@ -44,6 +44,16 @@ pub fn render(model: &Model, view: &MachinesView, theme: &Theme, frame: &mut Fra
     } else if pane > 0 {
         detail::render_feed(model, theme, frame, bottom);
     }
+}
+
+/// When the source of `g`'s row last confirmed it, if that is past the stale bound: its
+/// libvirt URI, or for a KubeVirt guest the older of its VM and VMI kinds.
+fn stale_since(model: &Model, g: &Guest, now: i64) -> Option<i64> {
+    let f = &model.freshness;
+    if g.kubevirt.is_none() {
+        return f.part_stale_since(SourceId::Libvirt, &g.uri, now);
+    }
+    [Kind::Vm, Kind::Vmi].iter().filter_map(|k| f.part_stale_since(kind_source(*k), k.plural(), now)).min()
 }
 
 /// Rows for the bottom pane: the detail pane takes up to half; the event feed a quarter
@@ -58,16 +68,7 @@ fn pane_height(inner: u16, detail: bool) -> u16 {
 }
 
 fn status_line<'a>(model: &Model, view: &MachinesView, shown: usize, theme: &Theme) -> Line<'a> {
-    let total = model.guests.len();
-    let kv = model.guests.kubevirt().len();
-    let mut counts = match (shown == total, any_guest_source(model)) {
-        (_, false) => " ? guests".to_string(),
-        (true, true) => format!(" {total} guests"),
-        (false, true) => format!(" {shown} of {total} guests"),
-    };
-    if kv > 0 {
-        counts += &format!(" ({} libvirt, {kv} KubeVirt)", total - kv);
-    }
+    let counts = guest_counts(model, shown);
     let arrow = if view.descending { "v" } else { "^" };
     let mut spans =
         vec![Span::raw(counts), Span::styled(format!("  sort {}{arrow}", view.sort.label()), theme.dim())];
@@ -88,10 +89,34 @@ fn status_line<'a>(model: &Model, view: &MachinesView, shown: usize, theme: &The
             .push(Span::styled(format!("  {}: unavailable: {}", sanitize(uri), sanitize(why)), theme.warn()));
     }
     let kvh = model.health(SourceId::Kubevirt);
-    if matches!(kvh, crate::event::Health::Error(_)) {
+    if matches!(kvh, Health::Error(_)) {
         spans.push(Span::styled(format!("  kubevirt: {}", sanitize(kvh.reason())), theme.warn()));
     }
     Line::from(spans)
+}
+
+/// " 12 guests (10 libvirt, 2 KubeVirt)", " 3 of 12 guests": never a number for what no
+/// source answered (" ? guests", and "libvirt ?" beside KubeVirt's count).
+fn guest_counts(model: &Model, shown: usize) -> String {
+    let total = model.guests.len();
+    let kv = model.guests.kubevirt().len();
+    let virt = model.health(SourceId::Libvirt);
+    // Switched off (or left out of the build): no libvirt guests were asked for.
+    let virt_off = matches!(virt, Health::Disabled(_)) && total == kv;
+    let virt_known = virt.is_ok() || total > kv || virt_off;
+    let all = if virt_known { total.to_string() } else { "?".to_string() };
+    let mut counts = match (shown == total, any_guest_source(model)) {
+        (_, false) => " ? guests".to_string(),
+        (true, true) => format!(" {all} guests"),
+        (false, true) => format!(" {shown} of {all} guests"),
+    };
+    match (kv > 0, virt_known) {
+        (true, true) if virt_off => counts += &format!(" ({kv} KubeVirt, libvirt {})", virt.word()),
+        (true, true) => counts += &format!(" ({} libvirt, {kv} KubeVirt)", total - kv),
+        (true, false) => counts += &format!(" ({kv} KubeVirt, libvirt ?)"),
+        _ => {}
+    }
+    counts
 }
 
 /// Whether any source of guests answered: with none, "0 guests" would be a number for what

@@ -35,20 +35,33 @@ fn state_word(g: &Guest, wide: bool) -> String {
     }
 }
 
-fn header(view: &MachinesView, theme: &Theme, wide: bool, kube: bool) -> Row<'static> {
-    let mut cols = vec![
-        ("NAME", Some(SortBy::Name)),
-        ("STATE", Some(SortBy::State)),
+/// Which optional columns the table has.
+#[derive(Clone, Copy)]
+struct Columns {
+    /// IP (and wider bounds): a wide screen.
+    wide: bool,
+    /// NODE and MIGRATION: a wide screen with KubeVirt guests.
+    kube: bool,
+    /// AGE: a visible row comes from a source that stopped confirming.
+    aged: bool,
+}
+
+fn header(view: &MachinesView, theme: &Theme, c: Columns) -> Row<'static> {
+    let mut cols = vec![("NAME", Some(SortBy::Name)), ("STATE", Some(SortBy::State))];
+    if c.aged {
+        cols.push(("AGE", None));
+    }
+    cols.extend([
         ("VCPU", Some(SortBy::Vcpus)),
         ("MEMORY", Some(SortBy::Memory)),
         ("CPU%", Some(SortBy::Cpu)),
         ("UPTIME", Some(SortBy::Uptime)),
         ("SOURCE", Some(SortBy::Source)),
-    ];
-    if kube {
+    ]);
+    if c.kube {
         cols.extend([("NODE", None), ("MIGRATION", None)]);
     }
-    if wide {
+    if c.wide {
         cols.push(("IP", None));
     }
     let arrow = if view.descending { "v" } else { "^" };
@@ -79,18 +92,27 @@ fn source_text(g: &Guest) -> String {
     if g.kubevirt.is_some() { format!("kv/{}", sanitize(&g.uri)) } else { sanitize(&g.uri) }
 }
 
-fn row<'a>(g: &Guest, theme: &Theme, wide: bool, kube: bool, now: i64) -> Row<'a> {
+/// One guest's row; `stale_since` is when its source last confirmed it, if that is too long ago.
+fn row<'a>(g: &Guest, theme: &Theme, c: Columns, now: i64, stale_since: Option<i64>) -> Row<'a> {
+    let (wide, kube) = (c.wide, c.kube);
     let cpu = g.cpu_percent.map_or("--".to_string(), |p| format!("{p:.1}"));
     let up = g.uptime_at(now).map_or("--".to_string(), fmt::duration);
     let mut cells = vec![
         Cell::from(sanitize(&g.name)),
         Cell::from(Span::styled(state_word(g, wide), state_style(theme, g.state))),
+    ];
+    if c.aged {
+        // How old this row's data is: empty for a live one.
+        let age = stale_since.map(|t| timefmt::duration(now.saturating_sub(t).max(0) as u64));
+        cells.push(Cell::from(Span::styled(age.unwrap_or_default(), theme.warn())));
+    }
+    cells.extend([
         Cell::from(g.vcpus.to_string()),
         Cell::from(fmt::bytes(g.memory_bytes)),
         Cell::from(cpu),
         Cell::from(up),
         Cell::from(source_text(g)),
-    ];
+    ]);
     if kube {
         let mig = migration_text(g, now);
         let failed = g.kubevirt.as_ref().and_then(|k| k.migration.as_ref()).is_some_and(|m| m.failed);
@@ -106,14 +128,19 @@ fn row<'a>(g: &Guest, theme: &Theme, wide: bool, kube: bool, now: i64) -> Row<'a
 
 /// Name and source columns as wide as the visible values need (within bounds); on wide
 /// screens the IP column takes the rest.
-fn widths(shown: &[&Guest], width: u16, wide: bool, kube: bool) -> Vec<Constraint> {
+fn widths(shown: &[&Guest], width: u16, c: Columns) -> Vec<Constraint> {
+    let (wide, kube) = (c.wide, c.kube);
     let fit = |f: &dyn Fn(&Guest) -> usize, lo: usize, hi: usize| {
         shown.iter().map(|g| f(g)).max().unwrap_or(0).clamp(lo, hi) as u16
     };
     let name = fit(&|g| sanitize(&g.name).chars().count(), 8, if wide { 40 } else { 24 });
     let source = fit(&|g| source_text(g).chars().count(), 6, if wide { 40 } else { 20 });
-    let fixed = [if wide { 18 } else { 13 }, 5, 7, 6, 7];
-    let used: u16 = fixed.iter().sum::<u16>() + name + 7;
+    let mut fixed = vec![if wide { 18 } else { 13 }];
+    if c.aged {
+        fixed.push(6);
+    }
+    fixed.extend([5, 7, 6, 7]);
+    let used: u16 = fixed.iter().sum::<u16>() + name + fixed.len() as u16 + 2;
     let mut w = vec![Constraint::Length(name)];
     w.extend(fixed.iter().map(|n| Constraint::Length(*n)));
     w.push(Constraint::Length(source.min(width.saturating_sub(used)).max(6)));
@@ -133,7 +160,7 @@ pub fn render(
     rows: &[&Guest],
     view: &MachinesView,
     (theme, now): (&Theme, i64),
-    stale: &dyn Fn(&Guest) -> bool,
+    stale: &dyn Fn(&Guest) -> Option<i64>,
     frame: &mut Frame,
     area: Rect,
 ) {
@@ -147,16 +174,19 @@ pub fn render(
     let shown = &rows[offset.min(rows.len())..(offset + height).min(rows.len())];
     // NODE and MIGRATION only on a wide screen with KubeVirt guests: libvirt has neither.
     let kube = wide && rows.iter().any(|g| g.kubevirt.is_some());
-    let widths = widths(shown, area.width, wide, kube);
+    let aged = shown.iter().any(|g| stale(g).is_some());
+    let cols = Columns { wide, kube, aged };
+    let widths = widths(shown, area.width, cols);
     let visible = shown.iter().enumerate().map(|(k, g)| {
-        let mut r = row(g, theme, wide, kube, now);
-        if stale(g) {
+        let since = stale(g);
+        let mut r = row(g, theme, cols, now, since);
+        if since.is_some() {
             // Last-known data of a source that stopped answering: dimmed, never shown as live.
             r = r.style(theme.dim());
         }
         if offset + k == selected { r.style(Style::new().add_modifier(Modifier::REVERSED)) } else { r }
     });
-    let table = Table::new(visible, widths).header(header(view, theme, wide, kube)).column_spacing(1);
+    let table = Table::new(visible, widths).header(header(view, theme, cols)).column_spacing(1);
     frame.render_widget(table, area);
 }
 
