@@ -9,6 +9,7 @@ pub mod kube_api;
 pub mod require;
 pub mod snapshot;
 pub mod system;
+pub mod systemd;
 pub mod tmux;
 
 use hypervisor_tui::event::{Health, SourceId, Update};
