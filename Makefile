@@ -3,7 +3,7 @@ SHELL := /bin/bash
 CARGO ?= cargo
 # Debian packages the build, the tests and the benchmarks need.
 APT_PACKAGES := pkg-config libvirt-dev libvirt-clients tmux htop iproute2 procps \
-	systemd systemd-journal-remote nix-bin systemd-container dbus
+	systemd systemd-journal-remote nix-bin systemd-container dbus libpam0g-dev libpam-wrapper
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: deps run test test-minimal bench fmt clean

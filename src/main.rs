@@ -36,6 +36,10 @@ fn main() {
         cli.command
     };
     collectors::libvirt::silence_default_errors();
+    if let Some(Command::Actiond(args)) = &command {
+        // Blocking and threaded on its own: no runtime.
+        exit_now(hypervisor_tui::actiond::run(&config, args));
+    }
     let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
         Ok(r) => r,
         Err(e) => {
@@ -66,6 +70,7 @@ async fn dispatch(command: Option<Command>, config: &Config) -> u8 {
             print_snapshot(config, json, std::time::Duration::from_secs(timeout)).await
         }
         Some(Command::Check) => commands::check(config).await,
+        Some(Command::Actiond(_)) => 2,
         Some(Command::Logs(args)) => {
             let config = config.clone();
             tokio::task::spawn_blocking(move || commands::logs::run(&args, &config)).await.unwrap_or(1)

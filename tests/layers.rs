@@ -19,6 +19,8 @@ fn allowed(module: &str) -> Option<&'static [&'static str]> {
         "collectors" => BOTTOM,
         "ui" => &["event", "model", "config", "timefmt", "view", "keymap", "demo"],
         "commands" => &["event", "model", "config", "timefmt", "collectors", "ui", "cli"],
+        // The privileged helper: its own tree, beside the commands.
+        "actiond" => &["config", "timefmt", "cli"],
         "cli" => &[],
         "app" => &["event", "model", "config", "timefmt", "view", "keymap", "collectors", "ui"],
         "tui" => &["event", "model", "config", "timefmt", "view", "keymap", "collectors", "ui", "app"],

@@ -1,0 +1,208 @@
+//! actiond with real components: PAM through pam_wrapper + pam_matrix, audit records sent
+//! to a real journald (a systemd container) and read back with journalctl, and libvirt's
+//! test driver, whose domains really change state.
+#![cfg(feature = "libvirt")]
+
+mod support;
+
+use hypervisor_tui::actiond::{Server, Settings, audit, server};
+use hypervisor_tui::config::{ActionsConfig, Config};
+use serde_json::Value;
+use std::os::unix::net::UnixListener;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use support::actiond::{Client, journal_records, under_pam_wrapper};
+use support::systemd::SystemdContainer;
+use virt::connect::Connect;
+use virt::domain::Domain;
+
+fn settings(fixture: &Path, journal_socket: &Path) -> Settings {
+    Settings {
+        actions: ActionsConfig { enabled: true, ..ActionsConfig::default() },
+        libvirt_uris: vec!["test:///default".into()],
+        allowed_uids: vec![0],
+        pam_service: "hypervisor-tui".into(),
+        group_file: fixture.join("group"),
+        passwd_file: fixture.join("passwd"),
+        journal: audit::Journal::new(journal_socket),
+    }
+}
+
+/// Serves `settings` on a socket in `dir` from a thread; returns the socket path.
+fn serve(settings: Settings, dir: &Path) -> PathBuf {
+    let path = dir.join("actiond.sock");
+    let listener = UnixListener::bind(&path).unwrap();
+    let server = Arc::new(Server::new(settings));
+    std::thread::spawn(move || server::serve(&server, &listener));
+    path
+}
+
+/// libvirt's state of a test-driver domain: 1 running, 3 paused, 5 shut off.
+fn state(conn: &Connect, name: &str) -> u32 {
+    Domain::lookup_by_name(conn, name).unwrap().get_state().unwrap().0
+}
+
+fn token(answer: &Value) -> String {
+    answer["authenticated"]["token"]
+        .as_str()
+        .unwrap_or_else(|| panic!("not authenticated: {answer}"))
+        .to_string()
+}
+
+fn refusal(answer: &Value) -> String {
+    answer["refused"]["error"].as_str().unwrap_or_else(|| panic!("not refused: {answer}")).to_string()
+}
+
+#[test]
+fn pam_group_grace_and_audit_with_real_components() {
+    let Some(fixture) = under_pam_wrapper("pam_group_grace_and_audit_with_real_components") else { return };
+    let Some(c) = SystemdContainer::start_or_require() else { return };
+    // The test holds test:///default open: the driver's default state is shared in-process.
+    let conn = Connect::open(Some("test:///default")).unwrap();
+    assert_eq!(state(&conn, "test"), 1);
+    let tmp = tempfile::tempdir().unwrap();
+    let sock = serve(settings(&fixture, &c.root().join("run/systemd/journal/socket")), tmp.path());
+    let mut cl = Client::connect(&sock);
+
+    assert_eq!(refusal(&cl.auth("alice", "wrong")), "wrong user or password");
+    assert!(refusal(&cl.auth("bob", "bob-secret")).contains("bob is not in the operator group wheel"));
+    token(&cl.auth("carol", "carol-secret")); // wheel is carol's primary group
+    let tok = token(&cl.auth("alice", "alice-secret"));
+
+    // Destructive: the typed name and a reason are required; nothing runs without them.
+    assert!(refusal(&cl.act(&tok, "guest.force-off", "test", "", "test")).contains("needs a reason"));
+    assert!(refusal(&cl.act(&tok, "guest.force-off", "test", "hung", "tset")).contains("name typed exactly"));
+    assert!(
+        refusal(&cl.act("bogus", "guest.force-off", "test", "hung", "test")).contains("not authenticated")
+    );
+    assert_eq!(state(&conn, "test"), 1, "a refused action changed the domain");
+    let done = cl.act(&tok, "guest.force-off", "test", "hung at boot", "test");
+    assert!(done["done"]["message"].as_str().is_some(), "{done}");
+    assert_eq!(state(&conn, "test"), 5, "force off did not shut the domain off");
+    // Benign within the same grace window: start it again.
+    assert!(cl.act(&tok, "guest.start", "test", "", "")["done"].is_object());
+    assert_eq!(state(&conn, "test"), 1);
+    // A verb libvirt refuses is a failure in words.
+    assert!(refusal(&cl.act(&tok, "guest.resume", "test", "", "")).contains("not paused"));
+    // Ending the window ends the token.
+    assert!(cl.ask(&serde_json::json!({"v": 1, "op": {"end": {"token": tok}}}))["ended"].is_null());
+    assert!(refusal(&cl.act(&tok, "guest.start", "test", "", "")).contains("not authenticated"));
+
+    let auth = journal_records(&c, audit::MSG_AUTH, 4);
+    let by = |user: &str, result: &str| {
+        auth.iter().any(|r| {
+            r["HVTUI_OPERATOR"] == user && r["HVTUI_RESULT"] == result && r["HVTUI_CHANNEL"] == "tty1"
+        })
+    };
+    assert!(
+        by("alice", "failed") && by("bob", "failed") && by("alice", "ok") && by("carol", "ok"),
+        "{auth:#?}"
+    );
+    let results = journal_records(&c, audit::MSG_ACTION_RESULT, 7);
+    let forced = results
+        .iter()
+        .find(|r| r["HVTUI_ACTION"] == "guest.force-off" && r["HVTUI_RESULT"] == "ok")
+        .unwrap_or_else(|| panic!("no force-off record: {results:#?}"));
+    assert_eq!(forced["HVTUI_OPERATOR"], "alice");
+    assert_eq!(forced["HVTUI_TARGET"], "test@test:///default");
+    assert_eq!(forced["HVTUI_TARGET_KIND"], "libvirt-domain");
+    assert_eq!(forced["HVTUI_REASON"], "hung at boot");
+    assert!(forced["HVTUI_DURATION_MS"].as_str().is_some_and(|d| d.parse::<u64>().is_ok()));
+    assert_eq!(results.iter().filter(|r| r["HVTUI_RESULT"] == "refused").count(), 4, "{results:#?}");
+    assert!(results.iter().any(|r| r["HVTUI_ACTION"] == "guest.resume" && r["HVTUI_RESULT"] == "failed"));
+    let started = journal_records(&c, audit::MSG_ACTION_START, 3);
+    assert_eq!(started.len(), 3, "one intent record per verb that ran: {started:#?}");
+}
+
+#[test]
+fn lockout_after_five_failures_even_for_the_right_password() {
+    let Some(fixture) = under_pam_wrapper("lockout_after_five_failures_even_for_the_right_password") else {
+        return;
+    };
+    let Some(c) = SystemdContainer::start_or_require() else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let sock = serve(settings(&fixture, &c.root().join("run/systemd/journal/socket")), tmp.path());
+    let mut cl = Client::connect(&sock);
+    for _ in 0..5 {
+        assert_eq!(refusal(&cl.auth("alice", "guess")), "wrong user or password");
+    }
+    let locked = refusal(&cl.auth("alice", "alice-secret"));
+    assert!(locked.contains("locked for") && locked.contains("repeated failures"), "{locked}");
+    let auth = journal_records(&c, audit::MSG_AUTH, 6);
+    assert_eq!(auth.iter().filter(|r| r["HVTUI_RESULT"] == "failed").count(), 5, "{auth:#?}");
+    assert_eq!(auth.iter().filter(|r| r["HVTUI_RESULT"] == "locked").count(), 1, "{auth:#?}");
+}
+
+#[test]
+fn no_audit_record_no_action() {
+    let Some(fixture) = under_pam_wrapper("no_audit_record_no_action") else { return };
+    let Some(c) = SystemdContainer::start_or_require() else { return };
+    let conn = Connect::open(Some("test:///default")).unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    // The journal is reached through a link the test removes after authenticating.
+    let link = tmp.path().join("journal.sock");
+    std::os::unix::fs::symlink(c.root().join("run/systemd/journal/socket"), &link).unwrap();
+    let sock = serve(settings(&fixture, &link), tmp.path());
+    let mut cl = Client::connect(&sock);
+    let tok = token(&cl.auth("alice", "alice-secret"));
+    std::fs::remove_file(&link).unwrap();
+    let why = refusal(&cl.act(&tok, "guest.force-off", "test", "testing the audit", "test"));
+    assert!(why.contains("audit record could not be written") && why.contains("did not run"), "{why}");
+    assert_eq!(state(&conn, "test"), 1, "the action ran without its audit record");
+    // Authentication too needs its record.
+    assert!(refusal(&cl.auth("alice", "alice-secret")).contains("audit record could not be written"));
+}
+
+#[test]
+fn only_the_console_user_is_answered() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut s = settings(tmp.path(), &tmp.path().join("journal"));
+    s.allowed_uids = vec![4242];
+    let sock = serve(s, tmp.path());
+    let mut cl = Client::connect(&sock);
+    assert_eq!(cl.auth("alice", "alice-secret"), Value::Null, "a foreign uid got an answer");
+}
+
+#[test]
+fn oversized_and_malformed_requests_are_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let sock = serve(settings(tmp.path(), &tmp.path().join("journal")), tmp.path());
+    let mut cl = Client::connect(&sock);
+    let bad = cl.ask(&serde_json::json!({"v": 1, "op": {"act": {"verb": "rm -rf /"}}}));
+    assert!(refusal(&bad).contains("bad request"), "{bad}");
+    let v2 = cl.ask(&serde_json::json!({"v": 2, "op": {"end": {"token": "x"}}}));
+    assert!(refusal(&v2).contains("version"), "{v2}");
+    let huge = cl.ask(&serde_json::json!({"v": 1, "op": {"end": {"token": "x".repeat(5000)}}}));
+    assert!(refusal(&huge).contains("longer than 4096"), "{huge}");
+    assert_eq!(
+        cl.ask(&serde_json::json!({"v": 1, "op": {"end": {"token": "x"}}})),
+        Value::Null,
+        "still open"
+    );
+}
+
+#[test]
+fn with_actions_off_nothing_is_served() {
+    // The binary refuses to start at all …
+    let tmp = tempfile::tempdir().unwrap();
+    let sock = tmp.path().join("a.sock");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_hypervisor-tui"))
+        .args(["--config", "/dev/null", "actiond", "--listen"])
+        .arg(&sock)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("actions are disabled"));
+    assert!(!sock.exists());
+    // … and a server with them off answers every request with a refusal, changing nothing.
+    let conn = Connect::open(Some("test:///default")).unwrap();
+    let mut s = settings(tmp.path(), &tmp.path().join("journal"));
+    s.actions = Config::default().actions;
+    let sock = serve(s, tmp.path());
+    let mut cl = Client::connect(&sock);
+    assert!(refusal(&cl.auth("alice", "alice-secret")).contains("disabled"));
+    for verb in ["guest.force-off", "guest.shutdown", "guest.suspend", "guest.reboot"] {
+        assert!(refusal(&cl.act("t", verb, "test", "r", "test")).contains("disabled"));
+    }
+    assert_eq!(state(&conn, "test"), 1);
+}
