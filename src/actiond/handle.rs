@@ -3,7 +3,7 @@
 use super::audit::{self, Record};
 use super::protocol::{ActRequest, MAX_REASON, Op, Response};
 use super::sessions::{IDLE, MAX};
-use super::{Server, groups, pam, verbs};
+use super::{Server, groups, pam};
 use crate::config::Severity;
 use std::time::Instant;
 
@@ -115,7 +115,7 @@ impl Server {
         if let Err(e) = self.settings.journal.write(&intent) {
             return refused(&format!("the audit record could not be written ({e}); the action did not run"));
         }
-        let outcome = verbs::run(req.verb, &req.target, &self.settings.libvirt_uris);
+        let outcome = self.verbs.run(req.verb, &req.target, &self.settings.libvirt_uris);
         let (result, error) = match &outcome {
             Ok(_) => ("ok", String::new()),
             Err(e) => ("failed", e.clone()),

@@ -72,11 +72,12 @@ impl Settings {
 pub struct Server {
     pub settings: Settings,
     sessions: Mutex<Sessions>,
+    verbs: verbs::Verbs,
 }
 
 impl Server {
     pub fn new(settings: Settings) -> Server {
-        Server { settings, sessions: Mutex::new(Sessions::default()) }
+        Server { settings, sessions: Mutex::new(Sessions::default()), verbs: verbs::Verbs::default() }
     }
 
     fn sessions(&self) -> MutexGuard<'_, Sessions> {
