@@ -132,6 +132,7 @@ pub async fn run(config: &Config) -> anyhow::Result<()> {
     }
     app.model.network.management_urls = config.network.management_urls.clone();
     app.model.thresholds = config.alerts.clone();
+    app.view.actions.enabled = config.actions.enabled;
     app.model.freshness.refresh_s = config.refresh_interval;
     app.run(&mut terminal, input, rx).await?;
     Ok(())

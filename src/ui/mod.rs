@@ -33,7 +33,7 @@ pub fn render(model: &Model, view: &View, theme: &Theme, frame: &mut Frame) {
         Constraint::Length(1),
     ])
     .areas(area);
-    chrome::render_header(model, theme, frame, head);
+    chrome::render_header(model, view, theme, frame, head);
     render_alerts(&alerts, theme, frame, strip);
     match view.screen {
         Screen::Logs => screens::logs::render(model, view, theme, frame, body),

@@ -1,6 +1,7 @@
 //! View state: what the operator is looking at, not what the host is. Read by `ui`,
 //! changed by `app` (through the methods here); it knows nothing of collectors or the terminal.
 
+pub mod actions;
 pub mod dashboard;
 pub mod line_edit;
 pub mod logs;
@@ -29,6 +30,8 @@ pub struct View {
     pub net: NetView,
     /// F4's sort, filter, selection and detail pane.
     pub machines: MachinesView,
+    /// Read-only or acting, and who acts.
+    pub actions: actions::ActionsView,
     /// F2's top-consumers order.
     pub dashboard: dashboard::DashboardView,
 }
