@@ -4,6 +4,8 @@ CARGO ?= cargo
 # Debian packages the build, the tests and the benchmarks need.
 APT_PACKAGES := pkg-config libvirt-dev libvirt-clients tmux htop iproute2 procps \
 	systemd systemd-journal-remote nix-bin systemd-container dbus libpam0g-dev libpam-wrapper
+# actiond treats a client in an SSH session as read-only; tests act as the local console.
+unexport SSH_CONNECTION SSH_CLIENT SSH_TTY
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: deps run test test-minimal bench fmt clean

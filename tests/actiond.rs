@@ -85,7 +85,7 @@ fn pam_group_grace_and_audit_with_real_components() {
     // A verb libvirt refuses is a failure in words.
     assert!(refusal(&cl.act(&tok, "guest.resume", "test", "", "")).contains("not paused"));
     // Ending the window ends the token.
-    assert!(cl.ask(&serde_json::json!({"v": 1, "op": {"end": {"token": tok}}}))["ended"].is_null());
+    assert_eq!(cl.ask(&serde_json::json!({"v": 1, "op": {"end": {"token": tok}}})), "ended");
     assert!(refusal(&cl.act(&tok, "guest.start", "test", "", "")).contains("not authenticated"));
 
     let auth = journal_records(&c, audit::MSG_AUTH, 4);
@@ -205,4 +205,37 @@ fn with_actions_off_nothing_is_served() {
         assert!(refusal(&cl.act("t", verb, "test", "r", "test")).contains("disabled"));
     }
     assert_eq!(state(&conn, "test"), 1);
+}
+
+/// One request from a separate process (perl, part of every Debian), with `env` added.
+fn ask_from_process(sock: &Path, env: &[(&str, &str)], request: &str) -> String {
+    let script = "use IO::Socket::UNIX; my $s = IO::Socket::UNIX->new(Peer => $ARGV[0]) or die $!; \
+                  print $s $ARGV[1], qq(\\n); print scalar <$s>;";
+    let out = std::process::Command::new("perl")
+        .args(["-e", script])
+        .arg(sock)
+        .arg(request)
+        .env_remove("SSH_CONNECTION")
+        .env_remove("SSH_CLIENT")
+        .env_remove("SSH_TTY")
+        .envs(env.iter().copied())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+#[test]
+fn ssh_sessions_stay_read_only() {
+    let tmp = tempfile::tempdir().unwrap();
+    let sock = serve(settings(tmp.path(), &tmp.path().join("journal")), tmp.path());
+    let end = r#"{"v":1,"op":{"end":{"token":"x"}}}"#;
+    assert_eq!(ask_from_process(&sock, &[], end), r#""ended""#);
+    let ssh = ask_from_process(&sock, &[("SSH_CONNECTION", "203.0.113.9 50000 192.0.2.1 22")], end);
+    assert_eq!(ssh, r#"{"refused":{"error":"SSH sessions are read-only"}}"#);
+    let mut cl = Client::connect(&sock);
+    let auth = cl.ask(
+        &serde_json::json!({"v": 1, "op": {"auth": {"user": "alice", "password": "x", "channel": "ssh"}}}),
+    );
+    assert_eq!(refusal(&auth), "SSH sessions are read-only");
 }

@@ -12,6 +12,8 @@ use std::time::Instant;
 pub struct Peer {
     pub uid: u32,
     pub pid: i32,
+    /// The peer runs in an SSH session (see `listen::over_ssh`): read-only.
+    pub ssh: bool,
 }
 
 impl Server {
@@ -27,7 +29,10 @@ impl Server {
             || channel.len() > 16
             || !channel.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
         {
-            return refused("the channel must be a short name such as tty1, ttyS0 or ssh");
+            return refused("the channel must be a short name such as tty1 or ttyS0");
+        }
+        if channel == "ssh" || peer.ssh {
+            return refused("SSH sessions are read-only");
         }
         match op {
             Op::Auth { user, password, channel } => self.auth(&user, &password, &channel, peer),
@@ -53,62 +58,51 @@ impl Server {
                 record("locked", &why).message(format!("actiond: authentication of {user:?} refused: {why}"));
             return self.refuse_audited(&r, why);
         }
-        let verdict = pam::authenticate(&self.settings.pam_service, user, password).and_then(|()| {
-            let s = &self.settings;
-            match groups::is_member(user, &s.actions.operator_group, &s.group_file, &s.passwd_file) {
-                Ok(true) => Ok(()),
-                Ok(false) => Err(format!("{user} is not in the operator group {}", s.actions.operator_group)),
-                Err(e) => Err(format!("cannot read the group file: {e}")),
-            }
-        });
-        match verdict {
-            Err(why) => {
-                self.sessions().failed(Instant::now());
-                let r = record("failed", &why)
-                    .message(format!("actiond: authentication of {user:?} failed: {why}"));
-                self.refuse_audited(&r, why)
-            }
-            Ok(()) => {
-                let r = record("ok", "").message(format!("actiond: {user} authenticated on {channel}"));
-                if let Err(e) = self.settings.journal.write(&r.priority(5)) {
-                    return refused(&format!(
-                        "the audit record could not be written ({e}); not authenticated"
-                    ));
-                }
-                match self.sessions().open(user, Instant::now()) {
-                    Ok(token) => Response::Authenticated {
-                        token,
-                        operator: user.to_string(),
-                        idle_s: IDLE.as_secs(),
-                        max_s: MAX.as_secs(),
-                    },
-                    Err(e) => refused(&format!("cannot make a session token: {e}")),
-                }
-            }
+        if let Err(why) = self.verify(user, password) {
+            self.sessions().failed(Instant::now());
+            let r =
+                record("failed", &why).message(format!("actiond: authentication of {user:?} failed: {why}"));
+            return self.refuse_audited(&r, why);
+        }
+        let r = record("ok", "").message(format!("actiond: {user} authenticated on {channel}"));
+        if let Err(e) = self.settings.journal.write(&r.priority(5)) {
+            return refused(&format!("the audit record could not be written ({e}); not authenticated"));
+        }
+        match self.sessions().open(user, Instant::now()) {
+            Ok(token) => Response::Authenticated {
+                token,
+                operator: user.to_string(),
+                idle_s: IDLE.as_secs(),
+                max_s: MAX.as_secs(),
+            },
+            Err(e) => refused(&format!("cannot make a session token: {e}")),
+        }
+    }
+
+    /// PAM, then the operator group.
+    fn verify(&self, user: &str, password: &str) -> Result<(), String> {
+        let s = &self.settings;
+        pam::authenticate(&s.pam_service, user, password)?;
+        match groups::is_member(user, &s.actions.operator_group, &s.group_file, &s.passwd_file) {
+            Ok(true) => Ok(()),
+            Ok(false) => Err(format!("{user} is not in the operator group {}", s.actions.operator_group)),
+            Err(e) => Err(format!("cannot read the group file: {e}")),
         }
     }
 
     fn act(&self, req: ActRequest, peer: Peer) -> Response {
         let started = Instant::now();
         let operator = self.sessions().use_token(&req.token, started);
-        let record = |id: &'static str| {
-            base(id, peer, &req.channel, started)
-                .field("HVTUI_OPERATOR", operator.clone().unwrap_or_default())
-                .field("HVTUI_ACTION", req.verb.name())
-                .field("HVTUI_TARGET_KIND", req.target.kind())
-                .field("HVTUI_TARGET", req.target.describe())
-                .field("HVTUI_REASON", req.reason.clone())
-        };
         let what = format!("{} {}", req.verb.name(), req.target.describe());
+        let who = operator.clone().unwrap_or_default();
         if let Err(why) = self.check(&req, operator.is_some()) {
-            let r = record(audit::MSG_ACTION_RESULT)
+            let r = action_record(audit::MSG_ACTION_RESULT, &req, &who, peer, started)
                 .field("HVTUI_RESULT", "refused")
                 .field("HVTUI_ERROR", why.clone())
                 .message(format!("actiond: {what} refused: {why}"));
             return self.refuse_audited(&r, why);
         }
-        let who = operator.clone().unwrap_or_default();
-        let intent = record(audit::MSG_ACTION_START)
+        let intent = action_record(audit::MSG_ACTION_START, &req, &who, peer, started)
             .field("HVTUI_RESULT", "started")
             .message(format!("actiond: {who} starts {what}: {}", req.reason))
             .priority(5);
@@ -116,15 +110,16 @@ impl Server {
             return refused(&format!("the audit record could not be written ({e}); the action did not run"));
         }
         let outcome = self.verbs.run(req.verb, &req.target, &self.settings.libvirt_uris);
-        let (result, error) = match &outcome {
-            Ok(_) => ("ok", String::new()),
-            Err(e) => ("failed", e.clone()),
+        let (result, error, priority) = match &outcome {
+            Ok(_) => ("ok", String::new(), 5),
+            Err(e) => ("failed", e.clone(), 4),
         };
-        let done = record(audit::MSG_ACTION_RESULT)
+        let said = if error.is_empty() { "ok" } else { &error };
+        let done = action_record(audit::MSG_ACTION_RESULT, &req, &who, peer, started)
             .field("HVTUI_RESULT", result)
             .field("HVTUI_ERROR", error.clone())
-            .message(format!("actiond: {who} ran {what}: {}", if error.is_empty() { "ok" } else { &error }))
-            .priority(if outcome.is_ok() { 5 } else { 4 });
+            .message(format!("actiond: {who} ran {what}: {said}"))
+            .priority(priority);
         if let Err(e) = self.settings.journal.write(&done) {
             eprintln!("actiond: the result record of {what} could not be written: {e}");
         }
@@ -166,6 +161,16 @@ impl Server {
 
 fn refused(why: &str) -> Response {
     Response::Refused { error: why.to_string() }
+}
+
+/// The fields of an action's records.
+fn action_record(id: &'static str, req: &ActRequest, operator: &str, peer: Peer, started: Instant) -> Record {
+    base(id, peer, &req.channel, started)
+        .field("HVTUI_OPERATOR", operator)
+        .field("HVTUI_ACTION", req.verb.name())
+        .field("HVTUI_TARGET_KIND", req.target.kind())
+        .field("HVTUI_TARGET", req.target.describe())
+        .field("HVTUI_REASON", req.reason.clone())
 }
 
 /// The fields every record carries.

@@ -69,3 +69,12 @@ pub fn peer(stream: &UnixStream) -> io::Result<(u32, i32)> {
     }
     Ok((cred.uid, cred.pid))
 }
+
+/// Whether the peer process runs in an SSH session (sshd's variables in its environment).
+/// SSH sessions stay read-only; a process whose environment cannot be read counts as SSH.
+pub fn over_ssh(pid: i32) -> bool {
+    let Ok(env) = std::fs::read(format!("/proc/{pid}/environ")) else { return true };
+    env.split(|&b| b == 0).any(|var| {
+        var.starts_with(b"SSH_CONNECTION=") || var.starts_with(b"SSH_CLIENT=") || var.starts_with(b"SSH_TTY=")
+    })
+}

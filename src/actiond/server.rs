@@ -40,7 +40,9 @@ pub fn serve(server: &Arc<Server>, listener: &UnixListener) {
 /// One client: its uid must be allowed; then request/response lines until it hangs up.
 pub fn connection(server: &Server, stream: UnixStream) {
     let peer = match listen::peer(&stream) {
-        Ok((uid, pid)) if server.settings.allowed_uids.contains(&uid) => Peer { uid, pid },
+        Ok((uid, pid)) if server.settings.allowed_uids.contains(&uid) => {
+            Peer { uid, pid, ssh: listen::over_ssh(pid) }
+        }
         _ => return,
     };
     if stream.set_read_timeout(Some(IDLE)).is_err() || stream.set_write_timeout(Some(WRITE_TIMEOUT)).is_err()

@@ -92,6 +92,10 @@ pub fn under_pam_wrapper(test: &str) -> Option<PathBuf> {
         .args([test, "--exact", "--nocapture", "--test-threads=1"])
         .envs(pam_env(&lib, &fixture.service_dir()))
         .env(CHILD, fixture.dir.path())
+        // The child is the console here: not an SSH session, whatever ran the tests.
+        .env_remove("SSH_CONNECTION")
+        .env_remove("SSH_CLIENT")
+        .env_remove("SSH_TTY")
         .output()
         .unwrap();
     let text = format!("{}\n{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
