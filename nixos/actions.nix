@@ -24,11 +24,14 @@ let
     "guest.force-off"
     "guest.suspend"
     "guest.resume"
+    "unit.start"
+    "unit.stop"
+    "unit.restart"
   ];
 in
 {
   options.services.hypervisor-tui.actions = {
-    enable = mkEnableOption "guarded actions (guest start/shutdown/reboot/force off/suspend/resume) through the privileged actiond helper; off, the console is read-only";
+    enable = mkEnableOption "guarded actions (guest start/shutdown/reboot/force off/suspend/resume, unit start/stop/restart) through the privileged actiond helper; off, the console is read-only";
 
     operatorGroup = mkOption {
       type = types.strMatching "[A-Za-z0-9_.-]{1,32}";
@@ -45,6 +48,13 @@ in
       ];
       description = "The verbs that may run; actiond refuses every other.";
     };
+
+    units = mkOption {
+      type = types.listOf (types.strMatching "[A-Za-z0-9:_.@\\\\-]+\\.[a-z]+");
+      default = [ ];
+      example = [ "k3s.service" ];
+      description = "The systemd units `unit.start`/`unit.stop`/`unit.restart` may touch (exact names).";
+    };
   };
 
   config = mkIf (cfg.enable && acfg.enable) {
@@ -54,6 +64,7 @@ in
       allow = acfg.allow;
       socket = socketPath;
       client_user = cfg.user;
+      units = acfg.units;
     };
 
     # Password checks only: no session, no login uid (the console is not a login).
@@ -108,7 +119,8 @@ in
           "@system-service"
           "~@privileged"
         ];
-        # Unix sockets only: libvirt's, journald's, NSS. (Kubernetes verbs will need IP.)
+        # Unix sockets only: libvirt's, journald's, the system bus, NSS. (Kubernetes verbs
+        # will need IP.)
         RestrictAddressFamilies = [
           "AF_UNIX"
           "AF_NETLINK"

@@ -466,6 +466,9 @@ mod tests {
         assert_eq!((e.key.as_deref(), e.line), (Some("actions.allow"), Some(3)), "{e}");
         let e = parse("[actions]\n\noperator_group = \"a b\"\n").unwrap_err();
         assert_eq!((e.key.as_deref(), e.line), (Some("actions.operator_group"), Some(3)), "{e}");
+        let e = parse("[actions]\nunits = [\"k3s.service\", \"../etc/x\"]\n").unwrap_err();
+        assert_eq!((e.key.as_deref(), e.line), (Some("actions.units"), Some(2)), "{e}");
+        assert!(parse("[actions]\nunits = [\"getty@tty2.service\"]\n").is_ok());
         let e = parse("[actions]\nsocket = \"rel.sock\"\n").unwrap_err();
         assert_eq!((e.key.as_deref(), e.line), (Some("actions.socket"), Some(2)), "{e}");
     }

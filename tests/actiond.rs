@@ -5,52 +5,18 @@
 
 mod support;
 
-use hypervisor_tui::actiond::{Server, Settings, audit, server};
-use hypervisor_tui::config::{ActionsConfig, Config};
+use hypervisor_tui::actiond::audit;
+use hypervisor_tui::config::Config;
 use serde_json::Value;
-use std::os::unix::net::UnixListener;
-use std::path::{Path, PathBuf};
-use std::sync::Arc;
-use support::actiond::{Client, journal_records, under_pam_wrapper};
+use std::path::Path;
+use support::actiond::{Client, journal_records, refusal, serve, settings, token, under_pam_wrapper};
 use support::systemd::SystemdContainer;
 use virt::connect::Connect;
 use virt::domain::Domain;
 
-fn settings(fixture: &Path, journal_socket: &Path) -> Settings {
-    Settings {
-        actions: ActionsConfig { enabled: true, ..ActionsConfig::default() },
-        libvirt_uris: vec!["test:///default".into()],
-        allowed_uids: vec![0],
-        pam_service: "hypervisor-tui".into(),
-        group_file: fixture.join("group"),
-        passwd_file: fixture.join("passwd"),
-        journal: audit::Journal::new(journal_socket),
-    }
-}
-
-/// Serves `settings` on a socket in `dir` from a thread; returns the socket path.
-fn serve(settings: Settings, dir: &Path) -> PathBuf {
-    let path = dir.join("actiond.sock");
-    let listener = UnixListener::bind(&path).unwrap();
-    let server = Arc::new(Server::new(settings));
-    std::thread::spawn(move || server::serve(&server, &listener));
-    path
-}
-
 /// libvirt's state of a test-driver domain: 1 running, 3 paused, 5 shut off.
 fn state(conn: &Connect, name: &str) -> u32 {
     Domain::lookup_by_name(conn, name).unwrap().get_state().unwrap().0
-}
-
-fn token(answer: &Value) -> String {
-    answer["authenticated"]["token"]
-        .as_str()
-        .unwrap_or_else(|| panic!("not authenticated: {answer}"))
-        .to_string()
-}
-
-fn refusal(answer: &Value) -> String {
-    answer["refused"]["error"].as_str().unwrap_or_else(|| panic!("not refused: {answer}")).to_string()
 }
 
 #[test]

@@ -109,7 +109,7 @@ impl Server {
         if let Err(e) = self.settings.journal.write(&intent) {
             return refused(&format!("the audit record could not be written ({e}); the action did not run"));
         }
-        let outcome = self.verbs.run(req.verb, &req.target, &self.settings.libvirt_uris);
+        let outcome = self.verbs.run(req.verb, &req.target, &self.settings);
         let (result, error, priority) = match &outcome {
             Ok(_) => ("ok", String::new(), 5),
             Err(e) => ("failed", e.clone(), 4),
@@ -137,6 +137,7 @@ impl Server {
         if !self.settings.actions.allows(req.verb) {
             return Err(format!("{} is not allowed here ([actions] allow)", req.verb.name()));
         }
+        super::verbs::Verbs::permitted(req.verb, &req.target, &self.settings)?;
         let severity = req.verb.severity();
         if severity != Severity::Benign && req.reason.trim().is_empty() {
             return Err(format!("{} needs a reason", req.verb.name()));

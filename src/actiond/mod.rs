@@ -12,6 +12,7 @@ pub mod pam;
 pub mod protocol;
 pub mod server;
 pub mod sessions;
+pub mod units;
 pub mod verbs;
 
 pub use handle::Peer;
@@ -34,6 +35,8 @@ pub struct Settings {
     pub group_file: PathBuf,
     pub passwd_file: PathBuf,
     pub journal: audit::Journal,
+    /// D-Bus address of the system bus (unit verbs).
+    pub system_bus: String,
 }
 
 impl Settings {
@@ -63,6 +66,7 @@ impl Settings {
             journal: audit::Journal::new(
                 args.journal_socket.as_deref().unwrap_or(std::path::Path::new(audit::JOURNAL_SOCKET)),
             ),
+            system_bus: args.system_bus.clone().unwrap_or_else(|| units::SYSTEM_BUS.into()),
         })
     }
 }

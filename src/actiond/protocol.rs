@@ -49,6 +49,8 @@ pub struct ActRequest {
 pub enum Target {
     /// A libvirt domain on one of the configured URIs.
     LibvirtDomain { uri: String, name: String },
+    /// A systemd unit on this host.
+    SystemdUnit { name: String },
 }
 
 impl Target {
@@ -56,18 +58,20 @@ impl Target {
     pub fn kind(&self) -> &'static str {
         match self {
             Target::LibvirtDomain { .. } => "libvirt-domain",
+            Target::SystemdUnit { .. } => "systemd-unit",
         }
     }
     /// The name the operator types to confirm a destructive verb.
     pub fn name(&self) -> &str {
         match self {
-            Target::LibvirtDomain { name, .. } => name,
+            Target::LibvirtDomain { name, .. } | Target::SystemdUnit { name } => name,
         }
     }
     /// `HVTUI_TARGET`: the name and where it lives.
     pub fn describe(&self) -> String {
         match self {
             Target::LibvirtDomain { uri, name } => format!("{name}@{uri}"),
+            Target::SystemdUnit { name } => name.clone(),
         }
     }
 }

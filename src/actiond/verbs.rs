@@ -2,6 +2,7 @@
 //! libvirt connections are kept open per URI (and reopened when they die): one connect
 //! per action would cost a handshake each, and on the test driver lose its state.
 
+use super::Settings;
 use super::protocol::Target;
 use crate::config::Verb;
 
@@ -12,15 +13,36 @@ pub struct Verbs {
 }
 
 impl Verbs {
-    /// Runs `verb` on `target`; the libvirt URI must be one of `uris` (the configured ones).
-    pub fn run(&self, verb: Verb, target: &Target, uris: &[String]) -> Result<String, String> {
+    /// Whether `verb` may run on `target` here: the verb fits the target, and the target is
+    /// on a configured libvirt URI or in the configured unit list. Checked before anything
+    /// is recorded as started.
+    pub fn permitted(verb: Verb, target: &Target, settings: &Settings) -> Result<(), String> {
+        let is_unit_verb = matches!(verb, Verb::UnitStart | Verb::UnitStop | Verb::UnitRestart);
         match target {
-            Target::LibvirtDomain { uri, name } => {
-                if !uris.iter().any(|u| u == uri) {
-                    return Err(format!("{uri} is not one of the configured libvirt URIs"));
+            Target::LibvirtDomain { uri, .. } if !is_unit_verb => {
+                if settings.libvirt_uris.iter().any(|u| u == uri) {
+                    Ok(())
+                } else {
+                    Err(format!("{uri} is not one of the configured libvirt URIs"))
                 }
-                self.guest(verb, uri, name)
             }
+            Target::SystemdUnit { name } if is_unit_verb => {
+                if settings.actions.units.iter().any(|u| u == name) {
+                    Ok(())
+                } else {
+                    Err(format!("{name} is not one of the units actions may touch ([actions] units)"))
+                }
+            }
+            _ => Err(format!("{} does not apply to a {}", verb.name(), target.kind())),
+        }
+    }
+
+    /// Runs `verb` on `target` (checked again with `permitted`).
+    pub fn run(&self, verb: Verb, target: &Target, settings: &Settings) -> Result<String, String> {
+        Self::permitted(verb, target, settings)?;
+        match target {
+            Target::LibvirtDomain { uri, name } => self.guest(verb, uri, name),
+            Target::SystemdUnit { name } => super::units::run(verb, name, &settings.system_bus),
         }
     }
 
@@ -47,6 +69,7 @@ impl Verbs {
             Verb::GuestForceOff => dom.destroy(),
             Verb::GuestSuspend => dom.suspend().map(drop),
             Verb::GuestResume => dom.resume().map(drop),
+            other => return Err(format!("{} does not apply to a guest", other.name())),
         };
         r.map(|()| format!("{} {name}: done", verb.name())).map_err(|e| e.message().to_string())
     }

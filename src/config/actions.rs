@@ -20,6 +20,8 @@ pub struct ActionsConfig {
     pub socket: PathBuf,
     /// The only local user whose processes actiond answers (the console's user).
     pub client_user: String,
+    /// systemd units the unit verbs may touch (exact names); empty: none.
+    pub units: Vec<String>,
 }
 
 impl Default for ActionsConfig {
@@ -30,6 +32,7 @@ impl Default for ActionsConfig {
             allow: Verb::ALL.to_vec(),
             socket: PathBuf::from(DEFAULT_SOCKET),
             client_user: "hypervisor-tui".into(),
+            units: Vec::new(),
         }
     }
 }
@@ -47,6 +50,9 @@ impl ActionsConfig {
         if !name_ok(&self.client_user) {
             return Err(("actions.client_user", format!("{:?} is not a user name", self.client_user)));
         }
+        if let Some(u) = self.units.iter().find(|u| !unit_name_ok(u)) {
+            return Err(("actions.units", format!("{u:?} is not a unit name (e.g. k3s.service)")));
+        }
         if !self.socket.is_absolute() {
             return Err(("actions.socket", format!("{} is not an absolute path", self.socket.display())));
         }
@@ -56,6 +62,13 @@ impl ActionsConfig {
     pub fn allows(&self, verb: Verb) -> bool {
         self.enabled && self.allow.contains(&verb)
     }
+}
+
+/// A systemd unit name: `name.type`, with systemd's characters, no path or glob.
+pub fn unit_name_ok(u: &str) -> bool {
+    u.len() <= 256
+        && u.rsplit_once('.').is_some_and(|(n, t)| !n.is_empty() && !t.is_empty())
+        && u.chars().all(|c| c.is_ascii_alphanumeric() || ":-_.@\\".contains(c))
 }
 
 /// What an action costs: what the operator must give before it runs.
@@ -84,16 +97,25 @@ pub enum Verb {
     GuestSuspend,
     #[serde(rename = "guest.resume")]
     GuestResume,
+    #[serde(rename = "unit.start")]
+    UnitStart,
+    #[serde(rename = "unit.stop")]
+    UnitStop,
+    #[serde(rename = "unit.restart")]
+    UnitRestart,
 }
 
 impl Verb {
-    pub const ALL: [Verb; 6] = [
+    pub const ALL: [Verb; 9] = [
         Verb::GuestStart,
         Verb::GuestShutdown,
         Verb::GuestReboot,
         Verb::GuestForceOff,
         Verb::GuestSuspend,
         Verb::GuestResume,
+        Verb::UnitStart,
+        Verb::UnitStop,
+        Verb::UnitRestart,
     ];
 
     /// The name in the config, the protocol and the audit record (`HVTUI_ACTION`).
@@ -105,13 +127,17 @@ impl Verb {
             Verb::GuestForceOff => "guest.force-off",
             Verb::GuestSuspend => "guest.suspend",
             Verb::GuestResume => "guest.resume",
+            Verb::UnitStart => "unit.start",
+            Verb::UnitStop => "unit.stop",
+            Verb::UnitRestart => "unit.restart",
         }
     }
 
     pub fn severity(self) -> Severity {
         match self {
-            Verb::GuestStart | Verb::GuestResume => Severity::Benign,
+            Verb::GuestStart | Verb::GuestResume | Verb::UnitStart => Severity::Benign,
             Verb::GuestShutdown | Verb::GuestReboot | Verb::GuestSuspend => Severity::Disruptive,
+            Verb::UnitStop | Verb::UnitRestart => Severity::Disruptive,
             Verb::GuestForceOff => Severity::Destructive,
         }
     }

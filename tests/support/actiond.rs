@@ -4,10 +4,15 @@
 //! the host's /etc is read or touched.
 
 use super::require::require;
+use hypervisor_tui::actiond::{Server, Settings, audit, server};
+use hypervisor_tui::config::ActionsConfig;
+use serde_json::Value;
 use std::io::{BufRead, BufReader, Write};
+use std::os::unix::net::UnixListener;
 use std::os::unix::net::UnixStream;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::Arc;
 
 const LIB_DIRS: [&str; 3] = ["/usr/lib/x86_64-linux-gnu", "/usr/lib64", "/usr/lib"];
 /// Set in the child a test re-executes itself as (see `under_pam_wrapper`).
@@ -164,4 +169,37 @@ pub fn journal_records(c: &super::systemd::SystemdContainer, id: &str, n: usize)
         std::thread::sleep(std::time::Duration::from_millis(100));
     }
     got
+}
+
+pub fn settings(fixture: &Path, journal_socket: &Path) -> Settings {
+    Settings {
+        actions: ActionsConfig { enabled: true, ..ActionsConfig::default() },
+        libvirt_uris: vec!["test:///default".into()],
+        allowed_uids: vec![0],
+        pam_service: "hypervisor-tui".into(),
+        group_file: fixture.join("group"),
+        passwd_file: fixture.join("passwd"),
+        journal: audit::Journal::new(journal_socket),
+        system_bus: hypervisor_tui::actiond::units::SYSTEM_BUS.into(),
+    }
+}
+
+/// Serves `settings` on a socket in `dir` from a thread; returns the socket path.
+pub fn serve(settings: Settings, dir: &Path) -> PathBuf {
+    let path = dir.join("actiond.sock");
+    let listener = UnixListener::bind(&path).unwrap();
+    let server = Arc::new(Server::new(settings));
+    std::thread::spawn(move || server::serve(&server, &listener));
+    path
+}
+
+pub fn token(answer: &Value) -> String {
+    answer["authenticated"]["token"]
+        .as_str()
+        .unwrap_or_else(|| panic!("not authenticated: {answer}"))
+        .to_string()
+}
+
+pub fn refusal(answer: &Value) -> String {
+    answer["refused"]["error"].as_str().unwrap_or_else(|| panic!("not refused: {answer}")).to_string()
 }
