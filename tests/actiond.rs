@@ -5,7 +5,7 @@
 
 mod support;
 
-use hypervisor_tui::actiond::audit;
+use hypervisor_tui::actiond::{audit, client};
 use hypervisor_tui::config::Config;
 use serde_json::Value;
 use std::path::Path;
@@ -33,7 +33,10 @@ fn pam_group_grace_and_audit_with_real_components() {
     assert_eq!(refusal(&cl.auth("alice", "wrong")), "wrong user or password");
     assert!(refusal(&cl.auth("bob", "bob-secret")).contains("bob is not in the operator group wheel"));
     token(&cl.auth("carol", "carol-secret")); // wheel is carol's primary group
-    let tok = token(&cl.auth("alice", "alice-secret"));
+    // The console's client: a grace window for alice.
+    let granted = client::authenticate(&sock, "alice", "alice-secret".into(), "tty1").unwrap();
+    assert_eq!((granted.operator.as_str(), granted.idle_s, granted.max_s), ("alice", 300, 900));
+    let tok = granted.token;
 
     // Destructive: the typed name and a reason are required; nothing runs without them.
     assert!(refusal(&cl.act(&tok, "guest.force-off", "test", "", "test")).contains("needs a reason"));
@@ -51,7 +54,7 @@ fn pam_group_grace_and_audit_with_real_components() {
     // A verb libvirt refuses is a failure in words.
     assert!(refusal(&cl.act(&tok, "guest.resume", "test", "", "")).contains("not paused"));
     // Ending the window ends the token.
-    assert_eq!(cl.ask(&serde_json::json!({"v": 1, "op": {"end": {"token": tok}}})), "ended");
+    client::end(&sock, &tok).unwrap();
     assert!(refusal(&cl.act(&tok, "guest.start", "test", "", "")).contains("not authenticated"));
 
     let auth = journal_records(&c, audit::MSG_AUTH, 4);
@@ -167,6 +170,10 @@ fn with_actions_off_nothing_is_served() {
     let sock = serve(s, tmp.path());
     let mut cl = Client::connect(&sock);
     assert!(refusal(&cl.auth("alice", "alice-secret")).contains("disabled"));
+    let why = client::authenticate(&sock, "alice", "alice-secret".into(), "tty1").unwrap_err();
+    assert!(why.contains("actions are disabled"), "{why}");
+    let gone = client::end(&tmp.path().join("nobody.sock"), "t").unwrap_err();
+    assert!(gone.starts_with("actiond is not reachable at"), "{gone}");
     for verb in ["guest.force-off", "guest.shutdown", "guest.suspend", "guest.reboot"] {
         assert!(refusal(&cl.act("t", verb, "test", "r", "test")).contains("disabled"));
     }

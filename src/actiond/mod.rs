@@ -5,6 +5,7 @@
 //! privileges: it only talks to this socket.
 
 pub mod audit;
+pub mod client;
 pub mod groups;
 mod handle;
 pub mod listen;
