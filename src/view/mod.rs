@@ -1,6 +1,7 @@
 //! View state: what the operator is looking at, not what the host is. Read by `ui`,
 //! changed by `app` (through the methods here); it knows nothing of collectors or the terminal.
 
+pub mod act_flow;
 pub mod actions;
 pub mod dashboard;
 pub mod line_edit;
