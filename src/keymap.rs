@@ -198,6 +198,12 @@ pub const BINDINGS: &[Binding] = &[
     machines(&[Key::Char('s')], M::NextSort, Some("sort"), "sort by the next column"),
     machines(&[Key::Char('r')], M::Reverse, None, "reverse the sort order"),
     machines(&[Key::Enter, Key::Char('d')], M::Detail, Some("detail"), "show or hide the detail pane"),
+    machines(
+        &[Key::Char('a')],
+        M::Actions,
+        Some("actions"),
+        "actions on the selected guest: start, shutdown (reason), reboot (reason), force off (type its name), suspend, resume",
+    ),
 ];
 
 const fn net(keys: &'static [Key], a: NetAction, hint: Option<&'static str>, help: &'static str) -> Binding {

@@ -117,6 +117,7 @@ fn input() -> io::Result<impl Stream<Item = Event> + Unpin> {
 pub async fn run(config: &Config) -> anyhow::Result<()> {
     let theme = Theme::from_env(config.glyphs);
     let (tx, rx) = mpsc::channel(collectors::CHANNEL_CAPACITY);
+    let action_updates = tx.clone();
     let journal = collectors::spawn_all(config, tx);
     let input = input()?;
     let (mut terminal, _guard) = init()?;
@@ -132,8 +133,34 @@ pub async fn run(config: &Config) -> anyhow::Result<()> {
     }
     app.model.network.management_urls = config.network.management_urls.clone();
     app.model.thresholds = config.alerts.clone();
-    app.view.actions.enabled = config.actions.enabled;
+    // SSH sessions stay read-only (actiond refuses them too).
+    let over_ssh = ["SSH_CONNECTION", "SSH_CLIENT", "SSH_TTY"].iter().any(|v| std::env::var_os(v).is_some());
+    app.view.actions.enabled = config.actions.enabled && !over_ssh;
+    if app.view.actions.enabled {
+        app.actions = Some(crate::app::ActionsLink {
+            socket: config.actions.socket.clone(),
+            channel: channel_name(),
+            allow: config.actions.allow.clone(),
+            updates: action_updates,
+            token: None,
+        });
+    }
     app.model.freshness.refresh_s = config.refresh_interval;
     app.run(&mut terminal, input, rx).await?;
     Ok(())
+}
+
+/// This console's terminal as the audit record names it: `tty1`, `ttyS0`, `pts-3`.
+fn channel_name() -> String {
+    let mut buf = [0 as libc::c_char; 64];
+    // SAFETY: buf is writable for its length; ttyname_r NUL-terminates on success.
+    let rc = unsafe { libc::ttyname_r(0, buf.as_mut_ptr(), buf.len()) };
+    if rc != 0 {
+        return "console".into();
+    }
+    // SAFETY: NUL-terminated by ttyname_r.
+    let path = unsafe { std::ffi::CStr::from_ptr(buf.as_ptr()) }.to_string_lossy().into_owned();
+    let name = path.trim_start_matches("/dev/").replace('/', "-");
+    let name: String = name.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-').take(16).collect();
+    if name.is_empty() { "console".into() } else { name }
 }

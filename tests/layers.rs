@@ -22,7 +22,7 @@ fn allowed(module: &str) -> Option<&'static [&'static str]> {
         // The privileged helper: its own tree, beside the commands.
         "actiond" => &["config", "timefmt", "cli"],
         "cli" => &[],
-        "app" => &["event", "model", "config", "timefmt", "view", "keymap", "collectors", "ui"],
+        "app" => &["event", "model", "config", "timefmt", "view", "keymap", "collectors", "ui", "actiond"],
         "tui" => &["event", "model", "config", "timefmt", "view", "keymap", "collectors", "ui", "app"],
         _ => return None,
     })

@@ -1,5 +1,6 @@
 //! Rendering: a pure function of model + view state.
 
+pub mod act_prompt;
 pub mod chrome;
 pub mod fmt;
 pub mod help;
@@ -44,6 +45,9 @@ pub fn render(model: &Model, view: &View, theme: &Theme, frame: &mut Frame) {
     chrome::render_footer(view, theme, frame, foot);
     if view.help {
         help::render(view.screen, theme, frame, body);
+    }
+    if let Some(flow) = &view.act_flow {
+        act_prompt::render(flow, theme, frame, body);
     }
 }
 

@@ -1,7 +1,7 @@
 //! The prompts between `a` and an action (issue 16's flow), as view state: pick a verb, type
 //! the target's name (destructive), give a reason (disruptive and destructive), confirm with
 //! `y` (benign), then — without an open grace window — user and password. Pure: the app
-//! sends the resulting `Plan` to actiond. NOT WIRED YET: no key opens it (see README).
+//! sends the resulting `Plan` to actiond (src/app/actions.rs); `a` on F4 opens it.
 //!
 //! The password is never in a `LineEdit` (which keeps a history): it lives in `Password`
 //! until the plan is taken, and is cleared on cancel.

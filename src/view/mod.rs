@@ -33,6 +33,8 @@ pub struct View {
     pub machines: MachinesView,
     /// Read-only or acting, and who acts.
     pub actions: actions::ActionsView,
+    /// The prompts of an action under way (`a` on F4).
+    pub act_flow: Option<act_flow::ActFlow>,
     /// F2's top-consumers order.
     pub dashboard: dashboard::DashboardView,
 }
