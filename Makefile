@@ -3,18 +3,20 @@ SHELL := /bin/bash
 CARGO ?= cargo
 # Debian packages the build, the tests and the benchmarks need.
 APT_PACKAGES := pkg-config libvirt-dev libvirt-clients tmux htop iproute2 procps \
-	systemd systemd-journal-remote nix-bin systemd-container dbus libpam0g-dev libpam-wrapper
+	systemd systemd-journal-remote nix-bin systemd-container dbus \
+	libvirt-daemon libvirt-daemon-driver-qemu qemu-system-x86 \
+	libpam0g-dev libpam-wrapper
 # actiond treats a client in an SSH session as read-only; tests act as the local console.
 unexport SSH_CONNECTION SSH_CLIENT SSH_TTY
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps run test test-minimal bench fmt clean
+.PHONY: deps run demo screenshots test test-minimal bench fmt clean
 
 deps:
 	@missing=$$(for p in $(APT_PACKAGES); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 		echo "installing: $$missing"; \
-		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
 	@$(CARGO) fmt --version >/dev/null 2>&1 || rustup component add rustfmt
 	@$(CARGO) clippy --version >/dev/null 2>&1 || rustup component add clippy
@@ -22,6 +24,15 @@ deps:
 run: deps
 	$(CARGO) build --release
 	./target/release/hypervisor-tui $(ARGS)
+
+# The console on embedded sources (README "Try it"): nothing of the host's is needed or touched.
+demo: deps
+	$(CARGO) build --release
+	./target/release/hypervisor-tui --demo
+
+# Redraws the README's screens from the demo's fixed model; `make test` checks they are current.
+screenshots:
+	UPDATE_SCREENSHOTS=1 $(CARGO) test --test screenshots
 
 test: deps
 	$(CARGO) fmt --check

@@ -1,5 +1,5 @@
 //! Kubernetes watch traffic (see BENCHMARKS.md): on a model of a 3-node k3s cluster with
-//! 50 KubeVirt VMIs (tests/support/cluster.rs),
+//! 50 KubeVirt VMIs (src/demo/cluster),
 //! 1. the initial sync: one `Replace(Kind::Pod, 5,000 pods)`;
 //! 2. 5,000 pod watch events applied one by one (`Apply` with phase, readiness and restart
 //!    changes, Terminating, `Delete`s and new pods), total and per event;
@@ -11,8 +11,7 @@
 //! markdown table. `cargo test --all-targets` runs this binary without `--bench`: one round
 //! of each, plus the checks that the generated cluster is what the tests expect.
 
-#[path = "../tests/support/cluster/mod.rs"]
-mod cluster;
+use hypervisor_tui::demo::cluster;
 
 use hypervisor_tui::event::{Screen, Update};
 use hypervisor_tui::model::Model;

@@ -82,6 +82,10 @@ impl App {
                     self.view.net.edit(&k);
                     return true;
                 }
+                if self.view.screen == Screen::System && self.view.system.editing {
+                    self.view.system.edit(&k);
+                    return true;
+                }
                 if self.view.screen == Screen::Machines
                     && self.view.machines.editing
                     && self.view.machines.edit(&k)
@@ -124,6 +128,10 @@ impl App {
             Action::CloseOverlay if self.view.help => self.view.help = false,
             Action::CloseOverlay if !self.view.help && self.view.screen == Screen::Logs => {
                 self.view.logs.search = None;
+                // Esc also stops a text search still reading the journal.
+                if let (Some(_), Some(j)) = (self.model.logs.progress, &self.journal) {
+                    j.cancel();
+                }
             }
             Action::Net(a) => self.view.net.act(a),
             Action::Dashboard(a) => self.view.dashboard.act(a),
@@ -132,6 +140,7 @@ impl App {
                 let rows = self.view.machines.rows(&self.model.guests, self.model.now_unix());
                 self.view.machines.act(a, &rows);
             }
+            Action::System(a) => return self.act_system(a),
             Action::Quit if self.view.allow_quit => {
                 self.end_actions();
                 self.quit = true;
@@ -144,6 +153,20 @@ impl App {
                 let out = self.view.logs.act(other, &self.model.logs, page, self.boot_id);
                 return self.apply_logs_outcome(out);
             }
+        }
+        true
+    }
+
+    /// F5's keys; Enter shows the selected unit's journal on F1.
+    fn act_system(&mut self, a: crate::event::SystemAction) -> bool {
+        let rows = self.view.system.rows(&self.model.units);
+        let selected = rows.get(self.view.system.selected_in(rows.len())).map(|u| u.name.clone());
+        let count = rows.len();
+        self.view.system.act(a, count);
+        if let (crate::event::SystemAction::OpenLogs, Some(name)) = (a, selected) {
+            let out = self.view.logs.show_units(vec![name]);
+            self.view.screen = Screen::Logs;
+            return self.apply_logs_outcome(out);
         }
         true
     }

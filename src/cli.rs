@@ -14,6 +14,12 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "PATH")]
     pub config: Option<PathBuf>,
 
+    /// Try the console without a host: every screen fed by embedded sources (a generated
+    /// journal, libvirt's test driver, a made-up cluster on 127.0.0.1, this machine's
+    /// network), in a temporary directory removed on exit. Touches nothing of the host's.
+    #[arg(long)]
+    pub demo: bool,
+
     /// Run as an SSH forced command: SSH_ORIGINAL_COMMAND picks a whitelisted verb.
     #[arg(long, hide = true)]
     pub forced_command: bool,

@@ -14,6 +14,8 @@ pub enum SourceId {
     Libvirt,
     Kubernetes,
     Kubevirt,
+    /// systemd's manager over D-Bus: F5's units.
+    Systemd,
     /// F5's host facts: the NixOS generation, the clock, mdraid/ZFS, sensors and EDAC.
     Nixos,
     Time,
@@ -22,13 +24,14 @@ pub enum SourceId {
 }
 
 impl SourceId {
-    pub const ALL: [SourceId; 10] = [
+    pub const ALL: [SourceId; 11] = [
         SourceId::Journal,
         SourceId::Procfs,
         SourceId::Netlink,
         SourceId::Libvirt,
         SourceId::Kubernetes,
         SourceId::Kubevirt,
+        SourceId::Systemd,
         SourceId::Nixos,
         SourceId::Time,
         SourceId::Storage,
@@ -47,6 +50,7 @@ impl SourceId {
             SourceId::Libvirt => "libvirt",
             SourceId::Kubernetes => "kubernetes",
             SourceId::Kubevirt => "kubevirt",
+            SourceId::Systemd => "systemd",
             SourceId::Nixos => "nixos",
             SourceId::Time => "time",
             SourceId::Storage => "storage",
@@ -134,6 +138,8 @@ pub enum Update {
     Net(NetUpdate),
     Guests(Box<GuestUpdate>),
     Kube(Box<crate::model::cluster::KubeUpdate>),
+    /// systemd's units (F5), listed anew after each change.
+    Units(crate::model::units::UnitsUpdate),
     /// A poll of the source (and of one part of it, such as a libvirt URI) succeeded, whether
     /// or not anything changed: what is shown is still true.
     Confirmed(SourceId, Option<String>),
@@ -162,10 +168,12 @@ pub enum Screen {
     Dashboard,
     Network,
     Machines,
+    System,
 }
 
 impl Screen {
-    pub const ALL: [Screen; 4] = [Screen::Logs, Screen::Dashboard, Screen::Network, Screen::Machines];
+    pub const ALL: [Screen; 5] =
+        [Screen::Logs, Screen::Dashboard, Screen::Network, Screen::Machines, Screen::System];
 
     pub fn title(self) -> &'static str {
         match self {
@@ -173,6 +181,7 @@ impl Screen {
             Screen::Dashboard => "Dashboard",
             Screen::Network => "Network",
             Screen::Machines => "Machines",
+            Screen::System => "System",
         }
     }
 
@@ -219,6 +228,23 @@ pub enum Action {
     Machines(MachinesAction),
     /// Keys of F2.
     Dashboard(DashboardAction),
+    /// Keys of F5.
+    System(SystemAction),
+}
+
+/// What a key asks of F5's unit list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SystemAction {
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+    Top,
+    Bottom,
+    /// Start typing a name filter.
+    Filter,
+    /// Show the selected unit's journal on F1.
+    OpenLogs,
 }
 
 /// What a key asks of F2.

@@ -1,6 +1,6 @@
 //! Keys as data: one table drives key handling, the footer and the `?` help overlay.
 
-use crate::event::{Action, DashboardAction, MachinesAction as M, NetAction, Screen};
+use crate::event::{Action, DashboardAction, MachinesAction as M, NetAction, Screen, SystemAction as S};
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 /// A key as the operator types it.
@@ -118,6 +118,12 @@ pub const BINDINGS: &[Binding] = &[
         None,
         "Machines: libvirt and KubeVirt guests",
     ),
+    global(
+        &[Key::F(5), Key::Char('5')],
+        Action::Show(Screen::System),
+        None,
+        "System: systemd units and host facts",
+    ),
     global(&[Key::Tab], Action::NextScreen, None, "next screen"),
     global(&[Key::BackTab], Action::PrevScreen, None, "previous screen"),
     global(&[Key::Char('?')], Action::ToggleHelp, Some("help"), "show or hide this help"),
@@ -204,7 +210,19 @@ pub const BINDINGS: &[Binding] = &[
         Some("actions"),
         "actions on the selected guest: start, shutdown (reason), reboot (reason), force off (type its name), suspend, resume",
     ),
+    system(&[Key::Up, Key::Char('k')], S::Up, None, "select the previous unit"),
+    system(&[Key::Down, Key::Char('j')], S::Down, None, "select the next unit"),
+    system(&[Key::PageUp], S::PageUp, None, "up one page"),
+    system(&[Key::PageDown], S::PageDown, None, "down one page"),
+    system(&[Key::Home, Key::Char('g')], S::Top, None, "first unit"),
+    system(&[Key::End, Key::Char('G')], S::Bottom, None, "last unit"),
+    system(&[Key::Char('/')], S::Filter, Some("filter"), "filter units by name (Enter keeps, Esc clears)"),
+    system(&[Key::Enter], S::OpenLogs, Some("logs"), "show the selected unit's journal on F1"),
 ];
+
+const fn system(keys: &'static [Key], a: S, hint: Option<&'static str>, help: &'static str) -> Binding {
+    Binding { keys, action: Action::System(a), screen: Some(Screen::System), hint, help }
+}
 
 const fn net(keys: &'static [Key], a: NetAction, hint: Option<&'static str>, help: &'static str) -> Binding {
     Binding { keys, action: Action::Net(a), screen: Some(Screen::Network), hint, help }

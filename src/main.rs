@@ -35,6 +35,11 @@ fn main() {
     } else {
         cli.command
     };
+    // `logs` is synchronous (the journal reader, inotify, stdout): no runtime to start.
+    if let Some(Command::Logs(args)) = &command {
+        let code = std::panic::catch_unwind(|| commands::logs::run(args, &config)).unwrap_or(101);
+        exit_now(code);
+    }
     collectors::libvirt::silence_default_errors();
     if let Some(Command::Actiond(args)) = &command {
         // Blocking and threaded on its own: no runtime.
@@ -48,7 +53,8 @@ fn main() {
         }
     };
     // A panic has already restored the terminal and printed itself (tui's hook): 101, as Rust.
-    let run = std::panic::AssertUnwindSafe(|| runtime.block_on(dispatch(command, &config)));
+    let demo = cli.demo && !cli.forced_command;
+    let run = std::panic::AssertUnwindSafe(|| runtime.block_on(dispatch(command, &config, demo)));
     let code = std::panic::catch_unwind(run).unwrap_or(101);
     exit_now(code);
 }
@@ -64,17 +70,29 @@ fn exit_now(code: u8) -> ! {
     unsafe { libc::_exit(i32::from(code)) }
 }
 
-async fn dispatch(command: Option<Command>, config: &Config) -> u8 {
+async fn dispatch(command: Option<Command>, config: &Config, demo: bool) -> u8 {
     match command {
+        Some(_) if demo => {
+            eprintln!("hypervisor-tui: --demo runs the console; it takes no command");
+            2
+        }
+        None if demo && (!std::io::stdout().is_terminal() || !std::io::stdin().is_terminal()) => {
+            eprintln!("hypervisor-tui: --demo needs a terminal");
+            2
+        }
+        None if demo => match tui::demo::run(config).await {
+            Ok(()) => 0,
+            Err(e) => {
+                eprintln!("hypervisor-tui: demo: {e:#}");
+                1
+            }
+        },
         Some(Command::Snapshot { json, timeout }) => {
             print_snapshot(config, json, std::time::Duration::from_secs(timeout)).await
         }
         Some(Command::Check) => commands::check(config).await,
         Some(Command::Actiond(_)) => 2,
-        Some(Command::Logs(args)) => {
-            let config = config.clone();
-            tokio::task::spawn_blocking(move || commands::logs::run(&args, &config)).await.unwrap_or(1)
-        }
+        Some(Command::Logs(args)) => commands::logs::run(&args, config),
         None if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() => {
             // No terminal (e.g. `ssh host` without a pty): a text snapshot instead.
             print_snapshot(config, false, commands::SNAPSHOT_TIMEOUT).await

@@ -16,6 +16,8 @@ use std::io::{self, Stdout, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
 use tokio::sync::mpsc;
 
+pub mod demo;
+
 static ACTIVE: AtomicBool = AtomicBool::new(false);
 
 /// The Linux VT has no alternate screen: draw on the main one and clear it on exit.
@@ -115,14 +117,27 @@ fn input() -> io::Result<impl Stream<Item = Event> + Unpin> {
 
 /// The interactive console on the real terminal.
 pub async fn run(config: &Config) -> anyhow::Result<()> {
-    let theme = Theme::from_env(config.glyphs);
     let (tx, rx) = mpsc::channel(collectors::CHANNEL_CAPACITY);
     let action_updates = tx.clone();
     let journal = collectors::spawn_all(config, tx);
+    console(config, rx, Some(journal), Some(action_updates)).await
+}
+
+/// The console on the real terminal, fed by `rx` (from collectors already started).
+async fn console(
+    config: &Config,
+    rx: mpsc::Receiver<crate::event::Update>,
+    journal: Option<collectors::journal::live::JournalHandle>,
+    // Where actiond's answers go; `None` in the demo (made-up guests are never acted on).
+    action_updates: Option<mpsc::Sender<crate::event::Update>>,
+) -> anyhow::Result<()> {
+    let demo = action_updates.is_none();
+    let theme = Theme::from_env(config.glyphs);
     let input = input()?;
     let (mut terminal, _guard) = init()?;
     let mut app = App::new(theme, config.allow_quit);
-    app.journal = Some(journal);
+    app.journal = journal;
+    app.model.demo = demo;
     app.boot_id = reader::current_boot_id(&collectors::proc_root());
     app.view.logs.filter = reader::Filter::from_config(&config.journal);
     app.view.size = terminal::size().unwrap_or((80, 24));
@@ -135,13 +150,13 @@ pub async fn run(config: &Config) -> anyhow::Result<()> {
     app.model.thresholds = config.alerts.clone();
     // SSH sessions stay read-only (actiond refuses them too).
     let over_ssh = ["SSH_CONNECTION", "SSH_CLIENT", "SSH_TTY"].iter().any(|v| std::env::var_os(v).is_some());
-    app.view.actions.enabled = config.actions.enabled && !over_ssh;
-    if app.view.actions.enabled {
+    app.view.actions.enabled = config.actions.enabled && !over_ssh && !demo;
+    if let Some(updates) = action_updates.filter(|_| app.view.actions.enabled) {
         app.actions = Some(crate::app::ActionsLink {
             socket: config.actions.socket.clone(),
             channel: channel_name(),
             allow: config.actions.allow.clone(),
-            updates: action_updates,
+            updates,
             token: None,
         });
     }

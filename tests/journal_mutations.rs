@@ -1,7 +1,7 @@
 //! Damaged journals: thousands of seeded mutations of valid files (made here by
 //! systemd-journal-remote, plus the committed xz/lz4 ones) read by the in-process reader.
 //! It must never panic or hang; fewer entries or an error is fine. The journalctl
-//! fallback is not involved: `JournalReader` is sdjournal alone.
+//! fallback is not involved: `JournalReader` is the project's own reader alone.
 //!
 //! Reproduce a failure with the seed and case it prints:
 //! `JOURNAL_MUTATION_SEED=S JOURNAL_MUTATION_CASE=N cargo test --test journal_mutations`.

@@ -7,13 +7,14 @@ use std::path::{Path, PathBuf};
 
 /// What each layer may name with `crate::…` (besides itself).
 fn allowed(module: &str) -> Option<&'static [&'static str]> {
-    // `demo` (the journal generator for tests, benches and the demo) imports nothing.
+    // `demo` (made-up data for tests, benches and `--demo`: the journal generator, the
+    // synthetic cluster, the fake API server) builds on the plain data below it only.
     const BOTTOM: &[&str] = &["event", "model", "config", "timefmt", "demo"];
     Some(match module {
         "timefmt" => &[],
         "config" => &["timefmt"],
         "event" | "model" => BOTTOM,
-        "demo" => &[],
+        "demo" => &["event", "model", "timefmt"],
         "view" => BOTTOM,
         "keymap" => &["event"],
         "collectors" => BOTTOM,
@@ -23,7 +24,9 @@ fn allowed(module: &str) -> Option<&'static [&'static str]> {
         "actiond" => &["config", "timefmt", "cli"],
         "cli" => &[],
         "app" => &["event", "model", "config", "timefmt", "view", "keymap", "collectors", "ui", "actiond"],
-        "tui" => &["event", "model", "config", "timefmt", "view", "keymap", "collectors", "ui", "app"],
+        "tui" => {
+            &["event", "model", "config", "timefmt", "demo", "view", "keymap", "collectors", "ui", "app"]
+        }
         _ => return None,
     })
 }

@@ -250,6 +250,18 @@ fn follow_prints_what_a_second_writer_appends() {
     assert!(std::fs::read_dir(tmp.path()).unwrap().next().is_none(), "TMPDIR stays empty");
 }
 
+/// `-f` on a journal directory that does not exist says so and stops, like journalctl
+/// (an operator who mistyped the path learns it at once instead of watching nothing).
+#[test]
+fn follow_on_a_missing_directory_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("no/journal");
+    let out = Command::new(BIN).args(["logs", "-f", "-D"]).arg(&missing).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("no journal directory") && err.contains("does not exist"), "{err}");
+}
+
 /// `-f` with nothing being written stops soon after its reader closes the pipe.
 #[test]
 fn follow_exits_when_stdout_goes_away() {

@@ -39,7 +39,7 @@ fn help_overlay_lists_the_keymap() {
     let theme = Theme::new(Glyphs::UNICODE, false);
     let view = View { screen: Screen::Network, help: true, allow_quit: false, ..View::default() };
     let text = draw(&view, &theme, 80, 24);
-    for needle in ["Keys: Network", "F1/1", "Shift-Tab", "q/Ctrl-C"] {
+    for needle in ["Keys: Network", "F1-F5/1-5", "Shift-Tab", "q/Ctrl-C"] {
         assert!(text.contains(needle), "{needle} missing:\n{text}");
     }
     // With quitting disabled the footer does not offer it.

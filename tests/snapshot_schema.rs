@@ -64,6 +64,25 @@ fn sample_network() -> NetState {
     }
 }
 
+/// A failed service with its result, one without a known time, a running one.
+fn sample_units() -> Vec<hypervisor_tui::model::units::Unit> {
+    use hypervisor_tui::model::units::Unit;
+    let unit = |name: &str, active: &str, sub: &str, result: Option<&str>, since: Option<i64>| Unit {
+        name: name.into(),
+        description: String::new(),
+        load: "loaded".into(),
+        active: active.into(),
+        sub: sub.into(),
+        result: result.map(Into::into),
+        since,
+    };
+    vec![
+        unit("k3s.service", "failed", "failed", Some("exit-code"), Some(1_735_689_400)),
+        unit("data.mount", "failed", "failed", None, None),
+        unit("sshd.service", "active", "running", None, Some(1_735_600_000)),
+    ]
+}
+
 /// A document with every section filled: host, network, libvirt and KubeVirt guests, cluster.
 fn full_document() -> Value {
     let taken = Instant::now();
@@ -98,6 +117,7 @@ fn full_document() -> Value {
         network: Some(sample_network()),
         guests: Some((0..7).map(guests::guest).collect()),
         cluster: Some(cluster),
+        units: Some(sample_units()),
         system: support::system::troubled_facts(),
         now_unix: 1_735_689_600,
         taken,
@@ -129,6 +149,16 @@ fn a_full_document_passes_and_says_unknown_as_null() {
         (&json!("tap0"), &json!("eth0"), &Value::Null)
     );
     assert!(v["kubernetes"]["kubevirt"].is_object(), "{}", v["kubernetes"]);
+    let units = &v["units"];
+    assert_eq!(
+        units["failed"][0],
+        json!({"name": "data.mount", "result": null, "sub_state": "failed", "since_unix": null})
+    );
+    assert_eq!(units["failed"][1]["result"], "exit-code");
+    assert_eq!(
+        (units["counts_by_state"]["failed"].as_u64(), units["running_services"].as_u64()),
+        (Some(2), Some(1))
+    );
     assert_eq!(v["nixos"]["reboot_needed"], true);
     assert_eq!(v["nixos"]["previous_generation"]["number"], 41);
     assert_eq!(v["storage"]["md"][2]["sync"]["percent"], 8.5);

@@ -36,9 +36,15 @@ fn keys_and_actions_move_between_screens() {
     a.update(key(KeyCode::Tab));
     assert_eq!(a.view.screen, Screen::Machines);
     a.update(key(KeyCode::Tab));
+    assert_eq!(a.view.screen, Screen::System);
+    a.update(key(KeyCode::Tab));
     assert_eq!(a.view.screen, Screen::Logs, "Tab wraps around");
     a.update(key(KeyCode::BackTab));
-    assert_eq!(a.view.screen, Screen::Machines);
+    assert_eq!(a.view.screen, Screen::System);
+    a.update(key(KeyCode::F(5)));
+    assert_eq!(a.view.screen, Screen::System);
+    a.update(key(KeyCode::Char('5')));
+    assert_eq!(a.view.screen, Screen::System);
     a.update(key(KeyCode::Char('2')));
     assert_eq!(a.view.screen, Screen::Dashboard);
     a.act(Action::ToggleHelp);

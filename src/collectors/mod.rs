@@ -16,6 +16,7 @@ pub mod procs;
 pub mod procs_parse;
 pub mod sock_diag;
 pub mod system;
+pub mod systemd;
 
 use crate::config::Config;
 use crate::event::{Health, SourceId, Update};
@@ -119,14 +120,21 @@ pub fn journal_origin(config: &Config) -> journal::reader::Origin {
 
 /// Starts every collector on the current runtime; returns the journal thread's handle.
 pub fn spawn_all(config: &Config, tx: mpsc::Sender<Update>) -> journal::live::JournalHandle {
+    spawn_sources(config, tx.clone());
+    let filter = journal::reader::Filter::from_config(&config.journal);
+    journal::live::spawn(journal_origin(config), filter, config.log_buffer_size, tx)
+}
+
+/// Starts every collector but the journal's (`--demo` without systemd-journal-remote feeds
+/// F1 itself).
+pub fn spawn_sources(config: &Config, tx: mpsc::Sender<Update>) {
     let refresh = config.refresh();
     tokio::spawn(procfs::run(SourceTx::new(SourceId::Procfs, tx.clone()), proc_root(), refresh));
     tokio::spawn(netlink::run(SourceTx::new(SourceId::Netlink, tx.clone()), refresh));
     libvirt::spawn(config.libvirt.uris.clone(), refresh.max(Duration::from_secs(1)), tx.clone());
     tokio::spawn(kube::run(config.kubernetes.clone(), tx.clone()));
-    tokio::spawn(system::run(tx.clone(), refresh));
-    let filter = journal::reader::Filter::from_config(&config.journal);
-    journal::live::spawn(journal_origin(config), filter, config.log_buffer_size, tx)
+    tokio::spawn(systemd::run(SourceTx::new(SourceId::Systemd, tx.clone()), systemd::bus_path()));
+    tokio::spawn(system::run(tx, refresh));
 }
 
 /// Asks every source once (for `check` and `snapshot`), each bounded by `timeout`.
@@ -141,10 +149,12 @@ pub async fn check_all(config: &Config, timeout: Duration) -> Vec<(SourceId, Hea
         Err(e) => Health::Error(format!("cannot read {}: {e}", proc_root().join("stat").display())),
     };
     let journal = journal::probe(&config.journal);
-    let (netlink, libvirt, (k8s, kubevirt)) = tokio::join!(
+    let bus = systemd::bus_path();
+    let (netlink, libvirt, (k8s, kubevirt), systemd) = tokio::join!(
         bounded(Box::pin(netlink::probe())),
         bounded(Box::pin(libvirt::probe_async(config.libvirt.uris.clone()))),
         kube::probe_both(&config.kubernetes, timeout),
+        bounded(Box::pin(systemd::probe(&bus))),
     );
     let facts = tokio::task::spawn_blocking(system::read_host).await.ok().map(|r| r.health);
     let mut out = vec![
@@ -154,6 +164,7 @@ pub async fn check_all(config: &Config, timeout: Duration) -> Vec<(SourceId, Hea
         (SourceId::Libvirt, libvirt),
         (SourceId::Kubernetes, k8s),
         (SourceId::Kubevirt, kubevirt),
+        (SourceId::Systemd, systemd),
     ];
     out.extend(facts.into_iter().flatten());
     out

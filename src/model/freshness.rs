@@ -7,8 +7,16 @@ use crate::event::SourceId;
 use std::collections::BTreeMap;
 
 /// Sources that confirm on every refresh; only they can be stale (the journal and netlink
-/// speak when something happens, so their silence means nothing happened).
-pub const HEARTBEAT: [SourceId; 2] = [SourceId::Procfs, SourceId::Libvirt];
+/// speak when something happens, so their silence means nothing happened). The Kubernetes
+/// sources confirm each kind on its list and events, and every few seconds while the API
+/// answers and the kind's watch is open.
+pub const HEARTBEAT: [SourceId; 4] =
+    [SourceId::Procfs, SourceId::Libvirt, SourceId::Kubernetes, SourceId::Kubevirt];
+
+/// The source a Kubernetes kind's data comes from.
+pub fn kind_source(kind: crate::model::cluster::objects::Kind) -> SourceId {
+    if kind.is_kubevirt() { SourceId::Kubevirt } else { SourceId::Kubernetes }
+}
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Freshness {
@@ -48,7 +56,8 @@ impl Freshness {
         self.sources.get(&id).copied()
     }
 
-    /// `Some(since)` when `id` confirms on a timer and has not for too long at `now`.
+    /// `Some(since)` when `id` confirms on a timer and has not for too long at `now` (a part
+    /// that went quiet while others answer is marked where it is drawn, see `part_stale_since`).
     pub fn stale_since(&self, id: SourceId, now: i64) -> Option<i64> {
         let at = self.confirmed(id)?;
         (HEARTBEAT.contains(&id) && now - at > self.stale_after()).then_some(at)

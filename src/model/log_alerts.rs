@@ -6,6 +6,8 @@ use std::collections::BTreeMap;
 
 /// "Just now": errors within this long of the newest line count.
 const WINDOW_USEC: u64 = 5 * 60 * 1_000_000;
+/// How a journal-based failed-unit alert ends (the systemd collector's replace them).
+pub const FAILED_SUFFIX: &str = " failed (see F1)";
 /// Units remembered at most, per kind; the stalest go first.
 const MAX_UNITS: usize = 64;
 
@@ -62,7 +64,7 @@ impl LogAlerts {
             .failed
             .iter()
             .filter(|(_, t)| recent(**t))
-            .map(|(u, _)| Alert { critical: true, text: format!("{u} failed (see F1)") });
+            .map(|(u, _)| Alert { critical: true, text: format!("{u}{FAILED_SUFFIX}") });
         let errors = self.errors.iter().filter(|(_, (_, t))| recent(*t)).map(|(u, (n, _))| Alert {
             critical: false,
             text: format!("{u} logged {n} error{} in the last 5 min", if *n == 1 { "" } else { "s" }),

@@ -1,7 +1,55 @@
 //! F1's ring buffer: compact display lines, bounded whatever arrives.
 
 use super::logs::{Fields, LogEntry};
-use std::collections::{BTreeSet, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
+
+/// The unit picker offers at most this many units: the most recently seen.
+pub const MAX_UNITS_SEEN: usize = 4096;
+
+/// The units seen most recently, at most [`MAX_UNITS_SEEN`] (a journal with a unit per
+/// transient scope or per container would otherwise grow it without end), iterated by name.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct UnitsSeen {
+    by_name: BTreeSet<Box<str>>,
+    /// When each unit was last seen (a counter), and the units by that time.
+    stamp: HashMap<Box<str>, u64>,
+    by_stamp: BTreeMap<u64, Box<str>>,
+    clock: u64,
+}
+
+impl UnitsSeen {
+    pub fn insert(&mut self, unit: &str) {
+        self.clock += 1;
+        if let Some(old) = self.stamp.get_mut(unit) {
+            self.by_stamp.remove(old);
+            *old = self.clock;
+            self.by_stamp.insert(self.clock, unit.into());
+            return;
+        }
+        if self.stamp.len() >= MAX_UNITS_SEEN
+            && let Some((_, oldest)) = self.by_stamp.pop_first()
+        {
+            self.stamp.remove(&oldest);
+            self.by_name.remove(&oldest);
+        }
+        self.stamp.insert(unit.into(), self.clock);
+        self.by_stamp.insert(self.clock, unit.into());
+        self.by_name.insert(unit.into());
+    }
+
+    /// The units, by name.
+    pub fn iter(&self) -> impl Iterator<Item = &Box<str>> {
+        self.by_name.iter()
+    }
+
+    pub fn len(&self) -> usize {
+        self.by_name.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.by_name.is_empty()
+    }
+}
 
 /// Longest message kept; longer ones are cut with a marker.
 pub const MAX_MESSAGE_BYTES: usize = 4096;
@@ -30,6 +78,23 @@ pub enum LogUpdate {
     Reset { lines: Vec<LogLine>, fallback: bool },
     /// New entries, oldest first.
     Append(Vec<LogLine>),
+    /// Older entries a text search found (its results arrive newest first, in batches),
+    /// oldest first; they go before the lines shown, while there is room.
+    Older(Vec<LogLine>),
+    /// How far the running text search has got; `None` when it is done or stopped.
+    Progress(Option<SearchProgress>),
+}
+
+/// A text search's progress over the whole journal, for F1's progress line.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SearchProgress {
+    /// Files whose messages were all tried, of `files`.
+    pub files_done: usize,
+    pub files: usize,
+    /// Distinct MESSAGE values (DATA objects) tried so far.
+    pub scanned: u64,
+    /// Entries found (and shown) so far.
+    pub found: usize,
 }
 
 impl LogLine {
@@ -69,12 +134,14 @@ impl From<&LogEntry> for LogLine {
 pub struct LogBuffer {
     lines: VecDeque<LogLine>,
     capacity: usize,
-    /// Every unit seen since start, for the unit picker.
-    pub units_seen: BTreeSet<Box<str>>,
+    /// The units seen most recently, for the unit picker.
+    pub units_seen: UnitsSeen,
     /// Lines that arrived since the last reset (for the "N new" marker while paused).
     pub arrived: u64,
     /// The journal was read through the journalctl fallback.
     pub fallback: bool,
+    /// A text search still running over the journal.
+    pub progress: Option<SearchProgress>,
 }
 
 impl Default for LogBuffer {
@@ -88,9 +155,10 @@ impl LogBuffer {
         LogBuffer {
             lines: VecDeque::new(),
             capacity: capacity.max(1),
-            units_seen: BTreeSet::new(),
+            units_seen: UnitsSeen::default(),
             arrived: 0,
             fallback: false,
+            progress: None,
         }
     }
 
@@ -123,12 +191,25 @@ impl LogBuffer {
         self.arrived = 0;
     }
 
+    /// Adds older lines at the front, while there is room (the newest are kept).
+    pub fn prepend(&mut self, lines: Vec<LogLine>) {
+        for l in lines.into_iter().rev() {
+            if self.lines.len() == self.capacity {
+                break;
+            }
+            if !l.unit.is_empty() {
+                self.units_seen.insert(&l.unit);
+            }
+            self.lines.push_front(l);
+        }
+    }
+
     /// Adds lines at the end, dropping the oldest past capacity.
     pub fn append(&mut self, lines: Vec<LogLine>) {
         self.arrived += lines.len() as u64;
         for l in lines {
-            if !l.unit.is_empty() && !self.units_seen.contains(&l.unit) {
-                self.units_seen.insert(l.unit.clone());
+            if !l.unit.is_empty() {
+                self.units_seen.insert(&l.unit);
             }
             if self.lines.len() == self.capacity {
                 self.lines.pop_front();
@@ -165,6 +246,31 @@ mod tests {
         assert_eq!(b.arrived, 10);
         b.reset(vec![line(99, "")], true);
         assert_eq!((b.len(), b.arrived, b.fallback), (1, 0, true));
+        // A search's older results go in front while there is room.
+        b.prepend(vec![line(95, ""), line(96, ""), line(97, "")]);
+        let times: Vec<u64> = b.iter().map(|l| l.realtime_usec).collect();
+        assert_eq!(times, vec![96, 97, 99], "the newest kept, in order");
+    }
+
+    /// 100,000 distinct units (a transient scope per job, say) keep the picker's list at
+    /// its bound, holding the most recent ones; a unit seen again counts as recent.
+    #[test]
+    fn units_seen_stay_bounded_and_recent() {
+        let mut b = LogBuffer::with_capacity(100);
+        b.append(vec![line(0, "sshd.service")]);
+        for chunk in 0..100u64 {
+            let lines = (0..1000).map(|i| line(i, &format!("run-u{}.scope", chunk * 1000 + i))).collect();
+            b.append(lines);
+            if chunk % 2 == 0 {
+                b.append(vec![line(0, "sshd.service")]); // every 2,000 new units
+            }
+        }
+        assert_eq!(b.units_seen.len(), MAX_UNITS_SEEN);
+        let names: Vec<&str> = b.units_seen.iter().map(|u| &**u).collect();
+        assert!(names.contains(&"run-u99999.scope"), "the newest is kept");
+        assert!(!names.contains(&"run-u0.scope"), "the oldest went");
+        assert!(names.contains(&"sshd.service"), "seen again recently: kept");
+        assert!(names.windows(2).all(|w| w[0] < w[1]), "offered by name");
     }
 
     #[test]

@@ -33,7 +33,8 @@ impl Default for Filter {
     }
 }
 
-const UNIT_FIELDS: [&str; 3] = ["_SYSTEMD_UNIT", "UNIT", "OBJECT_SYSTEMD_UNIT"];
+/// The fields a unit filter looks at.
+pub const UNIT_FIELDS: [&str; 3] = ["_SYSTEMD_UNIT", "UNIT", "OBJECT_SYSTEMD_UNIT"];
 
 impl Filter {
     /// F1's starting filter: `[journal] units` and `priority`.

@@ -65,7 +65,13 @@ impl LogEntry {
 
 /// A 128-bit id (boot, machine) as journald writes it: 32 lowercase hex digits.
 pub fn hex16(id: &[u8; 16]) -> String {
-    id.iter().map(|b| format!("{b:02x}")).collect()
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut s = String::with_capacity(32);
+    for b in id {
+        s.push(char::from(DIGITS[usize::from(b >> 4)]));
+        s.push(char::from(DIGITS[usize::from(b & 15)]));
+    }
+    s
 }
 
 /// The level a k3s/containerd (`level=error`) or klog (`E1122 10:00:00.000 …`) line states.
@@ -146,6 +152,9 @@ mod tests {
     }
 }
 
+/// The most matches highlighted in one line.
+pub const MAX_HIGHLIGHTS: usize = 256;
+
 /// A text filter or search: a case-insensitive regex, or, when the pattern is not a valid
 /// regex, the pattern as a case-insensitive literal (the same case rule either way).
 #[derive(Debug, Clone)]
@@ -180,10 +189,11 @@ impl TextMatch {
         !self.literal
     }
 
-    /// Byte ranges of every match in `text`.
+    /// Byte ranges of the matches in `text`, at most [`MAX_HIGHLIGHTS`] (a hostile line
+    /// full of one-character matches would otherwise cost a range per character).
     pub fn find_all(&self, text: &str) -> Vec<std::ops::Range<usize>> {
         let Some(r) = &self.regex else { return Vec::new() };
-        r.find_iter(text).filter(|m| !m.is_empty()).map(|m| m.range()).collect()
+        r.find_iter(text).filter(|m| !m.is_empty()).map(|m| m.range()).take(MAX_HIGHLIGHTS).collect()
     }
 
     pub fn is_match(&self, text: &str) -> bool {
@@ -203,6 +213,11 @@ mod text_tests {
         let bad = TextMatch::new("vm[1");
         assert!(!bad.is_regex());
         assert_eq!(bad.find_all("x vm[1 y"), vec![2..6]);
+        // A hostile line: a match per character, a million of them.
+        let hostile = "a".repeat(1_000_000);
+        let ranges = TextMatch::new("a").find_all(&hostile);
+        assert_eq!(ranges.len(), super::MAX_HIGHLIGHTS);
+        assert_eq!(ranges.last(), Some(&(255..256)));
         assert!(bad.is_match("VM[1 failed"), "the literal fallback ignores case like the regex path");
         assert!(!bad.is_match("vm1"));
     }

@@ -12,6 +12,7 @@ pub mod logs;
 pub mod network;
 pub mod procs;
 pub mod system;
+pub mod units;
 
 use crate::event::{Health, SourceId, Update};
 use guests::{GuestUpdate, Guests};
@@ -38,6 +39,8 @@ pub struct Model {
     pub cluster: cluster::Cluster,
     /// F2's top consumers among host processes.
     pub procs: procs::ProcTable,
+    /// systemd's units over D-Bus (F5); unknown until the bus answers.
+    pub units: units::Units,
     /// F5's host facts (NixOS, clock, storage health, sensors).
     pub system: system::SystemFacts,
     /// A fixed "now" (seconds since the epoch) for tests and benchmarks; `clock` otherwise.
@@ -50,6 +53,8 @@ pub struct Model {
     /// The time the app last looked at the clock (it does on every event), so drawing a
     /// frame never reads the clock itself: a frame shows one instant.
     pub clock: i64,
+    /// The data is made up (`--demo`): the header says so.
+    pub demo: bool,
 }
 
 /// One line of the alerts strip.
@@ -78,6 +83,7 @@ impl Model {
             Update::System(_) => {
                 SourceId::FACTS.into_iter().for_each(|id| self.freshness.confirm(id, None, now))
             }
+            Update::Kube(u) => cluster::confirm(&mut self.freshness, u, now),
             _ => {}
         }
         match update {
@@ -100,7 +106,10 @@ impl Model {
                 self.log_alerts.observe(&lines);
                 self.logs.append(lines);
             }
+            Update::Logs(LogUpdate::Older(lines)) => self.logs.prepend(lines),
+            Update::Logs(LogUpdate::Progress(p)) => self.logs.progress = p,
             Update::Procs(t) => self.procs = *t,
+            Update::Units(u) => self.units.apply(u),
             Update::System(f) => self.system = *f,
             Update::Net(u) => self.network.apply(u),
             Update::Guests(g) => self.guests.apply(*g),
@@ -134,7 +143,16 @@ impl Model {
             })
             .collect();
         out.extend(history::host_alerts(&self.host, &self.thresholds));
-        out.extend(self.log_alerts.alerts());
+        // Failed units come from systemd itself while its bus answers; from the journal's
+        // "Failed with result" lines otherwise.
+        if self.units.is_known() {
+            out.extend(self.units.alerts(self.now_unix()));
+            out.extend(
+                self.log_alerts.alerts().into_iter().filter(|a| !a.text.ends_with(log_alerts::FAILED_SUFFIX)),
+            );
+        } else {
+            out.extend(self.log_alerts.alerts());
+        }
         out.extend(self.network.alerts().into_iter().map(|(critical, text)| Alert { critical, text }));
         // A partly failing libvirt is already an Error alert above that names the URI.
         out.extend(self.guests.alerts(matches!(self.health(SourceId::Libvirt), Health::Error(_))));

@@ -63,6 +63,11 @@ fn header_line<'a>(model: &Model, view: &View, theme: &Theme, detail: Detail) ->
     let style =
         if badge == "[RO]" { Style::new() } else { theme.warn().bg(theme.header().bg.unwrap_or_default()) };
     let mut spans = vec![Span::raw(" "), Span::styled(badge, style), Span::raw(" ")];
+    if model.demo {
+        // Made-up data must never pass for a host's.
+        spans.push(Span::styled("DEMO", theme.crit()));
+        spans.push(Span::raw(" "));
+    }
     for (i, p) in host_parts(model, detail).into_iter().enumerate() {
         if i > 0 {
             spans.push(Span::raw(sep.clone()));
@@ -111,10 +116,22 @@ pub fn render_header(model: &Model, view: &View, theme: &Theme, frame: &mut Fram
     frame.render_widget(Paragraph::new(line).style(theme.header()), area);
 }
 
+/// From this width every tab shows its screen's name.
+const WIDE_FOOTER: u16 = 110;
+
 pub fn render_footer(view: &View, theme: &Theme, frame: &mut Frame, area: Rect) {
-    let mut spans = Vec::new();
+    // On narrow terminals the tabs are packed closer, to leave room for the hints.
+    let narrow = area.width < WIDE_FOOTER;
+    let mut spans = vec![Span::raw(if narrow { " " } else { "" })];
     for s in Screen::ALL {
-        let label = format!(" F{} {} ", s.index() + 1, s.title());
+        let label = if narrow {
+            format!("F{} {}", s.index() + 1, s.title())
+        } else {
+            format!(" F{} {} ", s.index() + 1, s.title())
+        };
+        if narrow && s.index() > 0 {
+            spans.push(Span::raw(" "));
+        }
         let style = if s == view.screen { theme.tab_active() } else { Style::new() };
         spans.push(Span::styled(label, style));
     }

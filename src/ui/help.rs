@@ -1,7 +1,7 @@
 //! The `?` overlay, generated from the keymap.
 
 use super::theme::Theme;
-use crate::event::Screen;
+use crate::event::{Action, Screen};
 use crate::keymap;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
@@ -9,12 +9,13 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph};
 
 pub fn render(screen: Screen, theme: &Theme, frame: &mut Frame, area: Rect) {
-    let rows: Vec<(String, &str)> =
-        keymap::bindings_for(screen).map(|b| (keymap::keys_label(b), b.help)).collect();
+    let rows = rows(screen);
     let key_w = rows.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
     let mut lines: Vec<Line> = rows
         .iter()
-        .map(|(k, h)| Line::from(vec![Span::styled(format!(" {k:<key_w$}  "), theme.key()), Span::raw(*h)]))
+        .map(|(k, h)| {
+            Line::from(vec![Span::styled(format!(" {k:<key_w$}  "), theme.key()), Span::raw(h.clone())])
+        })
         .collect();
     lines.push(Line::from(""));
     lines.push(Line::styled(" Esc or ? closes this help", theme.dim()));
@@ -27,4 +28,24 @@ pub fn render(screen: Screen, theme: &Theme, frame: &mut Frame, area: Rect) {
         .title(Span::styled(format!(" Keys: {} ", screen.title()), theme.title()));
     frame.render_widget(Clear, popup);
     frame.render_widget(Paragraph::new(lines).block(block), popup);
+}
+
+/// (keys, what they do) for `screen`; the screen keys share one row so the overlay fits a
+/// 24-line console.
+fn rows(screen: Screen) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut screens_done = false;
+    for b in keymap::bindings_for(screen) {
+        if let Action::Show(_) = b.action {
+            if !screens_done {
+                let n = Screen::ALL.len();
+                let names: Vec<&str> = Screen::ALL.iter().map(|s| s.title()).collect();
+                out.push((format!("F1-F{n}/1-{n}"), format!("screens: {}", names.join(", "))));
+                screens_done = true;
+            }
+            continue;
+        }
+        out.push((keymap::keys_label(b), b.help.to_string()));
+    }
+    out
 }

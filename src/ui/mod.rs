@@ -41,6 +41,7 @@ pub fn render(model: &Model, view: &View, theme: &Theme, frame: &mut Frame) {
         Screen::Dashboard => screens::dashboard::render(model, &view.dashboard, theme, frame, body),
         Screen::Network => screens::network::render(model, &view.net, theme, frame, body),
         Screen::Machines => screens::machines::render(model, &view.machines, theme, frame, body),
+        Screen::System => screens::system::render(model, &view.system, theme, frame, body),
     }
     chrome::render_footer(view, theme, frame, foot);
     if view.help {

@@ -158,6 +158,13 @@ impl LogsView {
         Outcome::redraw()
     }
 
+    /// Shows only these units' entries (F5's Enter), every other filter kept.
+    pub fn show_units(&mut self, units: Vec<String>) -> Outcome {
+        self.note = None;
+        self.filter.units = units;
+        self.refiltered()
+    }
+
     fn refiltered(&mut self) -> Outcome {
         self.scroll = 0;
         self.paused = false;

@@ -8,11 +8,13 @@ pub mod line_edit;
 pub mod logs;
 pub mod machines;
 pub mod network;
+pub mod system;
 
 pub use line_edit::{Edit, LineEdit};
 pub use logs::{BootChoice, LogsView, PRIORITY_NAMES, Prompt};
 pub use machines::{MachinesView, SortBy};
 pub use network::NetView;
+pub use system::SystemView;
 
 use crate::event::Screen;
 
@@ -37,4 +39,6 @@ pub struct View {
     pub act_flow: Option<act_flow::ActFlow>,
     /// F2's top-consumers order.
     pub dashboard: dashboard::DashboardView,
+    /// F5's unit selection and filter.
+    pub system: SystemView,
 }

@@ -7,6 +7,7 @@ pub mod journal;
 pub mod journal_format;
 pub mod journal_mutate;
 pub mod kube_api;
+pub mod libvirtd;
 pub mod require;
 pub mod snapshot;
 pub mod system;

@@ -1,8 +1,11 @@
 //! journalctl's JSON (`-o json`): field names as they are, values as strings when
 //! printable, byte arrays when not, arrays when a field has several values.
 
+use super::format::EntryRef;
+use super::format::cursor::hex;
 use crate::model::logs::LogEntry;
 use serde_json::{Map, Value};
+use std::io::Write;
 
 /// systemd's `utf8_is_printable`: valid UTF-8 with no control characters but tab and newline.
 pub fn is_printable(v: &[u8]) -> bool {
@@ -43,6 +46,69 @@ pub fn to_json(e: &LogEntry) -> Value {
     // journalctl prints the entry header's boot id when the entry has no _BOOT_ID field.
     m.entry("_BOOT_ID").or_insert_with(|| Value::String(e.boot_id_hex()));
     Value::Object(m)
+}
+
+/// The entry as [`to_json`] prints it, written straight from the decoded payloads (no
+/// `LogEntry`, no `Value` in between): the three `__` fields, then each field at its first
+/// occurrence with all its values (an array when there are several), then `_BOOT_ID` from
+/// the entry header when the entry has no such field. One line, newline-terminated.
+pub fn write_entry(w: &mut impl Write, e: &EntryRef) -> std::io::Result<()> {
+    let d = e.decode();
+    let pairs: Vec<(&[u8], &[u8])> = d.pairs().collect();
+    w.write_all(b"{\"__CURSOR\":")?;
+    write_str(w, &e.cursor())?;
+    write!(
+        w,
+        ",\"__REALTIME_TIMESTAMP\":\"{}\",\"__MONOTONIC_TIMESTAMP\":\"{}\"",
+        e.entry.realtime, e.entry.monotonic
+    )?;
+    let mut has_boot = false;
+    for (i, (k, v)) in pairs.iter().enumerate() {
+        if pairs[..i].iter().any(|(seen, _)| seen == k) {
+            continue; // printed with the field's first value
+        }
+        has_boot |= *k == b"_BOOT_ID";
+        w.write_all(b",")?;
+        write_str(w, &String::from_utf8_lossy(k))?;
+        w.write_all(b":")?;
+        let mut more = pairs[i + 1..].iter().filter(|(other, _)| other == k).peekable();
+        if more.peek().is_none() {
+            write_value(w, v)?;
+            continue;
+        }
+        w.write_all(b"[")?;
+        write_value(w, v)?;
+        for (_, v) in more {
+            w.write_all(b",")?;
+            write_value(w, v)?;
+        }
+        w.write_all(b"]")?;
+    }
+    if !has_boot {
+        write!(w, ",\"_BOOT_ID\":\"{}\"", hex(&e.entry.boot_id))?;
+    }
+    w.write_all(b"}\n")
+}
+
+/// A JSON string with serde_json's escaping.
+fn write_str(w: &mut impl Write, s: &str) -> std::io::Result<()> {
+    serde_json::to_writer(&mut *w, s).map_err(std::io::Error::other)
+}
+
+/// A value as [`value`] makes it: a string when printable, else an array of byte values.
+fn write_value(w: &mut impl Write, v: &[u8]) -> std::io::Result<()> {
+    if is_printable(v) {
+        // Printable means valid UTF-8.
+        return write_str(w, std::str::from_utf8(v).unwrap_or_default());
+    }
+    w.write_all(b"[")?;
+    for (i, b) in v.iter().enumerate() {
+        if i > 0 {
+            w.write_all(b",")?;
+        }
+        write!(w, "{b}")?;
+    }
+    w.write_all(b"]")
 }
 
 fn bytes_of(v: &Value) -> Option<Vec<u8>> {
@@ -117,5 +183,39 @@ mod tests {
         assert_eq!(back.fields.len(), 4);
         assert_eq!(back.boot_id, [0xab; 16]);
         assert_eq!(back.get("BIN"), Some(b"\x1b[2J\xff".as_slice()));
+    }
+
+    /// The direct writer prints byte for byte what `to_json` serialises, on a journal
+    /// systemd-journal-remote wrote from the generator (multi-valued fields, binary
+    /// values, invalid UTF-8, compressed messages, three boots).
+    #[test]
+    fn the_direct_writer_equals_the_value_path() {
+        use crate::collectors::journal::format::{Direction, Journal, Matches};
+        use crate::demo::journal_export::{Options, write_stream};
+        use std::process::{Command, Stdio};
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("system.journal");
+        let mut child = Command::new("/lib/systemd/systemd-journal-remote")
+            .arg(format!("--output={}", out.display()))
+            .arg("-")
+            .stdin(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("systemd-journal-remote (make test installs it)");
+        let opts = Options { entries: 3000, seed: 9, boots: 3, ..Options::default() };
+        write_stream(&opts, child.stdin.as_mut().unwrap(), None).unwrap();
+        drop(child.stdin.take());
+        assert!(child.wait().unwrap().success());
+        let j = Journal::open_files(&[out]);
+        let (mut arrays, mut binary) = (0, 0);
+        for e in j.walk(&Matches::default(), None, Direction::Forward) {
+            let mut direct = Vec::new();
+            write_entry(&mut direct, &e).unwrap();
+            let via_value = serde_json::to_string(&to_json(&e.to_log_entry())).unwrap() + "\n";
+            assert_eq!(String::from_utf8(direct).unwrap(), via_value);
+            arrays += usize::from(via_value.contains("\"TAG\":["));
+            binary += usize::from(via_value.contains(":[27,") || via_value.contains(":[255,"));
+        }
+        assert!(arrays > 0 && binary > 0, "multi-valued {arrays}, binary {binary}: the mix was there");
     }
 }

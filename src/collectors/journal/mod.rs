@@ -5,6 +5,8 @@ pub mod format;
 pub mod json;
 pub mod live;
 pub mod reader;
+pub mod stream;
+pub mod watch;
 
 use crate::config::JournalConfig;
 use crate::event::Health;

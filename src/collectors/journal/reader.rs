@@ -1,12 +1,24 @@
-//! Reading the journal: sdjournal first; for files it refuses, journalctl in a
-//! child process (a crash there cannot take the console down).
+//! Reading the journal for F1 with the project's own reader ([`super::format`]): files
+//! mapped in place (no copies, nothing written anywhere), the newest entries found walking
+//! the entry arrays back, unit and boot filters through the DATA hash tables, a text filter
+//! tried once per distinct MESSAGE value.
+//!
+//! journalctl in a child process stays for one case: a `--file` the reader refuses (a
+//! newer systemd's incompatible feature flag, a header it cannot parse). journalctl may
+//! know the feature, and a crash there cannot take the console down.
 
+use super::format::{self, Decoded, Direction, EntryRef, Journal, Location, Matches, Search};
 use super::json;
 use crate::model::log_buffer::LogLine;
-use crate::model::logs::{Fields, LogEntry, hex16};
+use crate::model::log_filter::UNIT_FIELDS;
+use crate::model::logs::{LogEntry, hex16};
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::time::Duration;
+
+/// The mapped pages are dropped from the resident set every this many entries walked:
+/// each page fault maps its neighbours too, so a walk over a large file would otherwise
+/// keep much of it resident.
+const RELEASE_EVERY: usize = 4096;
 
 /// Where the entries come from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,240 +34,207 @@ pub use crate::model::log_filter::Filter;
 #[derive(Debug, thiserror::Error)]
 pub enum ReadError {
     #[error("{0}")]
-    Journal(#[from] sdjournal::SdJournalError),
+    Format(#[from] format::FormatError),
     #[error("{0}")]
     Io(#[from] std::io::Error),
     #[error("journalctl fallback failed: {0}")]
     Fallback(String),
     #[error("no journal directory: {0} does not exist")]
     NoDirectory(String),
+    #[error("{path}: {why}")]
+    Refused { path: String, why: format::FormatError },
 }
 
-/// A private directory of hard links (or copies) to `--file` arguments: sdjournal opens
-/// directories only. Removed on drop.
-struct LinkDir(PathBuf);
-
-impl LinkDir {
-    fn new(files: &[PathBuf]) -> std::io::Result<LinkDir> {
-        let dir = std::env::temp_dir().join(format!("hypervisor-tui-{}-{}", std::process::id(), unique()));
-        std::fs::create_dir(&dir)?;
-        let me = LinkDir(dir);
-        for (i, f) in files.iter().enumerate() {
-            let target = me.0.join(format!("{i}.journal"));
-            if std::fs::hard_link(f, &target).is_err() {
-                std::fs::copy(f, &target)?;
-            }
-        }
-        Ok(me)
-    }
-}
-
-fn unique() -> u64 {
-    use std::sync::atomic::{AtomicU64, Ordering};
-    static N: AtomicU64 = AtomicU64::new(0);
-    N.fetch_add(1, Ordering::Relaxed)
-}
-
-impl Drop for LinkDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-/// An open journal.
+/// An open journal: its files mapped as they were when opened.
 pub struct JournalReader {
-    journal: sdjournal::Journal,
-    _links: Option<LinkDir>,
+    pub(super) journal: Journal,
 }
 
-impl Fields for sdjournal::EntryRef {
-    fn field(&self, name: &str) -> Option<&[u8]> {
-        self.get(name)
-    }
-
-    fn boot(&self) -> [u8; 16] {
-        self.boot_id()
-    }
-}
-
-fn cursor_of(e: &sdjournal::EntryRef) -> String {
-    e.cursor().map(|c| c.to_string()).unwrap_or_default()
-}
-
-/// F1's display line straight from the reader's entry.
-pub fn to_line(e: &sdjournal::EntryRef) -> LogLine {
-    LogLine::from_fields(e, cursor_of(e), e.realtime_usec())
-}
-
-pub fn to_entry(e: &sdjournal::EntryRef) -> LogEntry {
-    LogEntry {
-        cursor: cursor_of(e),
-        boot_id: e.boot_id(),
-        realtime_usec: e.realtime_usec(),
-        monotonic_usec: e.monotonic_usec(),
-        fields: e.iter_fields().map(|(k, v)| (k.into(), v.into())).collect(),
-    }
+/// What a filter asks of the reader: hash-table matches (units, boot), a value scan for
+/// the text, and the filter itself for what those cannot say (level, kernel).
+pub(super) struct Query {
+    pub(super) matches: Matches,
+    pub(super) search: Option<Search>,
+    pub(super) filter: Filter,
 }
 
 impl JournalReader {
     pub fn open(origin: &Origin) -> Result<JournalReader, ReadError> {
-        // Live follow waits on inotify; this is only the safety-net re-check.
-        let config =
-            sdjournal::JournalConfig { poll_interval: Duration::from_millis(250), ..Default::default() };
-        match origin {
+        let mut journal = match origin {
             Origin::Directories(dirs) => {
                 let existing: Vec<PathBuf> = dirs.iter().filter(|d| d.is_dir()).cloned().collect();
                 if existing.is_empty() {
-                    // sdjournal would say "open_dirs requires at least one path".
                     let shown: Vec<String> = dirs.iter().map(|d| d.display().to_string()).collect();
                     return Err(ReadError::NoDirectory(shown.join(", ")));
                 }
-                let journal = sdjournal::Journal::open_dirs_with_config(&existing, config)?;
-                Ok(JournalReader { journal, _links: None })
+                Journal::open_dirs(&existing)
             }
-            Origin::Files(files) => {
-                let links = LinkDir::new(files)?;
-                let journal = sdjournal::Journal::open_dir_with_config(&links.0, config)?;
-                Ok(JournalReader { journal, _links: Some(links) })
-            }
+            Origin::Files(files) => Journal::open_files(files),
+        };
+        // A refused `--file` goes to the fallback; in a directory, a damaged file is
+        // skipped unless nothing else could be opened.
+        let fatal = matches!(origin, Origin::Files(_)) || journal.files().is_empty();
+        if fatal && !journal.refused.is_empty() {
+            let (path, why) = journal.refused.swap_remove(0);
+            return Err(ReadError::Refused { path: path.display().to_string(), why });
+        }
+        Ok(JournalReader { journal })
+    }
+
+    fn release_every(&self, count: usize) {
+        if count.is_multiple_of(RELEASE_EVERY) {
+            self.release();
         }
     }
 
-    /// The boot that logged last before `boot`'s first entry.
+    /// Drops the mapped pages touched so far from the resident set.
+    pub fn release(&self) {
+        self.journal.files().iter().for_each(|f| f.release_pages());
+    }
+
+    /// The boot that started last before `boot` did: each boot's first entry is its
+    /// `_BOOT_ID=` DATA object's first entry (the oldest that carries it in each file).
     pub fn boot_before(&self, boot: [u8; 16]) -> Result<Option<[u8; 16]>, ReadError> {
-        let mut first = self.journal.query();
-        first.match_exact("_BOOT_ID", hex16(&boot).as_bytes()).seek_head().limit(1);
-        let Some(start) = first.iter()?.next().transpose()?.map(|e| e.realtime_usec()) else {
-            return Ok(None);
-        };
-        let mut before = self.journal.query();
-        before.until_realtime(start.saturating_sub(1)).seek_tail().reverse(true).limit(1);
-        Ok(before.iter()?.next().transpose()?.map(|e| e.boot_id()).filter(|b| *b != boot))
+        let starts = boot_starts(&self.journal);
+        let Some(start) = starts.get(&boot) else { return Ok(None) };
+        let before = starts.iter().filter(|(b, t)| *t < start && **b != boot).max_by_key(|(_, t)| **t);
+        Ok(before.map(|(b, _)| *b))
     }
 
-    /// `filter` with a "boot before" turned into the boot id it names.
-    fn resolved(&self, filter: &Filter) -> Result<Filter, ReadError> {
-        let mut f = filter.clone();
-        if let Some(b) = f.boot_before.take() {
+    /// `filter` as the reader applies it, with a "boot before" turned into the boot id it names.
+    pub(super) fn query(&self, filter: &Filter) -> Result<Query, ReadError> {
+        let mut filter = filter.clone();
+        if let Some(b) = filter.boot_before.take() {
             // No earlier boot: an id no entry has, so nothing shows rather than everything.
-            f.boot_id = Some(self.boot_before(b)?.unwrap_or([0xff; 16]));
+            filter.boot_id = Some(self.boot_before(b)?.unwrap_or([0xff; 16]));
         }
-        Ok(f)
-    }
-
-    /// The live-follow engine over the same files.
-    pub fn live(&self) -> Result<sdjournal::LiveJournal, ReadError> {
-        Ok(self.journal.live()?)
-    }
-
-    /// One query per unit (all entries when no unit is given). sdjournal 0.1.15 returns
-    /// nothing for an OR-group of two values of one field, so units are merged here.
-    fn queries(&self, filter: &Filter) -> Vec<sdjournal::JournalQuery> {
-        let base = || {
-            let mut q = self.journal.query();
-            if let Some(b) = filter.boot_id {
-                q.match_exact("_BOOT_ID", hex16(&b).as_bytes());
-            }
-            q
-        };
-        if filter.units.is_empty() {
-            return vec![base()];
+        let mut matches = Matches::default();
+        if !filter.units.is_empty() {
+            matches = matches.any(filter.units.iter().flat_map(|u| UNIT_FIELDS.map(|f| (f, u.as_bytes()))));
         }
-        filter
-            .units
-            .iter()
-            .map(|u| {
-                let mut q = base();
-                q.match_unit(u);
-                q
-            })
-            .collect()
+        if let Some(b) = filter.boot_id {
+            let id = hex16(&b);
+            matches = matches.any([("_BOOT_ID", id.as_bytes())]);
+        }
+        let search = filter.text.as_ref().and_then(Search::from_text);
+        Ok(Query { matches, search, filter })
     }
 
     /// The newest `n` entries that pass `filter`, oldest first.
     pub fn tail(&self, n: usize, filter: &Filter) -> Result<Vec<LogEntry>, ReadError> {
-        let filter = &self.resolved(filter)?;
-        let v = self.tail_with(n, filter, |e| (e.realtime_usec(), cursor_of(e), to_entry(e)))?;
-        Ok(v.into_iter().map(|(_, _, e)| e).collect())
+        self.newest(n, filter, |e, _| e.to_log_entry())
     }
 
     /// The same as display lines, copying only what F1 shows.
     pub fn tail_lines(&self, n: usize, filter: &Filter) -> Result<Vec<LogLine>, ReadError> {
-        let filter = &self.resolved(filter)?;
-        let v = self.tail_with(n, filter, |e| {
-            let l = to_line(e);
-            (l.realtime_usec, l.cursor.to_string(), l)
-        })?;
-        Ok(v.into_iter().map(|(_, _, l)| l).collect())
+        self.newest(n, filter, |e, d| LogLine::from_fields(d, e.cursor(), e.entry.realtime))
     }
 
-    /// Filters on the reader's own entries and converts only those that pass.
-    fn tail_with<T>(
+    /// Walks back from the newest entry, decoding only the entries the matches let through.
+    fn newest<T>(
         &self,
         n: usize,
         filter: &Filter,
-        map: impl Fn(&sdjournal::EntryRef) -> Keyed<T>,
-    ) -> Result<Vec<Keyed<T>>, ReadError> {
-        let mut merged = Vec::new();
-        for mut q in self.queries(filter) {
-            q.seek_tail().reverse(true);
-            if filter.is_open() {
-                q.limit(n);
+        map: impl Fn(&EntryRef, &Decoded) -> T,
+    ) -> Result<Vec<T>, ReadError> {
+        let q = self.query(filter)?;
+        let mut v = Vec::new();
+        let walk = self.journal.walk(&q.matches, q.search.as_ref(), Direction::Backward);
+        for (i, e) in walk.enumerate() {
+            if v.len() >= n {
+                break;
             }
-            let mut newest_first = Vec::new();
-            for item in q.iter()? {
-                if newest_first.len() >= n {
-                    break;
-                }
-                let e = item?;
-                if filter.admits(&e) {
-                    newest_first.push(map(&e));
-                }
+            let d = e.decode();
+            if q.filter.admits(&d) {
+                v.push(map(&e, &d));
             }
-            merged.extend(newest_first.into_iter().rev());
+            self.release_every(i + 1);
         }
-        Ok(newest_in_order(merged, n, filter.units.len() > 1))
+        self.release();
+        v.reverse();
+        Ok(v)
     }
 
     /// Entries after `last` (all when `None`) that pass `filter`, oldest first.
     pub fn after(&self, last: Option<&LogEntry>, filter: &Filter) -> Result<Vec<LogEntry>, ReadError> {
-        let mut merged = Vec::new();
-        for mut q in self.queries(filter) {
-            match last {
-                Some(e) => q.after_cursor(sdjournal::Cursor::parse(&e.cursor)?),
-                None => q.seek_head(),
-            };
-            for item in q.iter()? {
-                let e = item?;
-                if filter.admits(&e) {
-                    merged.push((e.realtime_usec(), cursor_of(&e), to_entry(&e)));
-                }
+        let loc = last.map(|e| Location::parse(&e.cursor)).transpose()?;
+        let mut out = Vec::new();
+        self.lines_after(loc.as_ref(), filter, |e, d| {
+            if filter.admits(d) {
+                out.push(e.to_log_entry());
             }
+            true
+        })?;
+        Ok(out)
+    }
+
+    /// Where the journal ends now, whatever the filter: following starts there.
+    pub fn end(&self) -> Option<Location> {
+        self.journal.walk(&Matches::default(), None, Direction::Backward).next().map(|e| e.location())
+    }
+
+    /// Calls `each` on every entry after `last` the filter's matches let through (each
+    /// decoded once), oldest first, until it returns false. Returns the location of the
+    /// last entry visited (`last` when there was none): where the next call starts.
+    pub fn lines_after(
+        &self,
+        last: Option<&Location>,
+        filter: &Filter,
+        mut each: impl FnMut(&EntryRef, &Decoded) -> bool,
+    ) -> Result<Option<Location>, ReadError> {
+        let q = self.query(filter)?;
+        // The text is tried on each entry: a value scan would read the whole journal
+        // again for the few entries that arrived.
+        let walk: Box<dyn Iterator<Item = EntryRef>> = match last {
+            Some(loc) => Box::new(self.journal.after(loc, &q.matches, None)),
+            None => Box::new(self.journal.walk(&q.matches, None, Direction::Forward)),
+        };
+        let mut end = last.copied();
+        for (i, e) in walk.enumerate() {
+            end = Some(e.location());
+            if !each(&e, &e.decode()) {
+                break;
+            }
+            self.release_every(i + 1);
         }
-        Ok(newest_in_order(merged, usize::MAX, filter.units.len() > 1)
-            .into_iter()
-            .map(|(_, _, e)| e)
-            .collect())
+        self.release();
+        Ok(end)
     }
 }
 
-/// Time order across merged queries, duplicates (one entry matching two units) dropped,
-/// the newest `n` kept.
-/// An item with its realtime and cursor, for merging.
-type Keyed<T> = (u64, String, T);
-
-fn newest_in_order<T>(mut v: Vec<Keyed<T>>, n: usize, merged: bool) -> Vec<Keyed<T>> {
-    if merged {
-        v.sort_by_key(|e| e.0); // stable: each query's own order is kept
-        let mut seen = std::collections::HashSet::new();
-        v.retain(|e| seen.insert(e.1.clone()));
+/// Each boot's first entry time, over every file: the first entry of each `_BOOT_ID=`
+/// DATA object (a bounded walk of the field's chain, like the search's).
+fn boot_starts(j: &Journal) -> std::collections::HashMap<[u8; 16], u64> {
+    use format::hash::find_field;
+    use format::object::{Data, Entry};
+    let mut starts = std::collections::HashMap::new();
+    for f in j.files() {
+        let Ok(Some(field)) = find_field(f, b"_BOOT_ID") else { continue };
+        let (mut off, mut prev, mut seen) = (field.head_data_offset, u64::MAX, 0);
+        while off != 0 && off < prev && seen < f.max_objects() {
+            let Ok(d) = Data::read(f, off) else { break };
+            seen += 1;
+            let id = d.payload(f).ok().and_then(|p| parse_id(p.strip_prefix(b"_BOOT_ID=")?));
+            if let (Some(id), Ok(e)) = (id, Entry::read(f, d.entry_offset)) {
+                let t = starts.entry(id).or_insert(u64::MAX);
+                *t = e.realtime.min(*t);
+            }
+            (prev, off) = (off, d.next_field_offset);
+        }
     }
-    let skip = v.len().saturating_sub(n);
-    v.drain(..skip);
-    v
+    starts
 }
 
-/// The journalctl child for files sdjournal refuses: `journalctl --file F -o json -a`.
+fn parse_id(hex: &[u8]) -> Option<[u8; 16]> {
+    let text = std::str::from_utf8(hex).ok().filter(|t| t.len() == 32)?;
+    let mut out = [0u8; 16];
+    for (i, slot) in out.iter_mut().enumerate() {
+        *slot = u8::from_str_radix(text.get(i * 2..i * 2 + 2)?, 16).ok()?;
+    }
+    Some(out)
+}
+
+/// The journalctl child for files the reader refuses: `journalctl --file F -o json -a`.
 pub fn tail_with_journalctl(
     files: &[PathBuf],
     n: usize,
@@ -285,7 +264,7 @@ pub fn tail_with_journalctl(
     Ok(entries)
 }
 
-/// Tail through sdjournal, falling back to journalctl for files it refuses.
+/// Tail through the reader, falling back to journalctl for files it refuses.
 /// Returns the entries and whether the fallback was used.
 pub fn tail(origin: &Origin, n: usize, filter: &Filter) -> Result<(Vec<LogEntry>, bool), ReadError> {
     let primary = JournalReader::open(origin).and_then(|r| r.tail(n, filter));
@@ -296,7 +275,7 @@ pub fn tail(origin: &Origin, n: usize, filter: &Filter) -> Result<(Vec<LogEntry>
     }
 }
 
-/// `tail` as F1's display lines: straight from sdjournal, or converted from the fallback.
+/// `tail` as F1's display lines: straight from the reader, or converted from the fallback.
 pub fn tail_lines(origin: &Origin, n: usize, filter: &Filter) -> Result<(Vec<LogLine>, bool), ReadError> {
     let primary = JournalReader::open(origin).and_then(|r| r.tail_lines(n, filter));
     match (primary, origin) {

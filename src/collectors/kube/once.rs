@@ -19,6 +19,18 @@ fn settled(c: &Cluster, kinds: &[Kind]) -> bool {
     kinds.iter().all(|k| c.synced.contains(k) || c.missing.contains_key(k))
 }
 
+/// Whether the source's health has caught up with its kinds: a kind goes missing (its
+/// watcher's update) a moment before the supervisor folds that into the health, so an `ok`
+/// beside a missing kind is not the answer yet.
+fn answered(h: &Health, c: &Cluster, kinds: &[Kind]) -> bool {
+    match h {
+        Health::Starting => false,
+        Health::Ok(_) => settled(c, kinds) && !kinds.iter().any(|k| c.missing.contains_key(k)),
+        Health::Error(_) => settled(c, kinds),
+        _ => true,
+    }
+}
+
 pub async fn sync_once(cfg: &KubernetesConfig, timeout: Duration) -> ClusterSnapshot {
     let (tx, mut rx) = mpsc::channel::<Update>(crate::collectors::CHANNEL_CAPACITY);
     let task = tokio::spawn(super::run(cfg.clone(), tx));
@@ -31,20 +43,12 @@ pub async fn sync_once(cfg: &KubernetesConfig, timeout: Duration) -> ClusterSnap
     let core = [Kind::Node, Kind::Pod, Kind::Service, Kind::Pvc];
     let kubevirt = [Kind::Vm, Kind::Vmi, Kind::Migration];
     loop {
-        let k8s_done = match &snap.kubernetes {
-            Health::Starting => false,
-            Health::Ok(_) | Health::Error(_) => settled(&snap.cluster, &core),
-            _ => true,
-        };
+        let k8s_done = answered(&snap.kubernetes, &snap.cluster, &core);
         // An error (a kind forbidden) still waits for every other kind: otherwise which
         // kinds are named missing would depend on which watch answered first.
-        let kv_done = match &snap.kubevirt {
-            Health::Starting => false,
-            Health::Ok(_) | Health::Error(_) => {
-                settled(&snap.cluster, &kubevirt) && settled(&snap.cluster, &[Kind::Event])
-            }
-            _ => true,
-        };
+        let kv_done = answered(&snap.kubevirt, &snap.cluster, &kubevirt)
+            && (matches!(snap.kubevirt, Health::Unavailable(_) | Health::Disabled(_))
+                || settled(&snap.cluster, &[Kind::Event]));
         if k8s_done && kv_done {
             break;
         }

@@ -9,6 +9,7 @@ use crate::config::KubernetesConfig;
 use crate::event::{Health, SourceId, Update};
 use crate::model::cluster::objects::{Kind, Object};
 use crate::model::cluster::{ClusterInfo, KubeUpdate, parse};
+use crate::model::freshness::kind_source;
 use k8s_openapi::api::core::v1 as core;
 use kube::api::{Api, ApiResource, DynamicObject, GroupVersionKind};
 use kube::runtime::watcher;
@@ -22,6 +23,8 @@ const CORE: [Kind; 4] = [Kind::Node, Kind::Pod, Kind::Service, Kind::Pvc];
 const KUBEVIRT: [Kind; 4] = [Kind::Vm, Kind::Vmi, Kind::Migration, Kind::Event];
 /// How often the API is asked whether it is back, while a watcher says it is unreachable.
 const RECHECK: Duration = Duration::from_secs(3);
+/// How long that question may take before the API counts as not answering.
+const PROBE: Duration = Duration::from_secs(2);
 /// How often a cluster without KubeVirt is asked whether the CRDs have appeared.
 const KUBEVIRT_RECHECK: Duration = Duration::from_secs(60);
 
@@ -185,6 +188,19 @@ pub async fn run(cfg: KubernetesConfig, tx: mpsc::Sender<Update>) {
     }
 }
 
+/// The API answers and these kinds' watches are open: what is shown of them is still true
+/// (a quiet watch says nothing, and kube's watcher keeps the API's bookmarks to itself).
+/// False when the app has gone.
+async fn confirm_synced(states: &BTreeMap<Kind, KindState>, tx: &mpsc::Sender<Update>) -> bool {
+    for (kind, _) in states.iter().filter(|(_, s)| **s == KindState::Synced) {
+        let u = Update::Confirmed(kind_source(*kind), Some(kind.plural().to_string()));
+        if tx.send(u).await.is_err() {
+            return false;
+        }
+    }
+    true
+}
+
 async fn kubevirt_served(client: &kube::Client) -> Option<bool> {
     let groups = tokio::time::timeout(Duration::from_secs(5), client.list_api_groups()).await.ok()?.ok()?;
     Some(groups.groups.iter().any(|g| g.name == "kubevirt.io"))
@@ -261,12 +277,15 @@ async fn watch_all(
             }
             _ = recheck.tick() => {
                 let down = states.values().any(|s| matches!(s, KindState::Unreachable(_)));
-                if down && tokio::time::timeout(RECHECK, client.apiserver_version()).await.is_ok_and(|r| r.is_ok()) {
+                let answers = tokio::time::timeout(PROBE, client.apiserver_version()).await.is_ok_and(|r| r.is_ok());
+                if down && answers {
                     for (kind, s) in states.iter_mut() {
                         if matches!(s, KindState::Unreachable(_)) {
                             *s = if synced_once.contains(kind) { KindState::Synced } else { KindState::Listing };
                         }
                     }
+                } else if answers && !confirm_synced(&states, tx).await {
+                    return;
                 }
             }
         }

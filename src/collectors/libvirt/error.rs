@@ -14,7 +14,7 @@ pub enum LibvirtError {
     #[error("libvirtd not running (nothing listens on {socket})")]
     Refused { socket: String, detail: String },
     /// Connected once, but the daemon stopped answering (keepalive timeout).
-    #[error("libvirtd not answering")]
+    #[error("libvirtd not answering ({} s)", super::worker::GIVE_UP_S)]
     NotAnswering { detail: String },
     /// The connection dropped: daemon restart, reset, end of file, close callback.
     #[error("connection to libvirtd lost")]

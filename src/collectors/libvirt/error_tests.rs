@@ -100,7 +100,7 @@ fn keepalive_auth_and_dropped_connections() {
         ErrorDomain::Rpc,
         "internal error: connection closed due to keepalive timeout",
     );
-    assert_eq!(e.to_string(), "libvirtd not answering");
+    assert_eq!(e.to_string(), "libvirtd not answering (4 s)");
     assert!(e.detail().contains("keepalive"));
     let e = c(
         ErrorNumber::AuthUnavailable,

@@ -18,8 +18,9 @@ pub enum WorkerMsg {
         event: i32,
         detail: i32,
     },
-    /// The connection dropped (daemon restart, keepalive timeout).
-    Closed,
+    /// The connection dropped (daemon restart, keepalive timeout): libvirt's
+    /// `virConnectCloseReason` (1 = keepalive: the daemon stopped answering).
+    Closed(i32),
 }
 
 /// Registers libvirt's default event loop once and runs it on a thread of its own.
@@ -63,10 +64,10 @@ unsafe extern "C" fn lifecycle_cb(
     let _ = tx.send(WorkerMsg::Lifecycle { name, event, detail });
 }
 
-unsafe extern "C" fn close_cb(_conn: sys::virConnectPtr, _reason: c_int, opaque: *mut c_void) {
+unsafe extern "C" fn close_cb(_conn: sys::virConnectPtr, reason: c_int, opaque: *mut c_void) {
     // SAFETY: as in `lifecycle_cb`.
     let tx = unsafe { &*(opaque as *const Sender<WorkerMsg>) };
-    let _ = tx.send(WorkerMsg::Closed);
+    let _ = tx.send(WorkerMsg::Closed(reason));
 }
 
 unsafe extern "C" fn free_sender(opaque: *mut c_void) {

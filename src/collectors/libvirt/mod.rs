@@ -14,6 +14,8 @@ mod not_built;
 #[cfg(feature = "libvirt")]
 pub mod refresh;
 #[cfg(feature = "libvirt")]
+pub mod socket_watch;
+#[cfg(feature = "libvirt")]
 mod source;
 #[cfg(feature = "libvirt")]
 pub mod status;

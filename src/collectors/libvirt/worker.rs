@@ -4,6 +4,7 @@
 use super::error::LibvirtError;
 use super::events::{self, WorkerMsg};
 use super::refresh::{Tracker, now_unix};
+use super::socket_watch::Waiter;
 use super::status::Status;
 use crate::collectors::Backoff;
 use crate::event::{SourceId, Update};
@@ -12,6 +13,7 @@ use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
 use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
 use virt::connect::Connect;
+use virt_sys as sys;
 
 /// Events arriving within this window are folded into one re-listing.
 const DEBOUNCE: Duration = Duration::from_millis(50);
@@ -35,7 +37,10 @@ impl Worker {
         // Capped at 2 s: a connect attempt to a local socket costs nothing, and guests must be
         // back on screen within seconds of libvirtd answering again.
         let mut backoff = Backoff::new(RECONNECT_MAX);
+        // ... and at once when its socket reappears (a restarted daemon binding it).
+        let mut socket = Waiter::new(&self.uri);
         loop {
+            socket.arm();
             let reason = match missing_test_file(&self.uri).map_or_else(|| open(&self.uri), Err) {
                 Ok(conn) => {
                     backoff.reset();
@@ -50,7 +55,7 @@ impl Worker {
                 return;
             }
             self.status.set(&self.uri, Err(reason), &self.tx);
-            std::thread::sleep(backoff.next_delay());
+            socket.wait(backoff.next_delay());
         }
     }
 
@@ -111,7 +116,7 @@ impl Worker {
             let remaining = deadline.saturating_duration_since(Instant::now());
             let timeout = if first { remaining } else { DEBOUNCE.min(remaining) };
             match erx.recv_timeout(timeout) {
-                Ok(WorkerMsg::Closed) => return Err(End::Lost(closed())),
+                Ok(WorkerMsg::Closed(reason)) => return Err(End::Lost(closed(reason))),
                 Ok(WorkerMsg::Lifecycle { name, event, detail }) => {
                     self.lifecycle(conn, tracker, name, event, detail)?;
                     first = false;
@@ -120,7 +125,7 @@ impl Worker {
                 Err(RecvTimeoutError::Disconnected) => return Ok(()),
             }
             if conn.is_alive().map(|a| !a).unwrap_or(false) {
-                return Err(End::Lost(closed()));
+                return Err(End::Lost(closed(-1)));
             }
         }
     }
@@ -152,6 +157,8 @@ pub const RECONNECT_MAX: Duration = Duration::from_secs(2);
 /// seconds (libvirt's default is 5 × 6 = 30 s): any call blocked on it then fails.
 const KEEPALIVE_INTERVAL: i32 = 1;
 const KEEPALIVE_COUNT: u32 = 3;
+/// Seconds without an answer after which a connection is given up ("not answering (4 s)").
+pub const GIVE_UP_S: u64 = KEEPALIVE_INTERVAL as u64 * (KEEPALIVE_COUNT as u64 + 1);
 
 /// Opens `uri` read-only, with a keepalive tight enough to notice a frozen daemon in ~4 s
 /// (drivers without keepalive, such as the test driver, ignore it).
@@ -161,8 +168,19 @@ pub fn open(uri: &str) -> Result<Connect, LibvirtError> {
     Ok(conn)
 }
 
-fn closed() -> LibvirtError {
-    LibvirtError::Lost { detail: "libvirt closed the connection (close callback or keepalive)".into() }
+/// Why a connection ended, from libvirt's close reason (`-1`: found dead, reason unknown).
+fn closed(reason: i32) -> LibvirtError {
+    if reason == sys::VIR_CONNECT_CLOSE_REASON_KEEPALIVE as i32 {
+        let detail = format!("no keepalive answer in {GIVE_UP_S} s");
+        return LibvirtError::NotAnswering { detail };
+    }
+    let why = match reason as u32 {
+        sys::VIR_CONNECT_CLOSE_REASON_EOF => "end of file",
+        sys::VIR_CONNECT_CLOSE_REASON_ERROR => "I/O error",
+        sys::VIR_CONNECT_CLOSE_REASON_CLIENT => "closed by the client",
+        _ => "close callback",
+    };
+    LibvirtError::Lost { detail: format!("libvirt closed the connection ({why})") }
 }
 
 /// libxml2 prints a test-driver node file it cannot load straight to stderr, i.e. onto the

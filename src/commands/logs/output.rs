@@ -29,12 +29,10 @@ impl Printer {
     }
 
     pub fn entry(&mut self, e: &EntryRef) -> std::io::Result<()> {
-        let e = e.to_log_entry();
         if self.json {
-            serde_json::to_writer(&mut self.out, &journal::json::to_json(&e))?;
-            self.out.write_all(b"\n")
+            journal::json::write_entry(&mut self.out, e)
         } else {
-            writeln!(self.out, "{}", short_line(&e))
+            writeln!(self.out, "{}", short_line(&e.to_log_entry()))
         }
     }
 

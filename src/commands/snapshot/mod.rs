@@ -11,6 +11,7 @@ mod sources;
 mod system;
 mod text;
 pub mod types;
+mod units;
 
 use crate::collectors::procs::ProcScanner;
 use crate::collectors::{self, procfs};
@@ -44,6 +45,8 @@ pub struct Snapshot {
     pub guests: Option<Vec<Guest>>,
     /// The cluster as listed; `None` when the API did not answer.
     pub cluster: Option<Cluster>,
+    /// systemd's units; `None` when its bus did not answer.
+    pub units: Option<Vec<crate::model::units::Unit>>,
     /// F5's host facts (each part says itself whether it could be read).
     pub system: crate::model::system::SystemFacts,
     pub now_unix: i64,
@@ -75,6 +78,7 @@ pub async fn take(config: &Config, timeout: Duration) -> Snapshot {
     let network = timed(tokio::time::timeout(timeout, collectors::netlink::snapshot_once()));
     let libvirt = timed(libvirt::sample(config, timeout));
     let kube = timed(kube::sample(config, timeout));
+    let units = timed(units::sample(timeout));
     let checks = timed(collectors::check_all(config, timeout));
     let facts = timed(tokio::task::spawn_blocking(collectors::system::read_host));
     let (
@@ -83,8 +87,9 @@ pub async fn take(config: &Config, timeout: Duration) -> Snapshot {
         (network, net_at),
         (libvirt, libvirt_at),
         (kube, kube_at),
+        ((units, units_health), units_at),
         (facts, facts_at),
-    ) = tokio::join!(checks, host, network, libvirt, kube, facts);
+    ) = tokio::join!(checks, host, network, libvirt, kube, units, facts);
     let facts = facts.ok();
     let network = network.ok().and_then(Result::ok);
     let (host, procs) = host;
@@ -104,6 +109,7 @@ pub async fn take(config: &Config, timeout: Duration) -> Snapshot {
                 SourceId::Libvirt => (libvirt_health.clone().unwrap_or(probe), guests.is_some(), libvirt_at),
                 SourceId::Kubernetes => (answered(&kubernetes, probe), cluster.is_some(), kube_at),
                 SourceId::Kubevirt => (answered(&kubevirt, probe), kubevirt_listed, kube_at),
+                SourceId::Systemd => (units_health.clone(), units.is_some(), units_at),
                 // The facts read for the sections say the health, as the probe read them too.
                 SourceId::Nixos | SourceId::Time | SourceId::Storage | SourceId::Hardware => {
                     let health = facts.as_ref().and_then(|r| r.health.iter().find(|(i, _)| *i == id));
@@ -116,7 +122,18 @@ pub async fn take(config: &Config, timeout: Duration) -> Snapshot {
         .collect();
     let now_unix = crate::model::unix_now();
     let system = facts.map(|r| r.facts).unwrap_or_default();
-    Snapshot { host, procs, sources, network, guests, cluster, system, now_unix, taken: Instant::now() }
+    Snapshot {
+        host,
+        procs,
+        sources,
+        network,
+        guests,
+        cluster,
+        units,
+        system,
+        now_unix,
+        taken: Instant::now(),
+    }
 }
 
 /// The watcher's answer, or the probe's when the watcher never answered.
@@ -138,6 +155,7 @@ impl Snapshot {
             guests: self.all_guests(),
             kubernetes: self.cluster.as_ref().map(|c| kube::kubernetes(c, self.now_unix)),
             top_processes: self.procs.as_ref().map(host::top_processes),
+            units: self.units.as_deref().map(units::units),
             nixos: system::nixos(&self.system.nixos),
             time: system::time(&self.system.time),
             storage: system::storage(&self.system.storage),

@@ -43,6 +43,7 @@ pub fn sources(samples: &[SourceSample], taken: Instant) -> Sources {
         libvirt: get(SourceId::Libvirt),
         kubernetes: get(SourceId::Kubernetes),
         kubevirt: get(SourceId::Kubevirt),
+        systemd: get(SourceId::Systemd),
         nixos: get(SourceId::Nixos),
         time: get(SourceId::Time),
         storage: get(SourceId::Storage),

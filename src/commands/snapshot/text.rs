@@ -22,10 +22,24 @@ pub fn render(snap: &Snapshot) -> String {
     if let Some(c) = &snap.cluster {
         s += &kube::to_text(c, snap.now_unix);
     }
+    if let Some(u) = &snap.units {
+        s += &units(u, snap.now_unix);
+    }
     s += "sources\n";
     for src in &snap.sources {
         let h = &src.health;
         s += &format!("  {:<11} {:<12} {}\n", src.id.key(), h.label(), fmt::sanitize(h.reason()));
+    }
+    s
+}
+
+fn units(list: &[crate::model::units::Unit], now: i64) -> String {
+    let failed: Vec<_> = list.iter().filter(|u| u.is_failed()).collect();
+    let running = list.iter().filter(|u| u.is_running_service()).count();
+    let mut s =
+        format!("units    {} loaded, {} failed, {running} running services\n", list.len(), failed.len());
+    for u in failed {
+        s += &format!("  {}\n", fmt::sanitize(&crate::model::units::failed_text(u, now)));
     }
     s
 }

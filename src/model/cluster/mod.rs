@@ -197,3 +197,15 @@ impl Cluster {
 
 #[cfg(test)]
 mod tests;
+
+/// A list or an event confirms its kind's data; a kind that cannot be read has no age.
+pub fn confirm(f: &mut crate::model::freshness::Freshness, u: &KubeUpdate, now: i64) {
+    use crate::model::freshness::kind_source;
+    let kind = match u {
+        KubeUpdate::Replace(k, _) | KubeUpdate::Delete(k, _) => *k,
+        KubeUpdate::Apply(o) => o.kind(),
+        KubeUpdate::Missing(k, _) => return f.forget(kind_source(*k), k.plural()),
+        KubeUpdate::Info(_) => return,
+    };
+    f.confirm(kind_source(kind), Some(kind.plural()), now);
+}

@@ -4,7 +4,7 @@
 use super::{body_block, source_line};
 use crate::event::SourceId;
 use crate::model::Model;
-use crate::model::log_buffer::{LogBuffer, LogLine};
+use crate::model::log_buffer::{LogBuffer, LogLine, SearchProgress};
 use crate::model::logs::TextMatch;
 use crate::ui::fmt::sanitize;
 use crate::ui::theme::Theme;
@@ -121,8 +121,11 @@ pub fn render(model: &Model, view: &View, theme: &Theme, frame: &mut Frame, area
     let block = body_block("Logs", theme).title_top(status(model, v, theme));
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    let prompt_rows =
-        u16::from(matches!(v.prompt, Some(Prompt::Search | Prompt::Filter)) || v.note.is_some());
+    let prompt_rows = u16::from(
+        matches!(v.prompt, Some(Prompt::Search | Prompt::Filter))
+            || v.note.is_some()
+            || model.logs.progress.is_some(),
+    );
     let [body, bottom] =
         Layout::vertical([Constraint::Fill(1), Constraint::Length(prompt_rows)]).areas(inner);
     if model.logs.is_empty() {
@@ -139,7 +142,7 @@ pub fn render(model: &Model, view: &View, theme: &Theme, frame: &mut Frame, area
         }
         frame.render_widget(p, body);
     }
-    render_prompt(v, theme, frame, bottom);
+    render_prompt(v, model.logs.progress.as_ref(), theme, frame, bottom);
     match &v.prompt {
         Some(Prompt::Units { cursor, selected }) => {
             let items: Vec<(String, bool)> =
@@ -158,7 +161,27 @@ pub fn render(model: &Model, view: &View, theme: &Theme, frame: &mut Frame, area
     }
 }
 
-fn render_prompt(v: &LogsView, theme: &Theme, frame: &mut Frame, area: Rect) {
+/// A running text search's progress line.
+fn progress_line<'a>(p: &SearchProgress, theme: &Theme) -> Line<'a> {
+    Line::from(vec![
+        Span::styled(
+            format!(
+                "searching the journal: {}/{} files, {} messages tried, {} found ",
+                p.files_done, p.files, p.scanned, p.found
+            ),
+            theme.warn(),
+        ),
+        Span::styled("(Esc stops)", theme.dim()),
+    ])
+}
+
+fn render_prompt(
+    v: &LogsView,
+    progress: Option<&SearchProgress>,
+    theme: &Theme,
+    frame: &mut Frame,
+    area: Rect,
+) {
     let width = usize::from(area.width);
     let edited = |label: &'static str, edit| {
         let mut spans = vec![Span::styled(label, theme.key())];
@@ -169,7 +192,10 @@ fn render_prompt(v: &LogsView, theme: &Theme, frame: &mut Frame, area: Rect) {
         (Some(Prompt::Search), _) => edited("/", &v.search_line),
         (Some(Prompt::Filter), _) => edited("filter: ", &v.filter_line),
         (_, Some(note)) => Line::styled(sanitize(note), theme.warn()),
-        _ => return,
+        _ => match progress {
+            Some(p) => progress_line(p, theme),
+            None => return,
+        },
     };
     frame.render_widget(Paragraph::new(line), area);
 }

@@ -4,6 +4,7 @@ pub mod dashboard;
 pub mod logs;
 pub mod machines;
 pub mod network;
+pub mod system;
 pub mod system_facts;
 
 use super::chrome::health_style;

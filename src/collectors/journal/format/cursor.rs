@@ -19,7 +19,7 @@ pub struct Location {
 }
 
 pub fn hex(id: &[u8; 16]) -> String {
-    id.iter().map(|b| format!("{b:02x}")).collect()
+    crate::model::logs::hex16(id)
 }
 
 fn parse_id(s: &str) -> Option<[u8; 16]> {

@@ -35,7 +35,8 @@ impl<'a> EntryRef<'a> {
 
     /// Every `FIELD=value` payload, in the order stored (unreadable ones skipped).
     pub fn decode(&self) -> Decoded<'a> {
-        let payloads = self.entry.data(self.file).filter_map(|d| d.payload(self.file).ok()).collect();
+        let mut payloads = Vec::with_capacity(self.entry.n_items.min(256) as usize);
+        payloads.extend(self.entry.data(self.file).filter_map(|d| d.payload(self.file).ok()));
         Decoded { boot: self.entry.boot_id, payloads }
     }
 

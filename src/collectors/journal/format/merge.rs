@@ -9,7 +9,7 @@ use super::cursor::Location;
 use super::entry::EntryRef;
 use super::file::JournalFile;
 use super::object::Entry;
-use super::search::Search;
+use super::search::{Hits, Search};
 use super::select::{Matches, Node};
 use std::cmp::Ordering;
 use std::path::{Path, PathBuf};
@@ -77,12 +77,17 @@ impl Journal {
     /// Every entry passing `m` (and `search`), walking `dir`.
     pub fn walk<'a>(&'a self, m: &Matches, search: Option<&Search>, dir: Direction) -> Walk<'a> {
         let extra = search.map(|s| s.matching_data(&self.files));
+        self.walk_hits(m, extra.as_deref(), dir)
+    }
+
+    /// [`Journal::walk`] with a search's matching values already found (`hits`, one per file).
+    pub fn walk_hits<'a>(&'a self, m: &Matches, extra: Option<&[Hits]>, dir: Direction) -> Walk<'a> {
         let heads = self
             .files
             .iter()
             .enumerate()
             .map(|(i, f)| {
-                let more = extra.as_ref().map(|e| Node::of_data(f, &e[i], dir));
+                let more = extra.map(|e| e.get(i).map_or(Node::Empty, |h| Node::of_data(f, h, dir)));
                 Head::new(f, Node::build(f, m, more, dir), dir)
             })
             .collect();

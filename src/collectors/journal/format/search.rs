@@ -39,6 +39,14 @@ impl Search {
         Ok(Search { regex })
     }
 
+    /// F1's text filter as a search: its rule (always case-insensitive; a pattern that is
+    /// not a valid regex is looked for as it is). `None` when it cannot compile.
+    pub fn from_text(t: &crate::model::logs::TextMatch) -> Option<Search> {
+        let p = if t.is_regex() { t.pattern.clone() } else { regex::escape(&t.pattern) };
+        let regex = regex::bytes::RegexBuilder::new(&p).case_insensitive(true).size_limit(1 << 22).build();
+        regex.ok().map(|regex| Search { regex })
+    }
+
     pub fn is_match(&self, message: &[u8]) -> bool {
         self.regex.is_match(message)
     }
@@ -61,8 +69,14 @@ impl Search {
 
     /// One file: walks the MESSAGE field's DATA objects (newest first, offsets falling).
     pub fn scan(&self, f: &JournalFile) -> Hits {
+        self.scan_with(f, |_| true).unwrap_or_default()
+    }
+
+    /// [`Search::scan`], calling `tick` with the number of values tried every
+    /// [`RELEASE_EVERY`] values; `None` when `tick` said stop.
+    pub fn scan_with(&self, f: &JournalFile, mut tick: impl FnMut(u64) -> bool) -> Option<Hits> {
         let mut hits = Hits::default();
-        let Ok(Some(field)) = find_field(f, b"MESSAGE") else { return hits };
+        let Ok(Some(field)) = find_field(f, b"MESSAGE") else { return Some(hits) };
         let mut off = field.head_data_offset;
         let mut prev = u64::MAX;
         while off != 0 && off < prev && hits.scanned < f.max_objects() {
@@ -81,9 +95,12 @@ impl Search {
             (prev, off) = (off, d.next_field_offset);
             if hits.scanned.is_multiple_of(RELEASE_EVERY) {
                 f.release_pages();
+                if !tick(hits.scanned) {
+                    return None;
+                }
             }
         }
         f.release_pages();
-        hits
+        Some(hits)
     }
 }

@@ -21,6 +21,7 @@ pub mod network;
 pub mod procs;
 pub mod sources;
 pub mod system;
+pub mod units;
 
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::{Serialize, Serializer};
@@ -32,6 +33,7 @@ pub use kube::{Kubernetes, KubevirtCounts};
 pub use network::{Family, Gateway, Link, Network};
 pub use procs::{Process, TopProcesses};
 pub use sources::{SourceReport, SourceState, Sources};
+pub use units::{FailedUnit, Units};
 
 /// The version of the document's shape this program writes.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -91,6 +93,9 @@ pub struct Snapshot {
     /// The host processes that use the most CPU and memory; `null` when /proc could not be
     /// scanned (see `sources.procfs`).
     pub top_processes: Option<TopProcesses>,
+    /// systemd's units: the failed ones and counts by state; `null` when the system bus or
+    /// systemd did not answer (see `sources.systemd`).
+    pub units: Option<Units>,
     /// The NixOS generation and whether a reboot is needed; `null` when not readable or
     /// not NixOS (see `sources.nixos`: "not NixOS").
     pub nixos: Option<system::Nixos>,

@@ -51,6 +51,8 @@ pub struct Sources {
     /// KubeVirt's resources in the same API: the KubeVirt entries of `guests` and
     /// `kubernetes.kubevirt`.
     pub kubevirt: SourceReport,
+    /// systemd's manager on the system bus: `units`.
+    pub systemd: SourceReport,
     /// /run/current-system, /run/booted-system and the system profile: `nixos`.
     pub nixos: SourceReport,
     /// adjtimex(2): `time`.

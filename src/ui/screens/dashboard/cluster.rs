@@ -3,6 +3,9 @@
 
 use crate::event::{Health, SourceId};
 use crate::model::Model;
+use crate::model::cluster::objects::Kind;
+use crate::model::freshness::kind_source;
+use crate::timefmt;
 use crate::ui::chrome::health_style;
 use crate::ui::fmt::sanitize;
 use crate::ui::theme::Theme;
@@ -19,13 +22,47 @@ fn label<'a>(text: &str, theme: &Theme) -> Span<'a> {
     Span::styled(format!(" {text:<9}"), theme.title())
 }
 
-/// "Kubernetes  n/a  no kubeconfig ..." for a source without data.
-fn source<'a>(name: &str, h: &Health, theme: &Theme) -> Line<'a> {
+/// "VMs  libvirt unavailable since 14:02  libvirtd not running (…)" for a source without
+/// data: its state and since when, never a count.
+fn source<'a>(name: &str, what: &str, id: SourceId, model: &Model, theme: &Theme) -> Line<'a> {
+    let h = model.health(id);
     Line::from(vec![
         label(name, theme),
-        Span::styled(h.word().to_string(), health_style(theme, h)),
+        Span::styled(state_text(what, id, model), health_style(theme, h)),
         Span::styled(format!("  {}", sanitize(h.reason())), theme.dim()),
     ])
+}
+
+/// A line drawn from `kinds`, dimmed and marked "as of …" when the oldest of them is stale
+/// (whatever the source's health: the last-known cluster kept through an outage too).
+fn marked<'a>(mut line: Line<'a>, model: &Model, kinds: &[Kind], theme: &Theme) -> Line<'a> {
+    let now = model.now_unix();
+    let f = &model.freshness;
+    let since = kinds.iter().filter_map(|k| f.part_stale_since(kind_source(*k), k.plural(), now)).min();
+    if let Some(mark) = as_of(since, now, theme) {
+        line = line.patch_style(theme.dim());
+        line.spans.push(mark);
+    }
+    line
+}
+
+/// "libvirt unavailable since 14:02:11", "k8s starting": a source's state, never a count.
+fn state_text(what: &str, id: SourceId, model: &Model) -> String {
+    let h = model.health(id);
+    match (h, model.health_since.get(&id)) {
+        // A model no clock was read for (tests) has no "since".
+        (Health::Unavailable(_) | Health::Error(_), Some(since)) if *since > 0 => {
+            format!("{what} {} since {}", h.state(), timefmt::when(*since, model.now_unix()))
+        }
+        _ => format!("{what} {}", h.word()),
+    }
+}
+
+/// "  as of 14:02:11 (37s ago)" when `since` is set: the data drawn is not live.
+pub fn as_of<'a>(since: Option<i64>, now: i64, theme: &Theme) -> Option<Span<'a>> {
+    let since = since?;
+    let age = timefmt::duration((now - since).max(0) as u64);
+    Some(Span::styled(format!("  as of {} ({age} ago)", timefmt::clock(since)), theme.warn()))
 }
 
 /// "180 running, 10 pending, 5 failed": Running first, then the rest by name.
@@ -58,8 +95,8 @@ pub fn absent<'a>(model: &Model, theme: &Theme) -> Line<'a> {
     let mut spans = Vec::new();
     for (name, id) in [("libvirt", SourceId::Libvirt), ("k8s", SourceId::Kubernetes)] {
         let h = model.health(id);
-        spans.push(Span::styled(format!(" {name} "), theme.title()));
-        spans.push(Span::styled(h.word().to_string(), health_style(theme, h)));
+        // One line for two sources: the short word; the full panel says since when.
+        spans.push(Span::styled(format!(" {name} {}", h.word()), health_style(theme, h)));
         spans.push(Span::styled(format!(" ({}) ", sanitize(h.reason())), theme.dim()));
     }
     Line::from(spans)
@@ -69,11 +106,12 @@ pub fn lines<'a>(model: &Model, theme: &Theme) -> Vec<Line<'a>> {
     let s = model.guests.summary();
     let virt = model.health(SourceId::Libvirt);
     if !virt.is_ok() && model.guests.libvirt().next().is_none() {
-        let mut out = vec![source("libvirt", virt, theme)];
+        let mut out = vec![source("VMs", "libvirt", SourceId::Libvirt, model, theme)];
         out.extend(cluster_lines(model, theme));
         return out;
     }
-    let mut out = vec![Line::from(vec![
+    let stale = model.stale_since(SourceId::Libvirt);
+    let mut vms = Line::from(vec![
         label("VMs", theme),
         Span::raw("libvirt: "),
         count(s.running, theme.ok()),
@@ -84,7 +122,12 @@ pub fn lines<'a>(model: &Model, theme: &Theme) -> Vec<Line<'a>> {
         Span::raw(" stopped  "),
         count(s.errors, theme.crit()),
         Span::raw(" errors"),
-    ])];
+    ]);
+    if let Some(mark) = as_of(stale, model.now_unix(), theme) {
+        vms = vms.patch_style(theme.dim());
+        vms.spans.push(mark);
+    }
+    let mut out = vec![vms];
     out.extend(cluster_lines(model, theme));
     out
 }
@@ -96,7 +139,7 @@ fn cluster_lines<'a>(model: &Model, theme: &Theme) -> Vec<Line<'a>> {
     let kvh = model.health(SourceId::Kubevirt);
     let c = &model.cluster;
     if !c.is_known() {
-        out.push(source("k8s", k8s, theme));
+        out.push(source("Nodes", "k8s", SourceId::Kubernetes, model, theme));
         return out;
     }
     let kv = c.summarize(model.guests.kubevirt());
@@ -118,9 +161,9 @@ fn cluster_lines<'a>(model: &Model, theme: &Theme) -> Vec<Line<'a>> {
             l.push(Span::raw(" other"));
         }
         l.push(Span::styled(format!("  ({} VMs, {} VMIs)", kv.vms, kv.vmis), theme.dim()));
-        out.push(Line::from(l));
+        out.push(marked(Line::from(l), model, &[Kind::Vm, Kind::Vmi], theme));
     } else {
-        out.push(source("KubeVirt", kvh, theme));
+        out.push(source("KubeVirt", "kubevirt", SourceId::Kubevirt, model, theme));
     }
     let sum = c.summary();
     let mut nodes = vec![
@@ -148,7 +191,7 @@ fn cluster_lines<'a>(model: &Model, theme: &Theme) -> Vec<Line<'a>> {
             if all { theme.ok() } else { theme.warn() },
         ));
     }
-    out.push(Line::from(nodes));
+    out.push(marked(Line::from(nodes), model, &[Kind::Node], theme));
     let mut pods = vec![label("Pods", theme), Span::raw(format!("{}: ", sum.pods_total))];
     pods.extend(phases(&sum.pods_by_phase, theme));
     if let Some(here) = c.this_node() {
@@ -159,7 +202,7 @@ fn cluster_lines<'a>(model: &Model, theme: &Theme) -> Vec<Line<'a>> {
     let restarts = c.restarts_since(model.now_unix() - 3600);
     pods.push(Span::raw("  restarts/h "));
     pods.push(count(restarts as usize, theme.warn()));
-    out.push(Line::from(pods));
+    out.push(marked(Line::from(pods), model, &[Kind::Pod], theme));
     let types: Vec<String> = sum.services_by_type.iter().map(|(t, n)| format!("{n} {t}")).collect();
     let mut svc = vec![
         label("Services", theme),
@@ -174,6 +217,6 @@ fn cluster_lines<'a>(model: &Model, theme: &Theme) -> Vec<Line<'a>> {
     for m in c.missing_text(false) {
         svc.push(Span::styled(format!("  {}", sanitize(&m)), theme.warn()));
     }
-    out.push(Line::from(svc));
+    out.push(marked(Line::from(svc), model, &[Kind::Service, Kind::Pvc], theme));
     out
 }

@@ -1,14 +1,16 @@
-//! A fake Kubernetes API server for tests: real HTTP/1.1 on 127.0.0.1 speaking the
-//! list/watch protocol kube-rs uses (resourceVersion, chunked watch streams, bookmarks,
-//! the `k8s.io/initial-events-end` bookmark of streaming lists, 410 Expired after a
-//! compaction, 403/404 Status objects). It runs on its own runtime thread, so sync tests,
-//! async tests and a child process (the real binary in tmux) can all talk to it.
-#![allow(dead_code)]
+//! A fake Kubernetes API server: real HTTP/1.1 on 127.0.0.1 speaking the list/watch
+//! protocol kube-rs uses (resourceVersion, chunked watch streams, bookmarks, the
+//! `k8s.io/initial-events-end` bookmark of streaming lists, 410 Expired after a compaction,
+//! 403/404 Status objects). It runs on its own runtime thread, so sync tests, async tests, a
+//! child process (the real binary in tmux) and `--demo` can all talk to it. Plain JSON and
+//! tokio: no kube types, so it is built with or without the `kubernetes` feature.
+//! (tests/support/kube_api.rs adds the test fixtures.)
 
 mod http;
 
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, HashSet};
+use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
@@ -43,31 +45,8 @@ pub const VMIS: Res = kubevirt("virtualmachineinstances", "VirtualMachineInstanc
 pub const VMIMS: Res = kubevirt("virtualmachineinstancemigrations", "VirtualMachineInstanceMigration");
 pub const ALL: [Res; 8] = [NODES, PODS, SERVICES, PVCS, EVENTS, VMS, VMIS, VMIMS];
 
-/// Every resource with its fixture file in tests/fixtures/kube.
-pub const FIXTURES: [(Res, &str); 8] = [
-    (NODES, "nodes.json"),
-    (PODS, "pods.json"),
-    (SERVICES, "services.json"),
-    (PVCS, "pvcs.json"),
-    (VMS, "vms.json"),
-    (VMIS, "vmis.json"),
-    (VMIMS, "vmims.json"),
-    (EVENTS, "events.json"),
-];
-
-pub fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/kube").join(name)
-}
-
-/// The items of a fixture `List`.
-pub fn fixture_items(name: &str) -> Vec<Value> {
-    let v: Value = serde_json::from_str(&std::fs::read_to_string(fixture(name)).unwrap()).unwrap();
-    assert_eq!((v["apiVersion"].as_str(), v["kind"].as_str()), (Some("v1"), Some("List")), "{name}");
-    v["items"].as_array().unwrap().clone()
-}
-
 impl Res {
-    fn api_version(&self) -> String {
+    pub fn api_version(&self) -> String {
         if self.group.is_empty() { self.version.into() } else { format!("{}/{}", self.group, self.version) }
     }
 }
@@ -85,7 +64,8 @@ struct State {
     rv: u64,
     objects: BTreeMap<(&'static str, String, String), Value>,
     log: Vec<Change>,
-    /// Watches from a resourceVersion below this get 410 Expired.
+    /// Watches from a resourceVersion below this get 410 Expired (after `compact`, or when
+    /// the log passed `MAX_LOG` and its older half was forgotten).
     floor: u64,
     forbidden: HashSet<&'static str>,
     kubevirt_absent: bool,
@@ -97,6 +77,8 @@ struct State {
     epoch: u64,
     /// Requests still answered 503 (a kube-apiserver starting up, before its caches fill).
     starting: usize,
+    /// SIGSTOPped: connections accepted, nothing answered, watches silent (no bookmarks).
+    frozen: bool,
 }
 
 struct Inner {
@@ -115,7 +97,11 @@ pub struct FakeApi {
     rt: Option<tokio::runtime::Runtime>,
 }
 
-fn lock(m: &Mutex<State>) -> MutexGuard<'_, State> {
+/// Changes remembered for watches to resume from; past this the older half is forgotten,
+/// as etcd compacts (a server left running, as `--demo` is, stays bounded).
+const MAX_LOG: usize = 20_000;
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
@@ -125,49 +111,50 @@ fn status(code: u16, reason: &str, message: String, details: Value) -> Value {
 }
 
 impl FakeApi {
-    pub fn start() -> FakeApi {
-        let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap();
-        let std_listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        let port = std_listener.local_addr().unwrap().port();
+    /// Listens on an ephemeral port of 127.0.0.1, on a runtime thread of its own.
+    pub fn bind() -> io::Result<FakeApi> {
+        let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build()?;
+        let std_listener = std::net::TcpListener::bind("127.0.0.1:0")?;
+        let port = std_listener.local_addr()?.port();
         let (changed, _) = watch::channel(0);
         let handle = rt.handle().clone();
         let inner =
             Arc::new(Inner { state: Mutex::default(), changed, port, rt: handle, tasks: Mutex::default() });
         let api = FakeApi { inner, rt: Some(rt) };
-        std_listener.set_nonblocking(true).unwrap();
-        api.serve(std_listener);
-        api
+        std_listener.set_nonblocking(true)?;
+        api.serve(std_listener)?;
+        Ok(api)
     }
 
-    fn serve(&self, l: std::net::TcpListener) {
+    fn serve(&self, l: std::net::TcpListener) -> io::Result<()> {
         let inner = self.inner.clone();
         let _guard = self.inner.rt.enter();
-        let listener = TcpListener::from_std(l).unwrap();
+        let listener = TcpListener::from_std(l)?;
         let h = self.inner.rt.spawn(async move {
             while let Ok((sock, _)) = listener.accept().await {
                 let i = inner.clone();
                 let t = inner.rt.spawn(async move { http::connection(i, sock).await });
-                inner.tasks.lock().unwrap().push(t.abort_handle());
+                lock(&inner.tasks).push(t.abort_handle());
             }
         });
-        self.inner.tasks.lock().unwrap().push(h.abort_handle());
+        lock(&self.inner.tasks).push(h.abort_handle());
+        Ok(())
     }
 
-    /// A server loaded with every fixture.
-    pub fn with_fixtures() -> FakeApi {
-        let api = FakeApi::start();
-        for (res, file) in &FIXTURES {
-            api.load(res, &fixture(file));
+    /// Loads objects of one kind (a `List`'s items).
+    pub fn load_items(&self, res: &Res, items: &[Value]) {
+        for item in items {
+            self.put(res, item.clone());
         }
-        api
     }
 
     pub fn url(&self) -> String {
         format!("http://127.0.0.1:{}", self.inner.port)
     }
 
-    /// A kubeconfig (JSON is YAML) pointing at the server, with a bearer token.
-    pub fn write_kubeconfig(&self, dir: &Path) -> PathBuf {
+    /// A kubeconfig (JSON is YAML) pointing at the server, with a bearer token, written
+    /// into `dir` as kubeconfig.yaml.
+    pub fn kubeconfig_in(&self, dir: &Path) -> io::Result<PathBuf> {
         let kc = json!({
             "apiVersion": "v1", "kind": "Config",
             "clusters": [{"name": "fake", "cluster": {"server": self.url()}}],
@@ -176,8 +163,8 @@ impl FakeApi {
             "current-context": "fake"
         });
         let p = dir.join("kubeconfig.yaml");
-        std::fs::write(&p, serde_json::to_string_pretty(&kc).unwrap()).unwrap();
-        p
+        std::fs::write(&p, serde_json::to_string_pretty(&kc).map_err(io::Error::other)?)?;
+        Ok(p)
     }
 
     fn change(&self, f: impl FnOnce(&mut State)) {
@@ -199,14 +186,6 @@ impl FakeApi {
         });
     }
 
-    /// Loads a `List` file's items.
-    pub fn load(&self, res: &Res, fixture: &Path) {
-        let v: Value = serde_json::from_str(&std::fs::read_to_string(fixture).unwrap()).unwrap();
-        for item in v["items"].as_array().unwrap() {
-            self.put(res, item.clone());
-        }
-    }
-
     /// Adds or replaces an object; returns its new resourceVersion.
     pub fn put(&self, res: &Res, mut obj: Value) -> u64 {
         let mut rv = 0;
@@ -215,7 +194,10 @@ impl FakeApi {
             rv = s.rv;
             let ns = obj["metadata"]["namespace"].as_str().unwrap_or("").to_string();
             let name = obj["metadata"]["name"].as_str().unwrap_or("").to_string();
-            let meta = obj["metadata"].as_object_mut().unwrap();
+            if !obj["metadata"].is_object() {
+                obj["metadata"] = json!({});
+            }
+            let Some(meta) = obj["metadata"].as_object_mut() else { return };
             meta.insert("resourceVersion".into(), json!(rv.to_string()));
             meta.entry("uid").or_insert_with(|| json!(format!("00000000-0000-4000-8000-{rv:012}")));
             meta.entry("creationTimestamp").or_insert_with(|| json!("2026-11-22T08:00:00Z"));
@@ -224,6 +206,7 @@ impl FakeApi {
             let old = s.objects.insert((res.plural, ns, name), obj.clone());
             let kind = if old.is_some() { "MODIFIED" } else { "ADDED" };
             s.log.push(Change { rv, res: *res, kind, obj });
+            s.trim_log();
         });
         rv
     }
@@ -236,6 +219,7 @@ impl FakeApi {
                 s.rv += 1;
                 obj["metadata"]["resourceVersion"] = json!(s.rv.to_string());
                 s.log.push(Change { rv: s.rv, res: *res, kind: "DELETED", obj });
+                s.trim_log();
                 found = true;
             }
         });
@@ -264,34 +248,42 @@ impl FakeApi {
 
     /// Stops listening and cuts every connection.
     pub fn stop(&self) {
-        for t in self.inner.tasks.lock().unwrap().drain(..) {
+        for t in lock(&self.inner.tasks).drain(..) {
             t.abort();
         }
         lock(&self.inner.state).open_watches = 0;
     }
 
-    /// Listens again on the same port, with the same objects.
-    pub fn restart(&self) {
+    /// Listens again on the same port, with the same objects (trying for 5 s while the
+    /// port is still taken).
+    pub fn restart(&self) -> io::Result<()> {
         let addr = format!("127.0.0.1:{}", self.inner.port);
-        let l = (0..50)
-            .find_map(|_| {
-                std::net::TcpListener::bind(&addr).ok().or_else(|| {
-                    std::thread::sleep(Duration::from_millis(100));
-                    None
-                })
-            })
-            .expect("the port is free again");
-        l.set_nonblocking(true).unwrap();
-        self.serve(l);
+        let mut last = None;
+        for _ in 0..50 {
+            match std::net::TcpListener::bind(&addr) {
+                Ok(l) => {
+                    l.set_nonblocking(true)?;
+                    return self.serve(l);
+                }
+                Err(e) => last = Some(e),
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        Err(last.unwrap_or_else(|| io::Error::other("the port stayed taken")))
     }
 
     /// A restart as a real kube-apiserver does it (same etcd, fresh watch cache): the change
     /// history is gone, so watches resumed at an older resourceVersion get 410 Expired, and
     /// the first `starting` requests are answered 503 while it comes up.
-    pub fn restart_fresh(&self, starting: usize) {
+    pub fn restart_fresh(&self, starting: usize) -> io::Result<()> {
         self.compact();
         self.change(|s| s.starting = starting);
-        self.restart();
+        self.restart()
+    }
+
+    /// Freezes (or thaws) the server as SIGSTOP would: nothing is answered meanwhile.
+    pub fn freeze(&self, frozen: bool) {
+        lock(&self.inner.state).frozen = frozen;
     }
 
     pub fn requests(&self) -> Vec<String> {
@@ -305,6 +297,16 @@ impl FakeApi {
 
     pub fn watch_count(&self) -> usize {
         lock(&self.inner.state).open_watches
+    }
+}
+
+impl State {
+    fn trim_log(&mut self) {
+        if self.log.len() > MAX_LOG {
+            let forget = self.log.len() / 2;
+            self.floor = self.log[forget].rv;
+            self.log.drain(..forget);
+        }
     }
 }
 

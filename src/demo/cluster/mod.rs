@@ -3,8 +3,9 @@
 //! events, then the stream of pod watch events a busy cluster sends.
 //!
 //! Everything is a pure function of its arguments: no randomness, no clock (times are
-//! relative to [`NOW`]), no hash-map iteration order. The benchmark includes this file with
-//! `#[path]`, so it uses nothing from the other support modules.
+//! relative to [`NOW`]), no hash-map iteration order. Render tests, the `kube_events`
+//! benchmark, `--demo` (served as JSON by the fake API server, see `json.rs`) and the
+//! README's screens all use this one copy.
 //!
 //! The KubeVirt guests of a cluster with `n` VMIs (index `i` names `web-000`, `db-001`, …):
 //! - 0: Running (VM `web-000`, with a NodePort service and a PVC named after it);
@@ -21,12 +22,11 @@
 //!
 //! Namespaces: `vms`, and `tenant-a` for every `i % 4 == 3`. The migrations want at least
 //! two nodes to be realistic (with one, source and target are the same node).
-#![allow(dead_code)]
 
-use hypervisor_tui::event::{Health, SourceId, Update};
-use hypervisor_tui::model::Model;
-use hypervisor_tui::model::cluster::objects::{Kind, Node, Object, Pod, Pvc, Service};
-use hypervisor_tui::model::cluster::{ClusterInfo, KubeUpdate};
+use crate::event::{Health, SourceId, Update};
+use crate::model::Model;
+use crate::model::cluster::objects::{Kind, Node, Object, Pod, Pvc, Service};
+use crate::model::cluster::{ClusterInfo, KubeUpdate};
 use std::collections::{BTreeSet, VecDeque};
 
 /// 2026-11-22T12:00:00Z: "now" for every generated time; put it in `Model::fixed_now`.
@@ -92,7 +92,7 @@ pub fn suffix(i: usize) -> String {
         *c = ALPHABET[(x % 27) as usize];
         x /= 27;
     }
-    String::from_utf8(out.to_vec()).expect("ascii")
+    out.iter().map(|b| char::from(*b)).collect()
 }
 
 /// A deterministic UUID (`xxxxxxxx-xxxx-4xxx-8xxx-xxxxxxxxxxxx`) from a seed.
@@ -256,7 +256,9 @@ pub fn pvcs() -> Vec<Object> {
     .collect()
 }
 
+pub mod json;
 mod kubevirt;
+pub mod live;
 pub use kubevirt::*;
 
 /// What the collector sends once every watch has listed: the cluster facts, then one

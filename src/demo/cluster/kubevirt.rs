@@ -2,9 +2,7 @@
 //! (the guest mix is described in the parent module).
 
 use super::*;
-use hypervisor_tui::model::cluster::objects::{
-    Condition, KEvent, Migration, MigrationState, Object, Vm, Vmi,
-};
+use crate::model::cluster::objects::{Condition, KEvent, Migration, MigrationState, Object, Vm, Vmi};
 
 const PREFIXES: [&str; 8] = ["web", "db", "ci-runner", "build", "cache", "gitlab", "ubuntu", "win2022"];
 

@@ -101,7 +101,7 @@ fn matches(req: &Request, res: &Res, ns: &Option<String>, obj: &Value) -> bool {
 }
 
 async fn respond(sock: &mut TcpStream, code: u16, body: &Value) -> std::io::Result<()> {
-    let text = serde_json::to_string(body).unwrap();
+    let text = serde_json::to_string(body).unwrap_or_default();
     let reason = match code {
         200 => "OK",
         403 => "Forbidden",
@@ -147,6 +147,9 @@ pub(super) async fn connection(inner: Arc<Inner>, sock: TcpStream) {
 
 /// Answers one request; false when the connection must close.
 async fn handle(inner: &Arc<Inner>, sock: &mut TcpStream, req: Request) -> std::io::Result<bool> {
+    while lock(&inner.state).frozen {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
     let starting = {
         let mut s = lock(&inner.state);
         let was = s.starting;
@@ -275,7 +278,7 @@ fn is_forbidden(inner: &Inner, res: &Res) -> bool {
 }
 
 async fn chunk(sock: &mut TcpStream, v: &Value) -> std::io::Result<()> {
-    let mut text = serde_json::to_string(v).unwrap();
+    let mut text = serde_json::to_string(v).unwrap_or_default();
     text.push('\n');
     sock.write_all(format!("{:x}\r\n{text}\r\n", text.len()).as_bytes()).await
 }
@@ -315,6 +318,10 @@ async fn stream(
             last = lock(&inner.state).rv;
         }
         loop {
+            if lock(&inner.state).frozen {
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                continue;
+            }
             let (events, gone, now_rv, ended) = pending(inner, req, &res, &ns, last, epoch);
             if gone {
                 lock(&inner.state).expired += 1;

@@ -1,0 +1,74 @@
+//! The fake Kubernetes API server (`hypervisor_tui::demo::kube_api`, shared with `--demo`)
+//! with the tests' conveniences: the fixture files of tests/fixtures/kube, and panics
+//! instead of errors.
+#![allow(dead_code)]
+
+pub use hypervisor_tui::demo::kube_api::*;
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+
+/// Every resource with its fixture file in tests/fixtures/kube.
+pub const FIXTURES: [(Res, &str); 8] = [
+    (NODES, "nodes.json"),
+    (PODS, "pods.json"),
+    (SERVICES, "services.json"),
+    (PVCS, "pvcs.json"),
+    (VMS, "vms.json"),
+    (VMIS, "vmis.json"),
+    (VMIMS, "vmims.json"),
+    (EVENTS, "events.json"),
+];
+
+pub fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/kube").join(name)
+}
+
+/// The items of a fixture `List`.
+pub fn fixture_items(name: &str) -> Vec<Value> {
+    let v: Value = serde_json::from_str(&std::fs::read_to_string(fixture(name)).unwrap()).unwrap();
+    assert_eq!((v["apiVersion"].as_str(), v["kind"].as_str()), (Some("v1"), Some("List")), "{name}");
+    v["items"].as_array().unwrap().clone()
+}
+
+/// The crate's server, with the tests' way of starting and loading it.
+pub struct FakeApi(hypervisor_tui::demo::kube_api::FakeApi);
+
+impl std::ops::Deref for FakeApi {
+    type Target = hypervisor_tui::demo::kube_api::FakeApi;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+
+impl FakeApi {
+    pub fn start() -> FakeApi {
+        FakeApi(hypervisor_tui::demo::kube_api::FakeApi::bind().expect("listen on 127.0.0.1"))
+    }
+
+    /// A server loaded with every fixture.
+    pub fn with_fixtures() -> FakeApi {
+        let api = FakeApi::start();
+        for (res, file) in &FIXTURES {
+            api.load(res, &fixture(file));
+        }
+        api
+    }
+
+    /// Loads a `List` file's items.
+    pub fn load(&self, res: &Res, fixture: &Path) {
+        let v: Value = serde_json::from_str(&std::fs::read_to_string(fixture).unwrap()).unwrap();
+        self.0.load_items(res, v["items"].as_array().unwrap());
+    }
+
+    pub fn write_kubeconfig(&self, dir: &Path) -> PathBuf {
+        self.0.kubeconfig_in(dir).unwrap()
+    }
+
+    pub fn restart(&self) {
+        self.0.restart().expect("the port is free again");
+    }
+
+    pub fn restart_fresh(&self, starting: usize) {
+        self.0.restart_fresh(starting).expect("the port is free again");
+    }
+}
