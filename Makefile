@@ -4,7 +4,10 @@ CARGO ?= cargo
 # Debian packages the build, the tests and the benchmarks need.
 APT_PACKAGES := pkg-config libvirt-dev libvirt-clients tmux htop iproute2 procps \
 	systemd systemd-journal-remote nix-bin systemd-container dbus \
-	libvirt-daemon libvirt-daemon-driver-qemu qemu-system-x86
+	libvirt-daemon libvirt-daemon-driver-qemu qemu-system-x86 \
+	libpam0g-dev libpam-wrapper
+# actiond treats a client in an SSH session as read-only; tests act as the local console.
+unexport SSH_CONNECTION SSH_CLIENT SSH_TTY
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: deps run demo screenshots test test-minimal bench fmt clean

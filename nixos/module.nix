@@ -224,6 +224,9 @@ let
   ports = map (s: s.port) cfg.serialConsoles;
 in
 {
+  # Guarded actions (actiond, its socket and PAM service): ./actions.nix.
+  imports = [ ./actions.nix ];
+
   options.services.hypervisor-tui = {
     enable = mkEnableOption "the hypervisor-tui console on the host's virtual terminals (replacing their login prompt)";
 

@@ -1,6 +1,10 @@
 //! The app: one owner of state. `update()` applies events; `run()` is the loop,
 //! generic over the ratatui backend so tests drive it on `TestBackend`.
 
+mod actions;
+
+pub use actions::ActionsLink;
+
 use crate::collectors::journal::live::JournalHandle;
 use crate::event::{Action, Event, Screen, Update};
 use crate::keymap;
@@ -23,6 +27,8 @@ pub struct App {
     pub journal: Option<JournalHandle>,
     /// This boot's id, for F1's boot filter.
     pub boot_id: Option<[u8; 16]>,
+    /// actiond, when `[actions] enabled` (and not over SSH).
+    pub actions: Option<ActionsLink>,
 }
 
 /// Shortest time between two frames: ~30 fps at most, whatever arrives.
@@ -37,6 +43,7 @@ impl App {
             quit: false,
             journal: None,
             boot_id: None,
+            actions: None,
         }
     }
 
@@ -44,6 +51,10 @@ impl App {
     pub fn update(&mut self, event: Event) -> bool {
         self.model.clock = crate::model::unix_now();
         match event {
+            Event::Update(Update::Action(news)) => {
+                self.on_action_news(news);
+                true
+            }
             Event::Update(u) => {
                 if let Update::Logs(LogUpdate::Reset { .. }) = &u {
                     self.view.logs.reading = false;
@@ -58,6 +69,10 @@ impl App {
                 true
             }
             Event::Key(k) => {
+                if self.view.act_flow.is_some() {
+                    self.flow_key(&k);
+                    return true;
+                }
                 if self.view.screen == Screen::Logs
                     && let Some(out) = self.view.logs.prompt_key(&k, &self.model.logs)
                 {
@@ -84,6 +99,7 @@ impl App {
                 true
             }
             Event::Terminate => {
+                self.end_actions();
                 self.quit = true;
                 false
             }
@@ -119,12 +135,16 @@ impl App {
             }
             Action::Net(a) => self.view.net.act(a),
             Action::Dashboard(a) => self.view.dashboard.act(a),
+            Action::Machines(crate::event::MachinesAction::Actions) => self.open_actions(),
             Action::Machines(a) => {
                 let rows = self.view.machines.rows(&self.model.guests, self.model.now_unix());
                 self.view.machines.act(a, &rows);
             }
             Action::System(a) => return self.act_system(a),
-            Action::Quit if self.view.allow_quit => self.quit = true,
+            Action::Quit if self.view.allow_quit => {
+                self.end_actions();
+                self.quit = true;
+            }
             Action::Quit => {
                 self.view.status = Some("quit is disabled on this console (allow_quit = false)".into())
             }

@@ -44,6 +44,35 @@ pub enum Command {
     Logs(LogsArgs),
     /// Which sources are reachable, and why not.
     Check,
+    /// The privileged helper behind guarded actions (started by its systemd socket unit).
+    #[command(hide = true)]
+    Actiond(ActiondArgs),
+}
+
+/// `actiond`'s options; the defaults are the production paths.
+#[derive(Debug, Args, PartialEq, Default)]
+pub struct ActiondArgs {
+    /// Listen on this socket instead of the one systemd passes.
+    #[arg(long, value_name = "PATH")]
+    pub listen: Option<PathBuf>,
+    /// Accept this peer uid (repeatable) [default: actions.client_user's uid].
+    #[arg(long, value_name = "UID")]
+    pub allow_uid: Vec<u32>,
+    /// PAM service [default: hypervisor-tui].
+    #[arg(long, value_name = "NAME")]
+    pub pam_service: Option<String>,
+    /// Group file for operator membership [default: /etc/group].
+    #[arg(long, value_name = "PATH")]
+    pub group_file: Option<PathBuf>,
+    /// Passwd file for primary groups and the console user [default: /etc/passwd].
+    #[arg(long, value_name = "PATH")]
+    pub passwd_file: Option<PathBuf>,
+    /// journald's native socket [default: /run/systemd/journal/socket].
+    #[arg(long, value_name = "PATH")]
+    pub journal_socket: Option<PathBuf>,
+    /// D-Bus address of the system bus [default: unix:path=/run/dbus/system_bus_socket].
+    #[arg(long, value_name = "ADDRESS")]
+    pub system_bus: Option<String>,
 }
 
 #[derive(Debug, Args, PartialEq, Default)]

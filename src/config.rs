@@ -1,7 +1,10 @@
 //! TOML configuration: `Config` with every key of SPEC §5, validated, with
 //! errors that name the file, the key and the line.
 
+mod actions;
 mod locate;
+
+pub use actions::{ActionsConfig, DEFAULT_SOCKET as DEFAULT_ACTIONS_SOCKET, Severity, Verb};
 
 use serde::Deserialize;
 use std::fmt;
@@ -15,7 +18,7 @@ pub const DEFAULT_PATH: &str = "/etc/hypervisor-tui/config.toml";
 pub const MAX_BYTES: u64 = 1 << 20;
 
 /// The keys that are tables: written as an array, serde would take them positionally.
-const TABLES: [&str; 5] = ["journal", "kubernetes", "libvirt", "network", "alerts"];
+const TABLES: [&str; 6] = ["journal", "kubernetes", "libvirt", "network", "alerts", "actions"];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
@@ -41,6 +44,8 @@ pub struct Config {
     pub libvirt: LibvirtConfig,
     pub network: NetworkConfig,
     pub alerts: AlertsConfig,
+    /// Guarded actions (off by default: the console is read-only).
+    pub actions: ActionsConfig,
     /// Zone of every time shown: "local" (the host's), "UTC", or an IANA name.
     pub time_zone: String,
 }
@@ -106,6 +111,7 @@ impl Default for Config {
             libvirt: LibvirtConfig::default(),
             network: NetworkConfig::default(),
             alerts: AlertsConfig::default(),
+            actions: ActionsConfig::default(),
             time_zone: "local".into(),
         }
     }
@@ -250,6 +256,9 @@ impl Config {
         }
         if let Err(why) = crate::timefmt::zone_named(&self.time_zone) {
             return bad("time_zone", why);
+        }
+        if let Err((key, why)) = self.actions.validate() {
+            return bad(key, why);
         }
         self.alerts.validate()
     }
@@ -445,6 +454,23 @@ mod tests {
         let e = Config::load(&bad, true).unwrap_err();
         assert_eq!((e.key.as_deref(), e.line), (Some("journal.units"), Some(3)), "{e}");
         assert!(e.message.contains("UTF-8"), "{e}");
+    }
+
+    #[test]
+    fn actions_are_off_by_default_and_checked() {
+        let c = parse("").unwrap();
+        assert!(!c.actions.enabled);
+        let c = parse("[actions]\nenabled = true\nallow = [\"guest.start\"]\n").unwrap();
+        assert!(c.actions.allows(Verb::GuestStart) && !c.actions.allows(Verb::GuestForceOff));
+        let e = parse("[actions]\nenabled = true\nallow = [\"guest.explode\"]\n").unwrap_err();
+        assert_eq!((e.key.as_deref(), e.line), (Some("actions.allow"), Some(3)), "{e}");
+        let e = parse("[actions]\n\noperator_group = \"a b\"\n").unwrap_err();
+        assert_eq!((e.key.as_deref(), e.line), (Some("actions.operator_group"), Some(3)), "{e}");
+        let e = parse("[actions]\nunits = [\"k3s.service\", \"../etc/x\"]\n").unwrap_err();
+        assert_eq!((e.key.as_deref(), e.line), (Some("actions.units"), Some(2)), "{e}");
+        assert!(parse("[actions]\nunits = [\"getty@tty2.service\"]\n").is_ok());
+        let e = parse("[actions]\nsocket = \"rel.sock\"\n").unwrap_err();
+        assert_eq!((e.key.as_deref(), e.line), (Some("actions.socket"), Some(2)), "{e}");
     }
 
     #[test]

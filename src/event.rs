@@ -145,6 +145,19 @@ pub enum Update {
     Confirmed(SourceId, Option<String>),
     /// F5's host facts, read again every few seconds (src/collectors/system).
     System(Box<crate::model::system::SystemFacts>),
+    /// What actiond answered to a guarded action (or why it could not be asked).
+    Action(ActionNews),
+}
+
+/// actiond's answer, for the footer, the feed and the `[ADMIN …]` badge.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ActionNews {
+    /// A grace window was opened (token, operator, idle and maximum seconds).
+    pub granted: Option<(String, String, u64, u64)>,
+    /// Whether the step succeeded.
+    pub ok: bool,
+    /// What happened, in words.
+    pub text: String,
 }
 
 /// The screens, in tab order.
@@ -267,6 +280,8 @@ pub enum MachinesAction {
     Reverse,
     Filter,
     Detail,
+    /// `a`: the actions of the selected guest (read-only unless `[actions] enabled`).
+    Actions,
 }
 
 /// Everything the loop reacts to.

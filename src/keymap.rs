@@ -204,6 +204,12 @@ pub const BINDINGS: &[Binding] = &[
     machines(&[Key::Char('s')], M::NextSort, Some("sort"), "sort by the next column"),
     machines(&[Key::Char('r')], M::Reverse, None, "reverse the sort order"),
     machines(&[Key::Enter, Key::Char('d')], M::Detail, Some("detail"), "show or hide the detail pane"),
+    machines(
+        &[Key::Char('a')],
+        M::Actions,
+        Some("actions"),
+        "actions on the selected guest: start, shutdown (reason), reboot (reason), force off (type its name), suspend, resume",
+    ),
     system(&[Key::Up, Key::Char('k')], S::Up, None, "select the previous unit"),
     system(&[Key::Down, Key::Char('j')], S::Down, None, "select the next unit"),
     system(&[Key::PageUp], S::PageUp, None, "up one page"),

@@ -3,6 +3,7 @@
 // there, every warning (an import left unused by a cfg) is an error.
 #![cfg_attr(not(all(feature = "libvirt", feature = "kubernetes")), deny(warnings))]
 
+pub mod actiond;
 pub mod app;
 pub mod cli;
 pub mod collectors;

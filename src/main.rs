@@ -41,6 +41,10 @@ fn main() {
         exit_now(code);
     }
     collectors::libvirt::silence_default_errors();
+    if let Some(Command::Actiond(args)) = &command {
+        // Blocking and threaded on its own: no runtime.
+        exit_now(hypervisor_tui::actiond::run(&config, args));
+    }
     let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
         Ok(r) => r,
         Err(e) => {
@@ -87,6 +91,7 @@ async fn dispatch(command: Option<Command>, config: &Config, demo: bool) -> u8 {
             print_snapshot(config, json, std::time::Duration::from_secs(timeout)).await
         }
         Some(Command::Check) => commands::check(config).await,
+        Some(Command::Actiond(_)) => 2,
         Some(Command::Logs(args)) => commands::logs::run(&args, config),
         None if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() => {
             // No terminal (e.g. `ssh host` without a pty): a text snapshot instead.

@@ -118,8 +118,9 @@ fn input() -> io::Result<impl Stream<Item = Event> + Unpin> {
 /// The interactive console on the real terminal.
 pub async fn run(config: &Config) -> anyhow::Result<()> {
     let (tx, rx) = mpsc::channel(collectors::CHANNEL_CAPACITY);
+    let action_updates = tx.clone();
     let journal = collectors::spawn_all(config, tx);
-    console(config, rx, Some(journal), false).await
+    console(config, rx, Some(journal), Some(action_updates)).await
 }
 
 /// The console on the real terminal, fed by `rx` (from collectors already started).
@@ -127,8 +128,10 @@ async fn console(
     config: &Config,
     rx: mpsc::Receiver<crate::event::Update>,
     journal: Option<collectors::journal::live::JournalHandle>,
-    demo: bool,
+    // Where actiond's answers go; `None` in the demo (made-up guests are never acted on).
+    action_updates: Option<mpsc::Sender<crate::event::Update>>,
 ) -> anyhow::Result<()> {
+    let demo = action_updates.is_none();
     let theme = Theme::from_env(config.glyphs);
     let input = input()?;
     let (mut terminal, _guard) = init()?;
@@ -145,7 +148,34 @@ async fn console(
     }
     app.model.network.management_urls = config.network.management_urls.clone();
     app.model.thresholds = config.alerts.clone();
+    // SSH sessions stay read-only (actiond refuses them too).
+    let over_ssh = ["SSH_CONNECTION", "SSH_CLIENT", "SSH_TTY"].iter().any(|v| std::env::var_os(v).is_some());
+    app.view.actions.enabled = config.actions.enabled && !over_ssh && !demo;
+    if let Some(updates) = action_updates.filter(|_| app.view.actions.enabled) {
+        app.actions = Some(crate::app::ActionsLink {
+            socket: config.actions.socket.clone(),
+            channel: channel_name(),
+            allow: config.actions.allow.clone(),
+            updates,
+            token: None,
+        });
+    }
     app.model.freshness.refresh_s = config.refresh_interval;
     app.run(&mut terminal, input, rx).await?;
     Ok(())
+}
+
+/// This console's terminal as the audit record names it: `tty1`, `ttyS0`, `pts-3`.
+fn channel_name() -> String {
+    let mut buf = [0 as libc::c_char; 64];
+    // SAFETY: buf is writable for its length; ttyname_r NUL-terminates on success.
+    let rc = unsafe { libc::ttyname_r(0, buf.as_mut_ptr(), buf.len()) };
+    if rc != 0 {
+        return "console".into();
+    }
+    // SAFETY: NUL-terminated by ttyname_r.
+    let path = unsafe { std::ffi::CStr::from_ptr(buf.as_ptr()) }.to_string_lossy().into_owned();
+    let name = path.trim_start_matches("/dev/").replace('/', "-");
+    let name: String = name.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-').take(16).collect();
+    if name.is_empty() { "console".into() } else { name }
 }

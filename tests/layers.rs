@@ -20,8 +20,10 @@ fn allowed(module: &str) -> Option<&'static [&'static str]> {
         "collectors" => BOTTOM,
         "ui" => &["event", "model", "config", "timefmt", "view", "keymap", "demo"],
         "commands" => &["event", "model", "config", "timefmt", "collectors", "ui", "cli"],
+        // The privileged helper: its own tree, beside the commands.
+        "actiond" => &["config", "timefmt", "cli"],
         "cli" => &[],
-        "app" => &["event", "model", "config", "timefmt", "view", "keymap", "collectors", "ui"],
+        "app" => &["event", "model", "config", "timefmt", "view", "keymap", "collectors", "ui", "actiond"],
         "tui" => {
             &["event", "model", "config", "timefmt", "demo", "view", "keymap", "collectors", "ui", "app"]
         }

@@ -105,3 +105,25 @@ fn logs_screen_states() {
     assert!(buffer_text(t.backend().buffer()).contains("/fail "));
     assert!(support::cursor_after(t.backend().buffer(), "/fail"), "the cursor cell follows the text");
 }
+
+#[test]
+fn read_only_badge_and_footer_and_the_admin_countdown() {
+    use hypervisor_tui::view::actions::{ActionsView, Admin};
+    let theme = Theme::new(Glyphs::ASCII, false);
+    let first_last = |view: &View| {
+        let text = draw(view, &theme, 100, 24);
+        let lines: Vec<String> = text.lines().map(str::to_string).collect();
+        (lines[0].clone(), lines[lines.len() - 1].clone())
+    };
+    let (head, foot) = first_last(&View::default());
+    assert!(head.starts_with(" [RO] "), "{head}");
+    assert!(foot.contains("read-only"), "{foot}");
+    let mut view = View { actions: ActionsView { enabled: true, admin: None }, ..View::default() };
+    let (head, foot) = first_last(&view);
+    assert!(head.starts_with(" [RO] ") && !foot.contains("read-only"), "{head}\n{foot}");
+    let now = sample_model().now_unix();
+    let admin = Admin { operator: "alice".into(), idle_until: now + 252, max_until: now + 800 };
+    view.actions.admin = Some(admin);
+    let (head, _) = first_last(&view);
+    assert!(head.starts_with(" [ADMIN alice 4:12] "), "{head}");
+}

@@ -150,6 +150,6 @@ fn a_silent_libvirt_is_stale_not_live() {
     assert!(m.stale_since(SourceId::Libvirt).is_some());
     let alerts: Vec<String> = m.alerts().into_iter().map(|a| a.text).collect();
     assert!(alerts.iter().any(|a| a.starts_with("libvirt: no answer for 2m")), "{alerts:?}");
-    let text = draw(&m, MachinesView::default(), 120, 40);
+    let text = draw(&m, MachinesView::default(), 130, 40);
     assert!(text.lines().next().unwrap().contains("libvirt stale"), "{text}");
 }

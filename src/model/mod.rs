@@ -87,7 +87,7 @@ impl Model {
             _ => {}
         }
         match update {
-            Update::Confirmed(..) => {}
+            Update::Confirmed(..) | Update::Action(_) => {}
             Update::Health(id, h) => {
                 if self.health.get(&id).is_none_or(|old| old.state() != h.state()) {
                     self.health_since.insert(id, now);

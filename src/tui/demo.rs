@@ -170,7 +170,7 @@ pub async fn run(config: &Config) -> anyhow::Result<()> {
     } else {
         Some(collectors::spawn_all(&config, tx))
     };
-    let result = super::console(&config, rx, journal, true).await;
+    let result = super::console(&config, rx, journal, None).await;
     drop(sources);
     drop(dir);
     result

@@ -54,12 +54,15 @@ fn host_parts(model: &Model, detail: Detail) -> Vec<String> {
     parts
 }
 
-fn header_line<'a>(model: &Model, theme: &Theme, detail: Detail) -> Line<'a> {
+fn header_line<'a>(model: &Model, view: &View, theme: &Theme, detail: Detail) -> Line<'a> {
     let sep = match detail {
         Detail::Wide => format!(" {} ", theme.glyphs.sep),
         _ => " ".to_string(),
     };
-    let mut spans = vec![Span::raw(" ")];
+    let badge = view.actions.badge(model.now_unix());
+    let style =
+        if badge == "[RO]" { Style::new() } else { theme.warn().bg(theme.header().bg.unwrap_or_default()) };
+    let mut spans = vec![Span::raw(" "), Span::styled(badge, style), Span::raw(" ")];
     if model.demo {
         // Made-up data must never pass for a host's.
         spans.push(Span::styled("DEMO", theme.crit()));
@@ -113,12 +116,12 @@ fn short_label(id: SourceId) -> &'static str {
     }
 }
 
-pub fn render_header(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
+pub fn render_header(model: &Model, view: &View, theme: &Theme, frame: &mut Frame, area: Rect) {
     let line = [Detail::Wide, Detail::Compact, Detail::Tight]
         .into_iter()
-        .map(|d| header_line(model, theme, d))
+        .map(|d| header_line(model, view, theme, d))
         .find(|l| l.width() <= area.width as usize)
-        .unwrap_or_else(|| header_line(model, theme, Detail::Tight));
+        .unwrap_or_else(|| header_line(model, view, theme, Detail::Tight));
     frame.render_widget(Paragraph::new(line).style(theme.header()), area);
 }
 
@@ -142,6 +145,10 @@ pub fn render_footer(view: &View, theme: &Theme, frame: &mut Frame, area: Rect) 
         spans.push(Span::styled(label, style));
     }
     spans.push(Span::raw(format!(" {} ", theme.glyphs.sep)));
+    if !view.actions.enabled {
+        spans.push(Span::styled("read-only", theme.dim()));
+        spans.push(Span::raw("  "));
+    }
     if let Some(msg) = &view.status {
         spans.push(Span::styled(msg.clone(), theme.warn()));
     } else {

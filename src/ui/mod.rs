@@ -1,5 +1,6 @@
 //! Rendering: a pure function of model + view state.
 
+pub mod act_prompt;
 pub mod chrome;
 pub mod fmt;
 pub mod help;
@@ -33,7 +34,7 @@ pub fn render(model: &Model, view: &View, theme: &Theme, frame: &mut Frame) {
         Constraint::Length(1),
     ])
     .areas(area);
-    chrome::render_header(model, theme, frame, head);
+    chrome::render_header(model, view, theme, frame, head);
     render_alerts(&alerts, theme, frame, strip);
     match view.screen {
         Screen::Logs => screens::logs::render(model, view, theme, frame, body),
@@ -45,6 +46,9 @@ pub fn render(model: &Model, view: &View, theme: &Theme, frame: &mut Frame) {
     chrome::render_footer(view, theme, frame, foot);
     if view.help {
         help::render(view.screen, theme, frame, body);
+    }
+    if let Some(flow) = &view.act_flow {
+        act_prompt::render(flow, theme, frame, body);
     }
 }
 

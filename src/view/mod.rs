@@ -1,6 +1,8 @@
 //! View state: what the operator is looking at, not what the host is. Read by `ui`,
 //! changed by `app` (through the methods here); it knows nothing of collectors or the terminal.
 
+pub mod act_flow;
+pub mod actions;
 pub mod dashboard;
 pub mod line_edit;
 pub mod logs;
@@ -31,6 +33,10 @@ pub struct View {
     pub net: NetView,
     /// F4's sort, filter, selection and detail pane.
     pub machines: MachinesView,
+    /// Read-only or acting, and who acts.
+    pub actions: actions::ActionsView,
+    /// The prompts of an action under way (`a` on F4).
+    pub act_flow: Option<act_flow::ActFlow>,
     /// F2's top-consumers order.
     pub dashboard: dashboard::DashboardView,
     /// F5's unit selection and filter.

@@ -1,6 +1,7 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 
+pub mod actiond;
 pub mod cluster;
 pub mod journal;
 pub mod journal_format;
