@@ -31,6 +31,8 @@ enum Detail {
     Wide,
     Compact,
     Tight,
+    /// Tight without the load average (F2 shows it): long health words still fit 80 columns.
+    Minimal,
 }
 
 /// Host facts for the header.
@@ -42,15 +44,16 @@ fn host_parts(model: &Model, detail: Detail) -> Vec<String> {
     let cpu = h.cpu.usage_percent.map_or("--".to_string(), |p| format!("{p:.0}%"));
     let mem = fmt::bytes_pair(h.memory.used_bytes, h.memory.total_bytes);
     let mut parts = vec![fmt::sanitize(&h.hostname)];
-    if detail != Detail::Tight {
+    if !matches!(detail, Detail::Tight | Detail::Minimal) {
         parts.push(format!("up {}", fmt::duration(h.uptime_s)));
     }
     parts.push(format!("CPU {cpu}"));
     parts.push(format!("mem {mem}"));
-    parts.push(match detail {
-        Detail::Wide => format!("load {:.2} {:.2} {:.2}", h.load[0], h.load[1], h.load[2]),
-        _ => format!("load {:.2}", h.load[0]),
-    });
+    match detail {
+        Detail::Wide => parts.push(format!("load {:.2} {:.2} {:.2}", h.load[0], h.load[1], h.load[2])),
+        Detail::Minimal => {}
+        _ => parts.push(format!("load {:.2}", h.load[0])),
+    }
     parts
 }
 
@@ -117,11 +120,11 @@ fn short_label(id: SourceId) -> &'static str {
 }
 
 pub fn render_header(model: &Model, view: &View, theme: &Theme, frame: &mut Frame, area: Rect) {
-    let line = [Detail::Wide, Detail::Compact, Detail::Tight]
+    let line = [Detail::Wide, Detail::Compact, Detail::Tight, Detail::Minimal]
         .into_iter()
         .map(|d| header_line(model, view, theme, d))
         .find(|l| l.width() <= area.width as usize)
-        .unwrap_or_else(|| header_line(model, view, theme, Detail::Tight));
+        .unwrap_or_else(|| header_line(model, view, theme, Detail::Minimal));
     frame.render_widget(Paragraph::new(line).style(theme.header()), area);
 }
 
