@@ -16,12 +16,13 @@ use std::path::Path;
 
 /// (marker name, screen, width, height, TERM). A new screen is one more line here, then
 /// `make screenshots`, then a marker pair in README.md where it should appear.
-const SHOTS: [(&str, Screen, u16, u16, &str); 5] = [
+const SHOTS: [(&str, Screen, u16, u16, &str); 6] = [
     ("f1-logs", Screen::Logs, 120, 40, "xterm-256color"),
     ("f2-dashboard", Screen::Dashboard, 120, 40, "xterm-256color"),
     ("f2-dashboard-linux-80x24", Screen::Dashboard, 80, 24, "linux"),
     ("f3-network", Screen::Network, 120, 40, "xterm-256color"),
     ("f4-machines", Screen::Machines, 120, 40, "xterm-256color"),
+    ("f5-system", Screen::System, 120, 40, "xterm-256color"),
 ];
 
 fn shot(screen: Screen, w: u16, h: u16, term: &str) -> String {

@@ -12,3 +12,4 @@ pub mod kube_api;
 pub mod libvirt_driver;
 pub mod rng;
 pub mod screens;
+pub mod system;

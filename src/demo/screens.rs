@@ -11,6 +11,7 @@ use crate::model::guests::GuestUpdate;
 use crate::model::host::{CpuBreakdown, CpuUsage, DiskUsage, HostSample, IoRate, Memory, NetRate};
 use crate::model::log_buffer::LogUpdate;
 use crate::model::network::{Addr, Link, LinkKind, LinkStats, NetState, NetUpdate, Route};
+use crate::model::units::UnitsUpdate;
 use std::net::IpAddr;
 
 /// The node file's URI in the screens (the live demo's is under its temporary directory).
@@ -140,7 +141,9 @@ fn healths() -> Vec<Update> {
         Update::Health(SourceId::Procfs, Health::Ok("8 cores".into())),
         Update::Health(SourceId::Netlink, Health::Ok("8 links".into())),
         Update::Health(SourceId::Libvirt, Health::Ok("2 URIs".into())),
+        Update::Health(SourceId::Systemd, Health::Ok("11 units".into())),
     ];
+    out.extend(SourceId::FACTS.map(|id| Update::Health(id, Health::Ok("read".into()))));
     out.extend(cluster::health_ok());
     out
 }
@@ -163,5 +166,7 @@ pub fn model() -> Model {
     for u in cluster::live::demo_updates() {
         m.apply(u);
     }
+    m.apply(Update::Units(UnitsUpdate::List(super::system::units())));
+    m.apply(Update::System(Box::new(super::system::facts())));
     m
 }
