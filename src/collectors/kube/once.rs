@@ -19,14 +19,13 @@ fn settled(c: &Cluster, kinds: &[Kind]) -> bool {
     kinds.iter().all(|k| c.synced.contains(k) || c.missing.contains_key(k))
 }
 
-/// Whether the source's health has caught up with its kinds: a kind goes missing (its
-/// watcher's update) a moment before the supervisor folds that into the health, so an `ok`
-/// beside a missing kind is not the answer yet.
+/// Whether a source has answered: its health, and for `ok`/`error` every kind of it listed or
+/// known missing (an `ok` that arrives before a refusal is folded in is mended after the loop,
+/// by [`with_refusals`]).
 fn answered(h: &Health, c: &Cluster, kinds: &[Kind]) -> bool {
     match h {
         Health::Starting => false,
-        Health::Ok(_) => settled(c, kinds) && !kinds.iter().any(|k| c.missing.contains_key(k)),
-        Health::Error(_) => settled(c, kinds),
+        Health::Ok(_) | Health::Error(_) => settled(c, kinds),
         _ => true,
     }
 }
