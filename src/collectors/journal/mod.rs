@@ -73,6 +73,23 @@ pub fn probe_dirs(dirs: &[PathBuf]) -> Health {
     Health::Ok(format!("{readable} files in {shown}"))
 }
 
+/// A journal file written by systemd-journal-remote from the project's generator, for the
+/// unit tests of this module and its children.
+#[cfg(test)]
+pub(crate) fn write_test_journal(out: &std::path::Path, opts: &crate::demo::journal_export::Options) {
+    use std::process::{Command, Stdio};
+    let mut child = Command::new("/lib/systemd/systemd-journal-remote")
+        .arg(format!("--output={}", out.display()))
+        .arg("-")
+        .stdin(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("systemd-journal-remote (make test installs it)");
+    crate::demo::journal_export::write_stream(opts, child.stdin.as_mut().unwrap(), None).unwrap();
+    drop(child.stdin.take());
+    assert!(child.wait().unwrap().success());
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -83,21 +100,9 @@ mod tests {
         assert!(matches!(probe(&cfg), Health::Unavailable(r) if r.contains("/nonexistent/journal")));
     }
 
-    /// A journal file written by systemd-journal-remote from the project's generator.
     fn write_journal(out: &Path, entries: usize) {
-        use crate::demo::journal_export::{Options, write_stream};
-        use std::process::{Command, Stdio};
-        let mut child = Command::new("/lib/systemd/systemd-journal-remote")
-            .arg(format!("--output={}", out.display()))
-            .arg("-")
-            .stdin(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("systemd-journal-remote (make test installs it)");
-        let opts = Options { entries, ..Options::default() };
-        write_stream(&opts, child.stdin.as_mut().unwrap(), None).unwrap();
-        drop(child.stdin.take());
-        assert!(child.wait().unwrap().success());
+        let opts = crate::demo::journal_export::Options { entries, ..Default::default() };
+        super::write_test_journal(out, &opts);
     }
 
     #[test]
