@@ -2,11 +2,12 @@
 //! generic over the ratatui backend so tests drive it on `TestBackend`.
 
 mod actions;
+mod redraw;
 
 pub use actions::ActionsLink;
 
 use crate::collectors::journal::live::JournalHandle;
-use crate::event::{Action, Event, Screen, Update};
+use crate::event::{Action, Event, Screen, ShowSender, Update};
 use crate::keymap;
 use crate::model::Model;
 use crate::model::log_buffer::LogUpdate;
@@ -29,6 +30,8 @@ pub struct App {
     pub boot_id: Option<[u8; 16]>,
     /// actiond, when `[actions] enabled` (and not over SSH).
     pub actions: Option<ActionsLink>,
+    /// Tells collectors which screen is shown (see `event::Shown`); `None` in most tests.
+    pub shown: Option<ShowSender>,
 }
 
 /// Shortest time between two frames: ~30 fps at most, whatever arrives.
@@ -44,11 +47,32 @@ impl App {
             journal: None,
             boot_id: None,
             actions: None,
+            shown: None,
         }
     }
 
     /// Applies one event; returns whether the screen needs redrawing.
     pub fn update(&mut self, event: Event) -> bool {
+        let before = self.view.screen;
+        let redraw = self.update_inner(event);
+        if self.view.screen != before {
+            self.screen_changed(before);
+        }
+        redraw
+    }
+
+    /// Tells the collectors, and forgets F2's process table when F2 is left: it is not
+    /// scanned while hidden, and an old table must not be shown as current when F2 returns.
+    fn screen_changed(&mut self, from: Screen) {
+        if let Some(s) = &self.shown {
+            s.set(self.view.screen);
+        }
+        if from == Screen::Dashboard {
+            self.model.procs = crate::model::procs::ProcTable::default();
+        }
+    }
+
+    fn update_inner(&mut self, event: Event) -> bool {
         self.model.clock = crate::model::unix_now();
         match event {
             Event::Update(Update::Action(news)) => {
@@ -63,10 +87,10 @@ impl App {
                     let n = lines.len();
                     self.model.apply(u);
                     self.view.logs.on_append(n, &self.model.logs);
+                    true
                 } else {
-                    self.model.apply(u);
+                    self.apply_update(u)
                 }
-                true
             }
             Event::Key(k) => {
                 if self.view.act_flow.is_some() {

@@ -5,6 +5,9 @@ use crate::model::host::HostSample;
 use crate::model::network::NetUpdate;
 use std::fmt;
 
+mod shown;
+pub use shown::{ShowSender, Shown};
+
 /// The data sources, each with its own health.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SourceId {

@@ -119,8 +119,9 @@ fn input() -> io::Result<impl Stream<Item = Event> + Unpin> {
 pub async fn run(config: &Config) -> anyhow::Result<()> {
     let (tx, rx) = mpsc::channel(collectors::CHANNEL_CAPACITY);
     let action_updates = tx.clone();
-    let journal = collectors::spawn_all(config, tx);
-    console(config, rx, Some(journal), Some(action_updates)).await
+    let (show, shown) = crate::event::Shown::channel(crate::event::Screen::default());
+    let journal = collectors::spawn_all(config, tx, shown);
+    console(config, rx, Some(journal), Some(action_updates), show).await
 }
 
 /// The console on the real terminal, fed by `rx` (from collectors already started).
@@ -130,6 +131,7 @@ async fn console(
     journal: Option<collectors::journal::live::JournalHandle>,
     // Where actiond's answers go; `None` in the demo (made-up guests are never acted on).
     action_updates: Option<mpsc::Sender<crate::event::Update>>,
+    show: crate::event::ShowSender,
 ) -> anyhow::Result<()> {
     let demo = action_updates.is_none();
     let theme = Theme::from_env(config.glyphs);
@@ -137,6 +139,7 @@ async fn console(
     let (mut terminal, _guard) = init()?;
     let mut app = App::new(theme, config.allow_quit);
     app.journal = journal;
+    app.shown = Some(show);
     app.model.demo = demo;
     app.boot_id = reader::current_boot_id(&collectors::proc_root());
     app.view.logs.filter = reader::Filter::from_config(&config.journal);
@@ -161,6 +164,9 @@ async fn console(
         });
     }
     app.model.freshness.refresh_s = config.refresh_interval;
+    if let Some(s) = &app.shown {
+        s.set(app.view.screen);
+    }
     app.run(&mut terminal, input, rx).await?;
     Ok(())
 }

@@ -20,7 +20,11 @@ fn start(ns: &Netns) -> mpsc::Receiver<Update> {
     let (tx, rx) = mpsc::channel(1024);
     let _thread = ns.spawn_in(move || {
         let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-        rt.block_on(netlink::run(SourceTx::new(SourceId::Netlink, tx), Duration::from_secs(3600)));
+        rt.block_on(netlink::run(
+            SourceTx::new(SourceId::Netlink, tx),
+            Duration::from_secs(3600),
+            hypervisor_tui::event::Shown::always(),
+        ));
     });
     rx
 }

@@ -102,3 +102,31 @@ fn health_since_is_the_last_change_of_state() {
     m.apply(Update::Health(SourceId::Libvirt, Health::Ok("back".into())));
     assert_eq!(m.health_since.get(&SourceId::Libvirt), Some(&3_000));
 }
+
+/// An idle console draws only what changed on the screen being looked at: F2's process table
+/// while F1 is shown, or a source repeating its health, costs no frame.
+#[tokio::test]
+async fn only_updates_that_show_on_the_current_screen_ask_for_a_frame() {
+    use hypervisor_tui::model::procs::{ProcTable, ProcUsage};
+    let table = || {
+        let p = ProcUsage { pid: 42, name: "burner".into(), cpu_percent: Some(99.0), ..ProcUsage::default() };
+        Box::new(ProcTable { top: vec![p], total: 1, scanned: true, error: None })
+    };
+    let mut a = app(true);
+    let (show, shown) = hypervisor_tui::event::Shown::channel(Screen::Logs);
+    a.shown = Some(show);
+    assert!(!a.update(Event::Update(Update::Procs(table()))), "F2's table is not on F1");
+    let ok = || Update::Health(SourceId::Procfs, Health::Ok("2 cores".into()));
+    assert!(a.update(Event::Update(ok())), "a new health is news");
+    assert!(!a.update(Event::Update(ok())), "the same health again is not");
+    assert!(!a.update(Event::Update(Update::Confirmed(SourceId::Procfs, None))), "nothing was stale");
+    assert!(a.update(Event::Update(Update::Host(Box::new(sample_host(2))))), "the header shows the host");
+
+    a.update(key(KeyCode::F(2)));
+    assert!(shown.is(Screen::Dashboard), "the collectors are told F2 is shown");
+    assert!(a.update(Event::Update(Update::Procs(table()))), "on F2 the table is drawn");
+    assert_eq!(a.model.procs.top[0].pid, 42);
+    a.update(key(KeyCode::F(1)));
+    assert!(shown.is(Screen::Logs));
+    assert!(!a.model.procs.scanned, "a table not scanned while F2 is hidden is not kept as current");
+}

@@ -19,7 +19,7 @@ pub mod system;
 pub mod systemd;
 
 use crate::config::Config;
-use crate::event::{Health, SourceId, Update};
+use crate::event::{Health, Shown, SourceId, Update};
 use std::future::Future;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -119,18 +119,20 @@ pub fn journal_origin(config: &Config) -> journal::reader::Origin {
 }
 
 /// Starts every collector on the current runtime; returns the journal thread's handle.
-pub fn spawn_all(config: &Config, tx: mpsc::Sender<Update>) -> journal::live::JournalHandle {
-    spawn_sources(config, tx.clone());
+pub fn spawn_all(config: &Config, tx: mpsc::Sender<Update>, shown: Shown) -> journal::live::JournalHandle {
+    spawn_sources(config, tx.clone(), shown);
     let filter = journal::reader::Filter::from_config(&config.journal);
     journal::live::spawn(journal_origin(config), filter, config.log_buffer_size, tx)
 }
 
 /// Starts every collector but the journal's (`--demo` without systemd-journal-remote feeds
 /// F1 itself).
-pub fn spawn_sources(config: &Config, tx: mpsc::Sender<Update>) {
+/// `shown` tells the collectors whose costly part serves one screen which one is on show.
+pub fn spawn_sources(config: &Config, tx: mpsc::Sender<Update>, shown: Shown) {
     let refresh = config.refresh();
-    tokio::spawn(procfs::run(SourceTx::new(SourceId::Procfs, tx.clone()), proc_root(), refresh));
-    tokio::spawn(netlink::run(SourceTx::new(SourceId::Netlink, tx.clone()), refresh));
+    let procfs = SourceTx::new(SourceId::Procfs, tx.clone());
+    tokio::spawn(procfs::run(procfs, proc_root(), refresh, shown.clone()));
+    tokio::spawn(netlink::run(SourceTx::new(SourceId::Netlink, tx.clone()), refresh, shown));
     libvirt::spawn(config.libvirt.uris.clone(), refresh.max(Duration::from_secs(1)), tx.clone());
     tokio::spawn(kube::run(config.kubernetes.clone(), tx.clone()));
     tokio::spawn(systemd::run(SourceTx::new(SourceId::Systemd, tx.clone()), systemd::bus_path()));

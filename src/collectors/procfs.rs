@@ -8,7 +8,7 @@ use super::procfs_parse::{
 };
 use super::procfs_rates::{cpu_breakdown, disk_rates, net_rates};
 use super::sock_diag::SockDiag;
-use crate::event::{Health, Update};
+use crate::event::{Health, Screen, Shown, Update};
 use crate::model::host::{CpuUsage, HostSample, Memory};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -169,9 +169,11 @@ pub fn sample_twice(root: &Path, gap: Duration) -> std::io::Result<HostSample> {
     r.sample()
 }
 
-/// The collector task: one sample per `interval`, health on failure, never ends.
-pub async fn run(mut tx: SourceTx, root: PathBuf, interval: Duration) {
-    let mut procs = super::procs::ProcScanner::new(&root);
+/// The collector task: one host sample per `interval`, health on failure, never ends. The
+/// process scan (F2's top consumers) is made only while F2 is shown, and at once when it
+/// comes into view: it is most of this task's cost on a host with thousands of processes.
+pub async fn run(mut tx: SourceTx, root: PathBuf, interval: Duration, mut shown: Shown) {
+    let mut procs = Scans { scanner: super::procs::ProcScanner::new(&root), last: None, interval };
     let mut reader = ProcReader::new(root);
     let mut tick = tokio::time::interval(interval);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -180,20 +182,52 @@ pub async fn run(mut tx: SourceTx, root: PathBuf, interval: Duration) {
     tick.tick().await;
     // The first CPU percentage needs two readings: take the second soon.
     let _ = reader.sample();
-    procs.scan();
-    tokio::time::sleep(Duration::from_millis(250)).await;
+    tokio::time::sleep(PRIME_GAP).await;
     loop {
         match reader.sample() {
             Ok(s) => {
                 tx.health(Health::Ok(format!("{} cores", s.cpu.cores))).await;
-                if !tx.send(Update::Host(Box::new(s))).await
-                    || !tx.send(Update::Procs(Box::new(procs.scan()))).await
+                if !tx.send(Update::Host(Box::new(s))).await {
+                    return;
+                }
+                if shown.is(Screen::Dashboard) && !tx.send(Update::Procs(Box::new(procs.fresh().await))).await
                 {
                     return;
                 }
             }
             Err(e) => tx.health(Health::Error(format!("cannot read /proc: {e}"))).await,
         }
-        tick.tick().await;
+        tokio::select! {
+            _ = tick.tick() => {}
+            _ = shown.appears(Screen::Dashboard) => {
+                if !tx.send(Update::Procs(Box::new(procs.fresh().await))).await {
+                    return;
+                }
+                tick.tick().await;
+            }
+        }
+    }
+}
+
+/// Two scans this far apart give a process's first CPU percentage.
+const PRIME_GAP: Duration = Duration::from_millis(250);
+
+/// The process scanner and when it last ran.
+struct Scans {
+    scanner: super::procs::ProcScanner,
+    last: Option<Instant>,
+    interval: Duration,
+}
+
+impl Scans {
+    /// A scan whose CPU percentages are over the last refresh at most: after a pause (F2 was
+    /// hidden) a priming scan comes first, so no figure is an average over minutes.
+    async fn fresh(&mut self) -> crate::model::procs::ProcTable {
+        if self.last.is_none_or(|t| t.elapsed() > self.interval * 2) {
+            self.scanner.scan();
+            tokio::time::sleep(PRIME_GAP).await;
+        }
+        self.last = Some(Instant::now());
+        self.scanner.scan()
     }
 }

@@ -164,13 +164,14 @@ pub async fn run(config: &Config) -> anyhow::Result<()> {
     let config = demo_config(config, dir.path())?;
     let (tx, rx) = mpsc::channel(collectors::CHANNEL_CAPACITY);
     let (sources, in_memory) = start(dir.path(), &tx)?;
+    let (show, shown) = crate::event::Shown::channel(crate::event::Screen::default());
     let journal = if in_memory {
-        collectors::spawn_sources(&config, tx);
+        collectors::spawn_sources(&config, tx, shown);
         None
     } else {
-        Some(collectors::spawn_all(&config, tx))
+        Some(collectors::spawn_all(&config, tx, shown))
     };
-    let result = super::console(&config, rx, journal, None).await;
+    let result = super::console(&config, rx, journal, None, show).await;
     drop(sources);
     drop(dir);
     result

@@ -58,33 +58,49 @@ impl DirWatch {
     }
 }
 
-/// Keeps a watch on the directory of `uri`'s socket, made again when the directory comes back.
+/// Keeps a watch on the directory of `uri`'s socket (or, while that directory does not exist,
+/// on its nearest existing parent), made again after each wait.
 pub struct Waiter {
-    dir: Option<PathBuf>,
-    watch: Option<DirWatch>,
+    socket: Option<PathBuf>,
+    watch: Option<(PathBuf, DirWatch)>,
 }
+
+/// While the socket does not exist and its directory is watched, the wait before the next
+/// attempt: its creation ends the wait at once, so this only bounds a missed event.
+pub const ABSENT_WAIT: Duration = Duration::from_secs(60);
 
 impl Waiter {
     pub fn new(uri: &str) -> Waiter {
-        let dir = socket_path(uri).and_then(|p| p.parent().map(Path::to_path_buf));
-        Waiter { dir, watch: None }
+        Waiter { socket: socket_path(uri), watch: None }
     }
 
     /// Call before a connection attempt: events before it are what the attempt sees.
     pub fn arm(&mut self) {
-        if self.watch.is_none() {
-            self.watch = self.dir.as_deref().and_then(DirWatch::new);
+        let Some(socket) = &self.socket else { return };
+        let target = socket.ancestors().skip(1).find(|d| d.is_dir()).map(Path::to_path_buf);
+        if self.watch.as_ref().map(|(d, _)| d) != target.as_ref() {
+            self.watch = target.and_then(|d| DirWatch::new(&d).map(|w| (d, w)));
         }
-        if let Some(w) = &self.watch {
+        if let Some((_, w)) = &self.watch {
             w.drain();
         }
     }
 
-    /// Waits `delay`, or less when the socket's directory changes (the daemon is binding
-    /// its socket: a moment later it listens).
+    /// How long to wait before the next attempt: `backoff` while the socket exists (a frozen
+    /// or refusing daemon gives no event when it recovers), `ABSENT_WAIT` while it is absent
+    /// and its creation would be seen.
+    pub fn delay(&self, backoff: Duration) -> Duration {
+        match (&self.socket, &self.watch) {
+            (Some(s), Some(_)) if !s.exists() => ABSENT_WAIT,
+            _ => backoff,
+        }
+    }
+
+    /// Sleeps `delay`, or less when something is created in the watched directory (then a
+    /// moment more, so the daemon listens before we connect).
     pub fn wait(&mut self, delay: Duration) {
         match &self.watch {
-            Some(w) if w.wait(delay) => std::thread::sleep(Duration::from_millis(100)),
+            Some((_, w)) if w.wait(delay) => std::thread::sleep(Duration::from_millis(100)),
             Some(_) => {}
             None => std::thread::sleep(delay),
         }
@@ -121,5 +137,32 @@ mod tests {
         w.drain();
         assert!(!w.wait(Duration::from_millis(10)), "drained");
         assert!(DirWatch::new(&dir.path().join("absent")).is_none());
+    }
+
+    #[test]
+    fn an_absent_socket_is_awaited_through_its_nearest_directory() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("libvirt");
+        let sock = dir.join("libvirt-sock-ro");
+        let mut w = Waiter::new(&format!("qemu+unix:///system?socket={}", sock.display()));
+        w.arm();
+        let backoff = Duration::from_secs(2);
+        assert_eq!(w.delay(backoff), ABSENT_WAIT, "the parent of the missing directory is watched");
+        let d = dir.clone();
+        let t = std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(50));
+            std::fs::create_dir(d).unwrap();
+        });
+        let start = std::time::Instant::now();
+        w.wait(ABSENT_WAIT);
+        assert!(start.elapsed() < Duration::from_secs(30), "the directory's creation ended the wait");
+        t.join().unwrap();
+        w.arm();
+        assert_eq!(w.delay(backoff), ABSENT_WAIT, "now the directory itself is watched");
+        std::fs::write(&sock, "").unwrap();
+        assert_eq!(w.delay(backoff), backoff, "a socket that exists is retried on the backoff");
+        let mut remote = Waiter::new("qemu+ssh://root@host/system");
+        remote.arm();
+        assert_eq!(remote.delay(backoff), backoff);
     }
 }

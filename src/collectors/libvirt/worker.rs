@@ -58,7 +58,8 @@ impl Worker {
                 return;
             }
             self.status.set(&self.uri, Err(reason), &self.tx);
-            socket.wait(backoff.next_delay());
+            let delay = socket.delay(backoff.next_delay());
+            socket.wait(delay);
         }
     }
 

@@ -7,7 +7,7 @@ pub mod parse;
 pub mod sysfs;
 
 use super::{Backoff, SourceTx};
-use crate::event::{Health, Update};
+use crate::event::{Health, Screen, Shown, Update};
 use crate::model::network::{NetState, NetUpdate};
 use events::Tracker;
 use futures::{StreamExt, TryStreamExt};
@@ -89,11 +89,11 @@ pub async fn snapshot_once() -> Result<NetState, NetlinkError> {
 }
 
 /// The collector: reconnects with backoff whenever the socket fails; ends when the app has gone.
-pub async fn run(mut tx: SourceTx, refresh: Duration) {
+pub async fn run(mut tx: SourceTx, refresh: Duration, mut shown: Shown) {
     let mut backoff = Backoff::new(Duration::from_secs(60));
     let mut tracker = Tracker::new(Some(PathBuf::from(SYS_CLASS_NET)));
     loop {
-        let health = match follow(&mut tx, &mut tracker, refresh, &mut backoff).await {
+        let health = match follow(&mut tx, &mut tracker, refresh, &mut backoff, &mut shown).await {
             Ok(()) => return,
             Err(e) => Health::Error(e.to_string()),
         };
@@ -102,12 +102,20 @@ pub async fn run(mut tx: SourceTx, refresh: Duration) {
     }
 }
 
+/// While F3 is hidden, links, addresses and routes still follow the kernel's events; the
+/// full dump (for F3's counters, and to catch anything an event missed) is made this often.
+const HIDDEN_DUMP_EVERY: Duration = Duration::from_secs(30);
+
+/// After F3 comes into view, the dump that gives its first rates (over this gap).
+const SHOWN_RATE_GAP: Duration = Duration::from_millis(500);
+
 /// Dumps, then applies events until the socket fails (`Err`) or the app goes away (`Ok`).
 async fn follow(
     tx: &mut SourceTx,
     tracker: &mut Tracker,
     refresh: Duration,
     backoff: &mut Backoff,
+    shown: &mut Shown,
 ) -> Result<(), NetlinkError> {
     let (conn, handle, mut messages) =
         rtnetlink::new_multicast_connection(&GROUPS).map_err(NetlinkError::Socket)?;
@@ -116,9 +124,24 @@ async fn follow(
     let mut tick = tokio::time::interval(refresh);
     // A slow dump must not be followed by a burst of catch-up dumps.
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut dumped: Option<Instant> = None;
     loop {
         tokio::select! {
+            _ = shown.appears(Screen::Network) => {
+                // The dump now primes the counters; the next one, soon, gives current rates.
+                tick.reset_at(tokio::time::Instant::now());
+                dumped = None;
+                continue;
+            }
             _ = tick.tick() => {
+                if !shown.is(Screen::Network) && dumped.is_some_and(|t| t.elapsed() < HIDDEN_DUMP_EVERY) {
+                    continue;
+                }
+                let first = dumped.is_none();
+                dumped = Some(Instant::now());
+                if first && shown.is(Screen::Network) {
+                    tick.reset_at(tokio::time::Instant::now() + SHOWN_RATE_GAP);
+                }
                 let mut state = dump(&handle, tracker).await?;
                 state.dns = sysfs::dns(Path::new(RESOLV_CONF));
                 let n = state.links.len();
@@ -135,6 +158,7 @@ async fn follow(
                 // IPv4 flushes a downed link's routes without telling anyone: re-dump soon.
                 if matches!(u, NetUpdate::Link(_)) {
                     tick.reset_at(tokio::time::Instant::now() + LINK_REDUMP_DELAY);
+                    dumped = None;
                 }
                 if !tx.send(Update::Net(u)).await {
                     return Ok(());
