@@ -137,7 +137,13 @@ pub const BINDINGS: &[Binding] = &[
         Some("search"),
         "search (regex or text); n/N next/previous",
     ),
-    on(Screen::Logs, &[Key::Char('n')], Action::LogSearchNext, None, "next search match (older)"),
+    on(
+        Screen::Logs,
+        &[Key::Char('n')],
+        Action::LogSearchNext,
+        None,
+        "next older match (again at the oldest: search the whole journal)",
+    ),
     on(Screen::Logs, &[Key::Char('N')], Action::LogSearchPrev, None, "previous search match (newer)"),
     on(
         Screen::Logs,

@@ -230,3 +230,63 @@ fn a_streamed_text_filter_equals_the_whole_read() {
         assert_eq!(times(&streamed), times(&whole), "{pattern}");
     }
 }
+
+/// F1's `/` finds nothing older among the loaded lines: it says so, and the next `n`
+/// searches the whole journal (as the `f` filter does, streamed from the DATA objects),
+/// bringing the old entries that match.
+#[test]
+fn a_search_with_no_older_match_loaded_goes_on_into_the_whole_journal() {
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    use hypervisor_tui::app::App;
+    use hypervisor_tui::collectors::journal::reader::JournalReader;
+    use hypervisor_tui::event::Event;
+    use hypervisor_tui::ui::theme::{Glyphs, Theme};
+    let dir = tempfile::tempdir().unwrap();
+    let opts = Options { entries: 3000, seed: 71, start_usec: 1_735_689_600_000_000, ..Options::default() };
+    journal::write_journal(&dir.path().join("system.journal"), &opts, LAYOUTS[0]);
+    let origin = Origin::Directories(vec![dir.path().to_path_buf()]);
+    const LOADED: usize = 200;
+    // A message among the oldest entries that none of the newest LOADED carries.
+    let r = JournalReader::open(&origin).unwrap();
+    let newest = r.tail_lines(LOADED, &Filter::default()).unwrap();
+    let all = r.tail_lines(3000, &Filter::default()).unwrap();
+    let pattern = all
+        .iter()
+        .map(|l| regex::escape(&l.message))
+        .find(|p| {
+            let m = hypervisor_tui::model::logs::TextMatch::new(p);
+            !newest.iter().any(|l| m.is_match(&l.message))
+        })
+        .expect("some old message is not among the newest");
+    let (tx, mut rx) = tokio::sync::mpsc::channel(64);
+    let mut app = App::new(Theme::new(Glyphs::UNICODE, false), true);
+    app.view.size = (120, 30);
+    app.journal = Some(live::spawn(origin, Filter::default(), LOADED, tx));
+    let mut next = |app: &mut App| -> Update {
+        let u = rx.blocking_recv().expect("the journal thread is alive");
+        app.update(Event::Update(u.clone()));
+        u
+    };
+    while !matches!(next(&mut app), Update::Logs(LogUpdate::Reset { .. })) {}
+    assert_eq!(app.model.logs.len(), LOADED);
+    let key = |c| Event::Key(KeyEvent::new(c, KeyModifiers::NONE));
+    app.update(key(KeyCode::Char('/')));
+    pattern.chars().for_each(|c| {
+        app.update(key(KeyCode::Char(c)));
+    });
+    app.update(key(KeyCode::Enter));
+    let shown = screen(&app);
+    assert!(shown.contains("n again searches the whole journal"), "{shown}");
+    app.update(key(KeyCode::Char('n')));
+    // The search streams; it is done when the progress line goes.
+    let mut searched = false;
+    while !(searched && app.model.logs.progress.is_none() && !app.view.logs.reading) {
+        searched |= matches!(next(&mut app), Update::Logs(LogUpdate::Progress(Some(_))));
+    }
+    let m = hypervisor_tui::model::logs::TextMatch::new(&pattern);
+    assert!(!app.model.logs.is_empty(), "the old entries were found");
+    assert!(app.model.logs.iter().all(|l| m.is_match(&l.message)), "only matching entries are shown");
+    let expected = all.iter().filter(|l| m.is_match(&l.message)).count().min(LOADED);
+    assert_eq!(app.model.logs.len(), expected, "every match in the journal, up to the buffer's size");
+    assert_eq!(app.view.logs.filter.text.as_ref().map(|t| t.pattern.as_str()), Some(pattern.as_str()));
+}

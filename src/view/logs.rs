@@ -66,6 +66,9 @@ pub struct LogsView {
     pub note: Option<String>,
     /// A new filter was sent and its entries have not arrived yet.
     pub reading: bool,
+    /// `n` found no older match among the loaded lines for this pattern: the next `n` (and
+    /// only the very next key) searches the whole journal.
+    pub reread_offer: Option<String>,
 }
 
 /// What a key did: whether to redraw, and a new filter for the journal thread.
@@ -100,6 +103,7 @@ impl LogsView {
     /// Carries out an F1 action; `page` is the number of rows a page scrolls.
     pub fn act(&mut self, a: Action, buf: &LogBuffer, page: usize, boot: Option<[u8; 16]>) -> Outcome {
         self.note = None;
+        let offer = self.reread_offer.take();
         match a {
             Action::ScrollUp => self.scroll += 1,
             Action::ScrollDown => self.scroll = self.scroll.saturating_sub(1),
@@ -135,8 +139,10 @@ impl LogsView {
                 let cursor = self.filter.max_level.map_or(8, usize::from);
                 self.prompt = Some(Prompt::Priority { cursor });
             }
-            Action::LogSearchNext => self.jump(buf, true),
-            Action::LogSearchPrev => self.jump(buf, false),
+            Action::LogSearchNext => return self.search_older(buf, offer),
+            Action::LogSearchPrev => {
+                self.jump(buf, false);
+            }
             Action::LogCycleBoot => {
                 self.boot = match (self.boot, boot) {
                     (_, None) => BootChoice::All,
@@ -172,11 +178,40 @@ impl LogsView {
         Outcome { redraw: true, refilter: Some(self.filter.clone()) }
     }
 
-    /// Moves to the next match older (`older`) or newer than the line at the bottom.
-    fn jump(&mut self, buf: &LogBuffer, older: bool) {
+    /// `n`: the next older match among the loaded lines. When there is none, the next `n`
+    /// searches the whole journal: the search becomes F1's text filter, which the journal
+    /// thread answers from the journal's distinct MESSAGE objects, newest first, with a
+    /// progress line (Esc stops it).
+    fn search_older(&mut self, buf: &LogBuffer, offer: Option<String>) -> Outcome {
+        if self.jump(buf, true) {
+            return Outcome::redraw();
+        }
+        let Some(search) = self.search.clone() else { return Outcome::redraw() };
+        if offer.as_deref() != Some(search.pattern.as_str()) {
+            self.offer_reread(buf);
+            return Outcome::redraw();
+        }
+        self.filter_line.set(&search.pattern);
+        self.filter.text = Some(search);
+        self.refiltered()
+    }
+
+    fn offer_reread(&mut self, buf: &LogBuffer) {
+        let Some(search) = &self.search else { return };
+        self.note = Some(format!(
+            "no older match in the {} loaded lines: n again searches the whole journal for {:?}",
+            buf.len(),
+            search.pattern
+        ));
+        self.reread_offer = Some(search.pattern.clone());
+    }
+
+    /// Moves to the next match older (`older`) or newer than the line at the bottom; false
+    /// when there is none (and a note says so).
+    fn jump(&mut self, buf: &LogBuffer, older: bool) -> bool {
         let Some(search) = &self.search else {
             self.note = Some("no search: press / first".into());
-            return;
+            return false;
         };
         let len = buf.len();
         let bottom = len.saturating_sub(1 + self.scroll);
@@ -187,13 +222,15 @@ impl LogsView {
             Some(i) => {
                 self.scroll = len - 1 - i;
                 self.paused = true;
+                true
             }
             None => {
                 self.note = Some(format!(
                     "no {} match for {:?}",
                     if older { "older" } else { "newer" },
                     search.pattern
-                ))
+                ));
+                false
             }
         }
     }
@@ -208,7 +245,9 @@ impl LogsView {
                     let t = self.search_line.text();
                     self.search = (!t.is_empty()).then(|| TextMatch::new(t));
                     self.scroll = 0;
-                    self.jump(buf, true);
+                    if self.search.is_some() && !self.jump(buf, true) {
+                        self.offer_reread(buf);
+                    }
                     if self.search.is_none() {
                         self.note = None;
                     }
