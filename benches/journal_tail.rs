@@ -1,6 +1,6 @@
 //! F1's load: the newest 10,000 entries of a journal into display lines, as the journal
 //! thread does at start and on every filter change. Run by benches/journal.sh.
-//! Usage: cargo bench --bench journal_tail -- DIR [N]
+//! Usage: cargo bench --bench journal_tail -- DIR [N [CASE]]   (CASE: a word of the case names, e.g. `unit`)
 
 #[path = "../tests/support/journal.rs"]
 mod journal;
@@ -44,7 +44,9 @@ fn main() {
     ];
     println!("| case | entries | median of 5 (warm) |");
     println!("|---|---|---|");
-    for (name, filter) in cases {
+    let only = args.get(2);
+    for (name, filter) in cases.into_iter().filter(|(name, _)| only.is_none_or(|o| name.contains(o.as_str())))
+    {
         let mut times = Vec::new();
         let mut count = 0;
         for i in 0..6 {

@@ -73,9 +73,9 @@ impl Fields for Entry {
     }
 }
 
-/// An entry as F1 keeps it, numbered for its cursor (the in-memory feed has no file).
-pub fn line(e: &Entry, n: u64) -> LogLine {
-    LogLine::from_fields(e, format!("demo-{n}"), e.realtime_usec)
+/// An entry as F1 keeps it.
+pub fn line(e: &Entry) -> LogLine {
+    LogLine::from_fields(e, e.realtime_usec)
 }
 
 /// A `systemd-journal-remote` child writing what it is given into one journal file.
@@ -144,7 +144,7 @@ mod tests {
         assert!((1..=3).contains(&s.len()));
         assert_eq!(s[0].realtime_usec, (now + 5_000_000).max(h[499].realtime_usec + 1));
         assert!(f.second(now + 6_000_000).iter().all(|e| e.realtime_usec > s[s.len() - 1].realtime_usec));
-        let levels: std::collections::BTreeSet<u8> = h.iter().map(|e| line(e, 0).level).collect();
+        let levels: std::collections::BTreeSet<u8> = h.iter().map(|e| line(e).level).collect();
         assert!(levels.contains(&3) && levels.contains(&4) && levels.contains(&6), "{levels:?}");
     }
 }

@@ -157,7 +157,7 @@ pub fn model() -> Model {
     m.apply(Update::Host(Box::new(host())));
     m.apply(Update::Net(NetUpdate::Full(Box::new(network()))));
     let mut feed = Feed::new(400, NOW as u64 * 1_000_000);
-    let lines = feed.history().iter().enumerate().map(|(i, e)| line(e, i as u64)).collect();
+    let lines = feed.history().iter().map(line).collect();
     m.apply(Update::Logs(LogUpdate::Reset { lines, fallback: false }));
     for (uri, doms) in [(LIVE_URI, &LIVE_DOMAINS[..]), (NODE_URI, &NODE_DOMAINS[..])] {
         let guests = doms.iter().enumerate().map(|(k, d)| guest(d, uri, k)).collect();

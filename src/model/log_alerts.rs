@@ -79,7 +79,6 @@ mod tests {
 
     fn line(t_s: u64, level: u8, ident: &str, unit: &str, msg: &str) -> LogLine {
         LogLine {
-            cursor: t_s.to_string().into(),
             realtime_usec: t_s * 1_000_000,
             level,
             unit: unit.into(),

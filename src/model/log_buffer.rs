@@ -57,7 +57,6 @@ pub const MAX_MESSAGE_BYTES: usize = 4096;
 /// What F1 needs of an entry (a full entry keeps every field and costs ~10x more).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LogLine {
-    pub cursor: Box<str>,
     pub realtime_usec: u64,
     /// The level shown and filtered on (parsed from the message for k3s/klog lines).
     pub level: u8,
@@ -99,7 +98,7 @@ pub struct SearchProgress {
 
 impl LogLine {
     /// The display line of any entry; only the fields F1 shows are copied.
-    pub fn from_fields(e: &impl Fields, cursor: String, realtime_usec: u64) -> Self {
+    pub fn from_fields(e: &impl Fields, realtime_usec: u64) -> Self {
         let text = |k: &str| e.field(k).map(|v| String::from_utf8_lossy(v).into_owned()).unwrap_or_default();
         let ident = match e.field("SYSLOG_IDENTIFIER") {
             Some(_) => text("SYSLOG_IDENTIFIER"),
@@ -111,7 +110,6 @@ impl LogLine {
             message.push_str(&format!(" […{} more bytes]", raw.len() - MAX_MESSAGE_BYTES));
         }
         LogLine {
-            cursor: cursor.into_boxed_str(),
             realtime_usec,
             level: e.level(),
             unit: text("_SYSTEMD_UNIT").into_boxed_str(),
@@ -125,7 +123,7 @@ impl LogLine {
 
 impl From<&LogEntry> for LogLine {
     fn from(e: &LogEntry) -> Self {
-        LogLine::from_fields(e, e.cursor.clone(), e.realtime_usec)
+        LogLine::from_fields(e, e.realtime_usec)
     }
 }
 
@@ -225,7 +223,6 @@ mod tests {
 
     fn line(i: u64, unit: &str) -> LogLine {
         LogLine {
-            cursor: i.to_string().into(),
             realtime_usec: i,
             level: 6,
             unit: unit.into(),

@@ -60,21 +60,15 @@ fn now_usec() -> u64 {
 enum Journal {
     Writer(JournalWriter),
     /// No systemd-journal-remote: lines straight to the app.
-    Memory(mpsc::Sender<Update>, u64),
+    Memory(mpsc::Sender<Update>),
 }
 
 impl Journal {
     fn send(&mut self, entries: &[crate::demo::journal_export::Entry], first: bool) {
         match self {
             Journal::Writer(w) => _ = w.write(entries),
-            Journal::Memory(tx, n) => {
-                let lines = entries
-                    .iter()
-                    .map(|e| {
-                        *n += 1;
-                        journal_feed::line(e, *n)
-                    })
-                    .collect();
+            Journal::Memory(tx) => {
+                let lines = entries.iter().map(journal_feed::line).collect();
                 let u = if first {
                     LogUpdate::Reset { lines, fallback: false }
                 } else {
@@ -127,7 +121,7 @@ fn start(dir: &Path, tx: &mpsc::Sender<Update>) -> anyhow::Result<(Sources, bool
         None => {
             let why = "demo: in-memory feed (no systemd-journal-remote installed)".to_string();
             let _ = tx.try_send(Update::Health(SourceId::Journal, Health::Ok(why)));
-            Journal::Memory(tx.clone(), 0)
+            Journal::Memory(tx.clone())
         }
     };
     let in_memory = matches!(journal, Journal::Memory(..));

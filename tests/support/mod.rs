@@ -113,7 +113,6 @@ pub fn sample_log_lines(n: u64) -> Vec<LogLine> {
                 _ => format!("Started Session {i} of User root."),
             };
             LogLine {
-                cursor: i.to_string().into(),
                 realtime_usec: 1_735_689_600_000_000 + i * 1_500_000,
                 level: [6, 4, 6, 3, 6, 2, 5, 6, 7, 6][(i % 10) as usize],
                 unit: if unit == "kernel" { "".into() } else { unit.into() },

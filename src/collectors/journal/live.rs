@@ -303,7 +303,7 @@ impl Session<'_> {
         let mut gone = false;
         let end = r.lines_after(last.as_ref(), filter, |e, d| {
             if filter.admits(d) {
-                batch.push(LogLine::from_fields(d, e.cursor(), e.entry.realtime));
+                batch.push(LogLine::from_fields(d, e.entry.realtime));
             }
             if batch.len() >= BATCH {
                 gone = !self.send(Update::Logs(LogUpdate::Append(std::mem::take(&mut batch))));

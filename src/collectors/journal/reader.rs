@@ -127,7 +127,7 @@ impl JournalReader {
 
     /// The same as display lines, copying only what F1 shows.
     pub fn tail_lines(&self, n: usize, filter: &Filter) -> Result<Vec<LogLine>, ReadError> {
-        self.newest(n, filter, |e, d| LogLine::from_fields(d, e.cursor(), e.entry.realtime))
+        self.newest(n, filter, |e, d| LogLine::from_fields(d, e.entry.realtime))
     }
 
     /// Walks back from the newest entry, decoding only the entries the matches let through.

@@ -62,10 +62,7 @@ impl JournalReader {
             let room = capacity - progress.found;
             let found =
                 walk.map(|e| (e, e.decode())).filter(|(_, d)| q.filter.admits(d)).take(room).map(|(e, d)| {
-                    Pending {
-                        realtime: e.entry.realtime,
-                        line: LogLine::from_fields(&d, e.cursor(), e.entry.realtime),
-                    }
+                    Pending { realtime: e.entry.realtime, line: LogLine::from_fields(&d, e.entry.realtime) }
                 });
             pending.extend(found);
             one.files().iter().for_each(|f| f.release_pages());

@@ -76,7 +76,7 @@ impl<'a> EntryRef<'a> {
 
     /// F1's display line.
     pub fn to_line(&self) -> LogLine {
-        LogLine::from_fields(&self.decode(), self.cursor(), self.entry.realtime)
+        LogLine::from_fields(&self.decode(), self.entry.realtime)
     }
 }
 
