@@ -42,10 +42,10 @@ impl<'a> EntryRef<'a> {
             index: [NOT_SEEN; INDEXED.len()],
         };
         for p in self.entry.data(self.file).filter_map(|o| o.payload(self.file).ok()) {
-            if let (Some(slot), Ok(at)) = (slot_of_payload(&p), u16::try_from(d.payloads.len())) {
-                if d.index[slot] == NOT_SEEN {
-                    d.index[slot] = at;
-                }
+            if let (Some(slot), Ok(at)) = (slot_of_payload(&p), u16::try_from(d.payloads.len()))
+                && d.index[slot] == NOT_SEEN
+            {
+                d.index[slot] = at;
             }
             d.payloads.push(p);
         }
