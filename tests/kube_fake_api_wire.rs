@@ -56,7 +56,7 @@ fn the_wire_format_keep_alive_chunked_json_lines_and_410() {
     let mut w = sock;
     // Two requests on one connection: Content-Length bodies, the connection kept.
     for path in ["/version", "/api/v1/nodes?labelSelector=node-role.kubernetes.io%2Fcontrol-plane%3Dtrue"] {
-        write!(w, "GET {path} HTTP/1.1\r\nHost: {addr}\r\nAccept: application/json\r\n\r\n").unwrap();
+        write!(w, "GET {path} HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer fake-token\r\nAccept: application/json\r\n\r\n").unwrap();
         let (status, headers) = head(&mut r);
         assert_eq!(status, "HTTP/1.1 200 OK");
         let len: usize =
@@ -72,7 +72,7 @@ fn the_wire_format_keep_alive_chunked_json_lines_and_410() {
     }
     // A watch from a compacted resourceVersion: 200, then one ERROR line, then the end.
     api.compact();
-    write!(w, "GET /api/v1/pods?watch=true&resourceVersion=1 HTTP/1.1\r\nHost: {addr}\r\n\r\n").unwrap();
+    write!(w, "GET /api/v1/pods?watch=true&resourceVersion=1 HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer fake-token\r\n\r\n").unwrap();
     let (status, headers) = head(&mut r);
     assert_eq!(status, "HTTP/1.1 200 OK");
     assert!(headers.contains(&"transfer-encoding: chunked".to_string()), "{headers:?}");
@@ -89,7 +89,8 @@ fn the_wire_format_keep_alive_chunked_json_lines_and_410() {
     // The connection stays open after a watch, as the real apiserver's does: a streaming
     // list on it sends every node as ADDED, then the initial-events-end bookmark.
     let q = "watch=true&sendInitialEvents=true&allowWatchBookmarks=true&resourceVersionMatch=NotOlderThan&timeoutSeconds=1";
-    write!(w, "GET /api/v1/nodes?{q} HTTP/1.1\r\nHost: {addr}\r\n\r\n").unwrap();
+    write!(w, "GET /api/v1/nodes?{q} HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer fake-token\r\n\r\n")
+        .unwrap();
     assert_eq!(head(&mut r).0, "HTTP/1.1 200 OK");
     let added: Vec<Value> = (0..3).map(|_| chunk(&mut r).unwrap()).collect();
     assert!(added.iter().all(|e| e["type"] == "ADDED" && e["object"]["kind"] == "Node"), "{added:?}");
