@@ -20,7 +20,7 @@ use tokio::sync::mpsc;
 
 const WAIT: Duration = Duration::from_secs(20);
 /// The user a token of the module's ServiceAccount authenticates as.
-const SA: &str = "system:serviceaccount:hypervisor-tui:hypervisor-tui";
+const SA: &str = "system:serviceaccount:kube-system:hypervisor-tui";
 
 /// The (verb, resource) pairs of the committed console ClusterRole.
 fn committed_rules() -> Vec<(String, Res)> {
