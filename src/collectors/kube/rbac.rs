@@ -120,7 +120,10 @@ mod tests {
         );
         assert_eq!((ns.as_str(), name.as_str()), ("kube-system", "hypervisor-tui"));
         assert_eq!(sa["automountServiceAccountToken"], false);
-        assert!(d.iter().all(|o| o["kind"] != "Namespace"), "kube-system exists everywhere: no order between files");
+        assert!(
+            d.iter().all(|o| o["kind"] != "Namespace"),
+            "kube-system exists everywhere: no order between files"
+        );
     }
 
     #[test]
@@ -145,8 +148,8 @@ mod tests {
         assert_eq!(granted.len(), 8, "{granted:?}");
         assert_eq!(
             bound_to(&d, "hypervisor-tui-actiond"),
-            ("hypervisor-tui".into(), "hypervisor-tui-actiond".into())
+            ("kube-system".into(), "hypervisor-tui-actiond".into())
         );
-        assert!(d.iter().all(|o| o["kind"] != "Namespace"), "the namespace is the console file's");
+        assert!(d.iter().all(|o| o["kind"] != "Namespace"), "kube-system exists everywhere");
     }
 }
