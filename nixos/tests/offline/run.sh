@@ -5,7 +5,9 @@
 #   nixos/tests/offline/run.sh HARNESS_DIR NIXPKGS_LIB_DIR
 # HARNESS_DIR: the nixos-harness (stubs/), NIXPKGS_LIB_DIR: nixpkgs' lib/ folder. Neither is in
 # this repository. Needs nix-instantiate (Nix >= 2.8; copies the two YAML files into
-# /nix/store) and python3 >= 3.11.
+# /nix/store) and python3 >= 3.11. As root it also runs the token scripts (exec_token.py) with
+# a stub kubectl in a private mount namespace; with HYPERVISOR_TUI_BIN set, that binary's
+# `check` must read the kubeconfig they write.
 set -uo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 [ $# -eq 2 ] || { echo "usage: $0 HARNESS_DIR NIXPKGS_LIB_DIR" >&2; exit 2; }
@@ -30,6 +32,10 @@ for cf in "$HERE"/cases/*.nix; do
     if [ -n "$expect" ]; then echo "[FAIL] $c: evaluated but was expected to fail"; rc=1; continue; fi
     echo "[eval ok] $c"
     python3 "$HERE/check.py" "$c" "$OUT/$c.json" || rc=1
+    # The token scripts themselves, run with a stub kubectl in a private mount namespace.
+    if [ "$(id -u)" = 0 ] && grep -q kube-token "$OUT/$c.json"; then
+      python3 "$HERE/exec_token.py" "$c" "$OUT/$c.json" ${HYPERVISOR_TUI_BIN:+"$HYPERVISOR_TUI_BIN"} || rc=1
+    fi
   elif [ -n "$expect" ] && grep -Eq "$expect" "$OUT/$c.err"; then
     echo "[expected failure ok] $c"
   else
