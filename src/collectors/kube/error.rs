@@ -35,7 +35,7 @@ pub enum KubeError {
     Timeout { url: String, after: Duration },
     /// The API rejects the token (401: expired, revoked, unknown); a renewed kubeconfig is
     /// picked up as soon as it is written.
-    #[error("token rejected (401 Unauthorized) by {url}{}", waiting(path))]
+    #[error("token rejected (401) by {url}{}", waiting(path))]
     Unauthorized { url: String, path: Option<PathBuf>, message: String },
     /// RBAC refuses these kinds (plural names); the API's message is kept.
     #[error("forbidden: {} (RBAC)", kinds.join(", "))]
@@ -121,7 +121,7 @@ mod tests {
         };
         assert_eq!(
             e.to_string(),
-            "token rejected (401 Unauthorized) by https://h:6443; waiting for a renewed /run/hypervisor-tui/kubeconfig"
+            "token rejected (401) by https://h:6443; waiting for a renewed /run/hypervisor-tui/kubeconfig"
         );
         let e = KubeError::Timeout { url: "https://h:6443".into(), after: Duration::from_secs(5) };
         assert_eq!(e.to_string(), "API at https://h:6443 did not answer within 5 s");

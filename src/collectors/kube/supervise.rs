@@ -198,7 +198,7 @@ fn needs() -> Health {
     Health::Unavailable("needs Kubernetes".into())
 }
 
-/// "token rejected (401 Unauthorized) by …; waiting for a renewed /run/…/kubeconfig".
+/// "token rejected (401) by …; waiting for a renewed /run/…/kubeconfig".
 fn rejected(conn: &super::Connection, message: String) -> String {
     let path = conn.source.as_ref().map(|s| s.path.clone());
     KubeError::Unauthorized { url: conn.url.clone(), path, message }.to_string()
