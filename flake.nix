@@ -63,6 +63,8 @@
         package = self.packages.${pkgs.stdenv.hostPlatform.system}.default;
         # Needs KVM: boots a VM with the module (nixos/tests/console.nix).
         vm-console = pkgs.testers.runNixOSTest (import ./nixos/tests/console.nix { inherit self; });
+        # Needs KVM: a k3s server with the console's read-only token (nixos/tests/k3s.nix).
+        vm-k3s = pkgs.testers.runNixOSTest (import ./nixos/tests/k3s.nix { inherit self; });
       });
 
       formatter = forAllSystems (pkgs: pkgs.nixfmt);

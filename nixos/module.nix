@@ -224,8 +224,12 @@ let
   ports = map (s: s.port) cfg.serialConsoles;
 in
 {
-  # Guarded actions (actiond, its socket and PAM service): ./actions.nix.
-  imports = [ ./actions.nix ];
+  # Guarded actions (actiond, its socket and PAM service): ./actions.nix. The console's
+  # read-only Kubernetes identity and its token service: ./kubernetes.nix.
+  imports = [
+    ./actions.nix
+    ./kubernetes.nix
+  ];
 
   options.services.hypervisor-tui = {
     enable = mkEnableOption "the hypervisor-tui console on the host's virtual terminals (replacing their login prompt)";

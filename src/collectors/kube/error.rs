@@ -33,6 +33,10 @@ pub enum KubeError {
     },
     #[error("API at {url} did not answer within {} s", after.as_secs())]
     Timeout { url: String, after: Duration },
+    /// The API rejects the token (401: expired, revoked, unknown); a renewed kubeconfig is
+    /// picked up as soon as it is written.
+    #[error("token rejected (401) by {url}{}", waiting(path))]
+    Unauthorized { url: String, path: Option<PathBuf>, message: String },
     /// RBAC refuses these kinds (plural names); the API's message is kept.
     #[error("forbidden: {} (RBAC)", kinds.join(", "))]
     Forbidden { kinds: Vec<&'static str>, message: String },
@@ -42,8 +46,8 @@ impl KubeError {
     /// The whole chain of causes ("…: client error (Connect): tcp connect error: Connection
     /// refused"), or the API's own message, for `check`.
     pub fn detail(&self) -> String {
-        if let KubeError::Forbidden { message, .. } = self {
-            return format!("{self}: {message}");
+        if let KubeError::Forbidden { message, .. } | KubeError::Unauthorized { message, .. } = self {
+            return if message.is_empty() { self.to_string() } else { format!("{self}: {message}") };
         }
         let mut text = self.to_string();
         let mut next = std::error::Error::source(self);
@@ -56,6 +60,10 @@ impl KubeError {
         }
         text
     }
+}
+
+fn waiting(path: &Option<PathBuf>) -> String {
+    path.as_ref().map(|p| format!("; waiting for a renewed {}", p.display())).unwrap_or_default()
 }
 
 fn shown(paths: &[PathBuf]) -> String {
@@ -106,6 +114,15 @@ mod tests {
         let e = KubeError::NoKubeconfig { candidates: vec!["/a".into(), "/b".into()] };
         assert_eq!(e.to_string(), "no kubeconfig (/a, /b) and not in a cluster");
         assert_eq!(e.detail(), e.to_string());
+        let e = KubeError::Unauthorized {
+            url: "https://h:6443".into(),
+            path: Some("/run/hypervisor-tui/kubeconfig".into()),
+            message: "Unauthorized".into(),
+        };
+        assert_eq!(
+            e.to_string(),
+            "token rejected (401) by https://h:6443; waiting for a renewed /run/hypervisor-tui/kubeconfig"
+        );
         let e = KubeError::Timeout { url: "https://h:6443".into(), after: Duration::from_secs(5) };
         assert_eq!(e.to_string(), "API at https://h:6443 did not answer within 5 s");
     }

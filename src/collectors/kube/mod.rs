@@ -11,6 +11,10 @@ pub mod hostfacts;
 mod not_built;
 pub mod once;
 #[cfg(feature = "kubernetes")]
+pub mod rbac;
+#[cfg(feature = "kubernetes")]
+pub mod reload;
+#[cfg(feature = "kubernetes")]
 mod source;
 #[cfg(feature = "kubernetes")]
 mod supervise;
@@ -23,7 +27,7 @@ pub use error::KubeError;
 #[cfg(not(feature = "kubernetes"))]
 pub use not_built::{NOT_BUILT_IN, probe_both, run};
 #[cfg(feature = "kubernetes")]
-pub use source::{client, probe_both};
+pub use source::{Connection, client, connect, probe_both};
 use std::path::PathBuf;
 #[cfg(feature = "kubernetes")]
 pub use supervise::run;

@@ -25,6 +25,8 @@ fn settled(c: &Cluster, kinds: &[Kind]) -> bool {
 fn answered(h: &Health, c: &Cluster, kinds: &[Kind]) -> bool {
     match h {
         Health::Starting => false,
+        // An error before the cluster was known (the token rejected): no watch will answer.
+        Health::Error(_) if c.info.server.is_empty() => true,
         Health::Ok(_) | Health::Error(_) => settled(c, kinds),
         _ => true,
     }

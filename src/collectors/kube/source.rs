@@ -2,26 +2,42 @@
 
 use super::KubeError;
 use super::kubeconfig_candidates;
+use super::reload::Source;
 use crate::config::KubernetesConfig;
 use crate::event::Health;
 use std::time::Duration;
 
+/// A client, the server URL, and the kubeconfig it was built from (`None`: in-cluster).
+pub struct Connection {
+    pub client: kube::Client,
+    pub url: String,
+    pub source: Option<Source>,
+}
+
 /// A client from the first kubeconfig found (or the in-cluster account), with the server URL.
 pub async fn client(cfg: &KubernetesConfig) -> Result<(kube::Client, String), KubeError> {
+    connect(cfg).await.map(|c| (c.client, c.url))
+}
+
+/// [`client`], remembering which kubeconfig it came from and how that file looked, so a
+/// renewed one can be noticed.
+pub async fn connect(cfg: &KubernetesConfig) -> Result<Connection, KubeError> {
     let candidates = kubeconfig_candidates(cfg);
-    let config = match candidates.iter().find(|p| p.exists()) {
+    let (config, source) = match candidates.iter().find(|p| p.exists()) {
         Some(path) => {
+            let source = Source::before_reading(path);
             let kc = kube::config::Kubeconfig::read_from(path)
                 .map_err(|source| KubeError::ReadKubeconfig { path: path.clone(), source })?;
-            kube::Config::from_custom_kubeconfig(kc, &Default::default())
+            let config = kube::Config::from_custom_kubeconfig(kc, &Default::default())
                 .await
-                .map_err(|source| KubeError::BadKubeconfig { path: path.clone(), source })?
+                .map_err(|source| KubeError::BadKubeconfig { path: path.clone(), source })?;
+            (config, Some(source))
         }
-        None => kube::Config::incluster().map_err(|_| KubeError::NoKubeconfig { candidates })?,
+        None => (kube::Config::incluster().map_err(|_| KubeError::NoKubeconfig { candidates })?, None),
     };
     let url = config.cluster_url.to_string();
     let client = kube::Client::try_from(config).map_err(KubeError::Client)?;
-    Ok((client, url.trim_end_matches('/').to_string()))
+    Ok(Connection { client, url: url.trim_end_matches('/').to_string(), source })
 }
 
 /// Health of Kubernetes and of KubeVirt on it, each bounded by `timeout`.
@@ -37,6 +53,13 @@ pub async fn probe_both(cfg: &KubernetesConfig, timeout: Duration) -> (Health, H
     let version = tokio::time::timeout(timeout, client.apiserver_version()).await;
     let k8s = match version {
         Ok(Ok(v)) => Health::Ok(format!("API server {}", v.git_version)),
+        Ok(Err(kube::Error::Api(s))) if s.code == 401 => {
+            let path = kubeconfig_candidates(cfg).into_iter().find(|p| p.exists());
+            return (
+                Health::Error(KubeError::Unauthorized { url, path, message: s.message }.detail()),
+                needs(),
+            );
+        }
         Ok(Err(source)) => {
             return (Health::Unavailable(KubeError::Unreachable { url, source }.detail()), needs());
         }

@@ -11,7 +11,7 @@ use crate::model::cluster::objects::{Kind, Object};
 use crate::model::cluster::{ClusterInfo, KubeUpdate, parse};
 use crate::model::freshness::kind_source;
 use k8s_openapi::api::core::v1 as core;
-use kube::api::{Api, ApiResource, DynamicObject, GroupVersionKind};
+use kube::api::{Api, DynamicObject};
 use kube::runtime::watcher;
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
@@ -53,10 +53,6 @@ fn host_info(cfg: &KubernetesConfig, server: String, version: String) -> Cluster
     }
 }
 
-fn kubevirt_resource(kind: &str, plural: &str) -> ApiResource {
-    ApiResource::from_gvk_with_plural(&GroupVersionKind::gvk("kubevirt.io", "v1", kind), plural)
-}
-
 /// Watches a typed core kind across all namespaces; returns the kind when the watch ends.
 async fn typed<K>(
     c: kube::Client,
@@ -89,12 +85,7 @@ fn spawn_kind(set: &mut JoinSet<Kind>, client: &kube::Client, kind: Kind, sinks:
             set.spawn(typed::<core::Event>(c, wc, kind, |o| Object::Event(o.into()), sinks))
         }
         Kind::Vm | Kind::Vmi | Kind::Migration => set.spawn(async move {
-            let (k, plural) = match kind {
-                Kind::Vm => ("VirtualMachine", "virtualmachines"),
-                Kind::Vmi => ("VirtualMachineInstance", "virtualmachineinstances"),
-                _ => ("VirtualMachineInstanceMigration", "virtualmachineinstancemigrations"),
-            };
-            let api: Api<DynamicObject> = Api::all_with(c, &kubevirt_resource(k, plural));
+            let api: Api<DynamicObject> = Api::all_with(c, &super::rbac::kubevirt(kind));
             let convert = move |o: &DynamicObject| {
                 let v = serde_json::json!({ "metadata": o.metadata, "spec": o.data.get("spec"), "status": o.data.get("status") });
                 match kind {
@@ -137,7 +128,8 @@ pub fn fold(states: &BTreeMap<Kind, KindState>, kinds: &[Kind], ok: &str) -> Hea
     Health::Ok(ok.to_string())
 }
 
-/// Watches the cluster until the app goes away; reconnects with backoff while it cannot.
+/// Watches the cluster until the app goes away; reconnects with backoff while it cannot, and
+/// with a client rebuilt from the kubeconfig when that file is renewed or the token rejected.
 pub async fn run(cfg: KubernetesConfig, tx: mpsc::Sender<Update>) {
     let mut k8s = SourceTx::new(SourceId::Kubernetes, tx.clone());
     let mut kv = SourceTx::new(SourceId::Kubevirt, tx.clone());
@@ -151,27 +143,34 @@ pub async fn run(cfg: KubernetesConfig, tx: mpsc::Sender<Update>) {
     // the API answering (one request every 2 s to a local API server costs nothing).
     let mut backoff = Backoff::new(Duration::from_secs(2));
     loop {
-        let (client, url) = match super::client(&cfg).await {
+        let conn = match super::connect(&cfg).await {
             Ok(c) => c,
             Err(e) => {
                 k8s.health(Health::Unavailable(e.to_string())).await;
-                kv.health(Health::Unavailable("needs Kubernetes".into())).await;
+                kv.health(needs()).await;
                 tokio::time::sleep(backoff.next_delay()).await;
                 continue;
             }
         };
+        let (client, url) = (&conn.client, conn.url.clone());
         let version = match tokio::time::timeout(Duration::from_secs(5), client.apiserver_version()).await {
             Ok(Ok(v)) => v.git_version,
+            Ok(Err(kube::Error::Api(s))) if s.code == 401 => {
+                k8s.health(Health::Error(rejected(&conn, s.message))).await;
+                kv.health(needs()).await;
+                tokio::time::sleep(backoff.next_delay()).await;
+                continue;
+            }
             Ok(Err(source)) => {
                 k8s.health(Health::Unavailable(KubeError::Unreachable { url, source }.to_string())).await;
-                kv.health(Health::Unavailable("needs Kubernetes".into())).await;
+                kv.health(needs()).await;
                 tokio::time::sleep(backoff.next_delay()).await;
                 continue;
             }
             Err(_) => {
                 let after = Duration::from_secs(5);
                 k8s.health(Health::Unavailable(KubeError::Timeout { url, after }.to_string())).await;
-                kv.health(Health::Unavailable("needs Kubernetes".into())).await;
+                kv.health(needs()).await;
                 tokio::time::sleep(backoff.next_delay()).await;
                 continue;
             }
@@ -183,9 +182,35 @@ pub async fn run(cfg: KubernetesConfig, tx: mpsc::Sender<Update>) {
         }
         let ok = format!("API server {version} at {url}");
         k8s.health(Health::Ok(ok.clone())).await;
-        watch_all(&client, &ok, &tx, &mut k8s, &mut kv).await;
-        return;
+        match watch_all(&conn, &ok, &tx, &mut k8s, &mut kv).await {
+            Ended::AppGone => return,
+            Ended::Renewed => {}
+            Ended::Rejected(message) => {
+                k8s.health(Health::Error(rejected(&conn, message))).await;
+                kv.health(needs()).await;
+                tokio::time::sleep(backoff.next_delay()).await;
+            }
+        }
     }
+}
+
+fn needs() -> Health {
+    Health::Unavailable("needs Kubernetes".into())
+}
+
+/// "token rejected (401) by …; waiting for a renewed /run/…/kubeconfig".
+fn rejected(conn: &super::Connection, message: String) -> String {
+    let path = conn.source.as_ref().map(|s| s.path.clone());
+    KubeError::Unauthorized { url: conn.url.clone(), path, message }.to_string()
+}
+
+/// Why the watchers stopped.
+enum Ended {
+    AppGone,
+    /// The kubeconfig was replaced: connect again with it.
+    Renewed,
+    /// The API rejected the token (401): connect again once the kubeconfig is renewed.
+    Rejected(String),
 }
 
 /// The API answers and these kinds' watches are open: what is shown of them is still true
@@ -208,14 +233,16 @@ async fn kubevirt_served(client: &kube::Client) -> Option<bool> {
 
 const ABSENT: &str = "KubeVirt CRDs absent (no kubevirt.io API group)";
 
-/// Runs the watchers and keeps both sources' health; returns when the app has gone.
+/// Runs the watchers and keeps both sources' health; returns when the app has gone, the
+/// kubeconfig was renewed or the token rejected.
 async fn watch_all(
-    client: &kube::Client,
+    conn: &super::Connection,
     ok: &str,
     tx: &mpsc::Sender<Update>,
     k8s: &mut SourceTx,
     kv: &mut SourceTx,
-) {
+) -> Ended {
+    let client = &conn.client;
     let (states_tx, mut states_rx) = mpsc::channel::<(Kind, KindState)>(64);
     let sinks = || Sinks { updates: tx.clone(), states: states_tx.clone() };
     let mut set = JoinSet::new();
@@ -242,7 +269,7 @@ async fn watch_all(
                     for kind in [Kind::Vm, Kind::Vmi, Kind::Migration] {
                         let u = KubeUpdate::Missing(kind, ABSENT.into());
                         if tx.send(Update::Kube(Box::new(u))).await.is_err() {
-                            return;
+                            return Ended::AppGone;
                         }
                     }
                     kv.health(Health::Unavailable(ABSENT.into())).await;
@@ -257,10 +284,14 @@ async fn watch_all(
         }
         if tx.is_closed() {
             set.abort_all();
-            return;
+            return Ended::AppGone;
         }
         tokio::select! {
             Some((kind, state)) = states_rx.recv() => {
+                if let KindState::Unauthorized(message) = state {
+                    set.abort_all();
+                    return Ended::Rejected(message);
+                }
                 if state == KindState::Synced && !synced_once.contains(&kind) {
                     synced_once.push(kind);
                 }
@@ -269,13 +300,17 @@ async fn watch_all(
             Some(done) = set.join_next_with_id() => {
                 // A watcher ended: the app has gone, or it died (a panic); restart it.
                 let id = match done { Ok((id, _)) => id, Err(e) => e.id() };
-                if tx.is_closed() { set.abort_all(); return; }
+                if tx.is_closed() { set.abort_all(); return Ended::AppGone; }
                 if let Some(kind) = ids.remove(&id) {
                     tokio::time::sleep(Duration::from_secs(1)).await;
                     ids.insert(spawn_kind(&mut set, client, kind, sinks()), kind);
                 }
             }
             _ = recheck.tick() => {
+                if conn.source.as_ref().is_some_and(|s| s.changed()) {
+                    set.abort_all();
+                    return Ended::Renewed;
+                }
                 let down = states.values().any(|s| matches!(s, KindState::Unreachable(_)));
                 let answers = tokio::time::timeout(PROBE, client.apiserver_version()).await.is_ok_and(|r| r.is_ok());
                 if down && answers {
@@ -285,7 +320,7 @@ async fn watch_all(
                         }
                     }
                 } else if answers && !confirm_synced(&states, tx).await {
-                    return;
+                    return Ended::AppGone;
                 }
             }
         }

@@ -28,6 +28,8 @@ pub enum KindState {
     Absent(String),
     /// The API cannot be reached.
     Unreachable(String),
+    /// The API rejects the token (401): the client is rebuilt from the kubeconfig.
+    Unauthorized(String),
     Error(String),
 }
 
@@ -40,7 +42,7 @@ pub fn classify(e: &watcher::Error) -> Option<KindState> {
         404 => {
             Some(KindState::Absent(if s.message.is_empty() { "not found".into() } else { s.message.clone() }))
         }
-        401 => Some(KindState::Error(format!("unauthorized: {}", s.message))),
+        401 => Some(KindState::Unauthorized(s.message.clone())),
         c => Some(KindState::Error(format!("API error {c}: {}", s.message))),
     };
     match e {

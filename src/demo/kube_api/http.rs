@@ -1,6 +1,6 @@
 //! The fake API server's HTTP side: requests, routing, lists and watch streams.
 
-use super::{ALL, Inner, Res, lock, status};
+use super::{ALL, Grant, Inner, Res, lock, status};
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -12,6 +12,8 @@ use tokio::net::TcpStream;
 struct Request {
     path: String,
     query: BTreeMap<String, String>,
+    /// The bearer token of the `Authorization` header.
+    token: Option<String>,
 }
 
 fn parse_request_line(line: &str) -> Option<Request> {
@@ -25,7 +27,7 @@ fn parse_request_line(line: &str) -> Option<Request> {
             (decode(k), decode(v))
         })
         .collect();
-    Some(Request { path: path.to_string(), query })
+    Some(Request { path: path.to_string(), query, token: None })
 }
 
 fn decode(s: &str) -> String {
@@ -104,6 +106,7 @@ async fn respond(sock: &mut TcpStream, code: u16, body: &Value) -> std::io::Resu
     let text = serde_json::to_string(body).unwrap_or_default();
     let reason = match code {
         200 => "OK",
+        401 => "Unauthorized",
         403 => "Forbidden",
         404 => "Not Found",
         503 => "Service Unavailable",
@@ -125,6 +128,7 @@ pub(super) async fn connection(inner: Arc<Inner>, sock: TcpStream) {
             return;
         }
         // Headers until the blank line; GETs carry no body.
+        let mut token = None;
         loop {
             let mut h = String::new();
             if reader.read_line(&mut h).await.unwrap_or(0) == 0 {
@@ -133,8 +137,15 @@ pub(super) async fn connection(inner: Arc<Inner>, sock: TcpStream) {
             if h == "\r\n" || h == "\n" {
                 break;
             }
+            if let Some((name, value)) = h.split_once(':')
+                && name.eq_ignore_ascii_case("authorization")
+                && let Some(t) = value.trim().strip_prefix("Bearer ")
+            {
+                token = Some(t.trim().to_string());
+            }
         }
-        let Some(req) = parse_request_line(&line) else { return };
+        let Some(mut req) = parse_request_line(&line) else { return };
+        req.token = token;
         lock(&inner.state).requests.push(line.trim_end().trim_end_matches(" HTTP/1.1").to_string());
         let sock = reader.get_mut();
         let keep = handle(&inner, sock, req).await.unwrap_or(false);
@@ -160,6 +171,12 @@ async fn handle(inner: &Arc<Inner>, sock: &mut TcpStream, req: Request) -> std::
         let body = status(503, "ServiceUnavailable", "apiserver is starting".into(), json!({}));
         return respond(sock, 503, &body).await.map(|_| true);
     }
+    // Authentication before anything else, discovery included (as kube-apiserver with
+    // anonymous requests off): an unknown, revoked or expired token is 401.
+    let Some(grant) = authenticate(inner, &req) else {
+        let body = status(401, "Unauthorized", "Unauthorized".into(), json!({}));
+        return respond(sock, 401, &body).await.map(|_| true);
+    };
     let absent = lock(&inner.state).kubevirt_absent;
     let not_found =
         || status(404, "NotFound", "the server could not find the requested resource".into(), json!({}));
@@ -200,12 +217,13 @@ async fn handle(inner: &Arc<Inner>, sock: &mut TcpStream, req: Request) -> std::
         return respond(sock, 404, &not_found()).await.map(|_| true);
     }
     let watching = matches!(req.query.get("watch").map(String::as_str), Some("true" | "1"));
-    if is_forbidden(inner, &res) {
-        let verb = if watching { "watch" } else { "list" };
+    let verb = if watching { "watch" } else { "list" };
+    if is_forbidden(inner, &res) || !grant.allows(verb, &res) {
         let scope =
             ns.as_ref().map_or("at the cluster scope".to_string(), |n| format!("in the namespace \"{n}\""));
+        let user = &grant.user;
         let msg = format!(
-            "{} is forbidden: User \"system:serviceaccount:default:console\" cannot {verb} resource \"{}\" in API group \"{}\" {scope}",
+            "{} is forbidden: User \"{user}\" cannot {verb} resource \"{}\" in API group \"{}\" {scope}",
             res.plural, res.plural, res.group
         );
         let body = status(403, "Forbidden", msg, json!({"group": res.group, "kind": res.plural}));
@@ -271,6 +289,14 @@ fn pending(
         .map(|c| json!({"type": c.kind, "object": c.obj}))
         .collect();
     (events, last < st.floor, st.rv, st.epoch != epoch)
+}
+
+/// The grant of the request's bearer token; `None` when it has none the server knows.
+fn authenticate(inner: &Inner, req: &Request) -> Option<Grant> {
+    let mut st = lock(&inner.state);
+    let token = req.token.as_ref()?;
+    *st.token_uses.entry(token.clone()).or_default() += 1;
+    st.tokens.get(token).cloned()
 }
 
 fn is_forbidden(inner: &Inner, res: &Res) -> bool {

@@ -1,7 +1,9 @@
 //! A fake Kubernetes API server: real HTTP/1.1 on 127.0.0.1 speaking the list/watch
 //! protocol kube-rs uses (resourceVersion, chunked watch streams, bookmarks, the
 //! `k8s.io/initial-events-end` bookmark of streaming lists, 410 Expired after a compaction,
-//! 403/404 Status objects). It runs on its own runtime thread, so sync tests, async tests, a
+//! 403/404 Status objects) and, like a real API server, authentication and a tiny RBAC: every
+//! request needs a bearer token the server knows (401 otherwise), and a token may only do the
+//! (verb, resource) pairs of its [`Grant`] (403 Forbidden with a Status otherwise). It runs on its own runtime thread, so sync tests, async tests, a
 //! child process (the real binary in tmux) and `--demo` can all talk to it. Plain JSON and
 //! tokio: no kube types, so it is built with or without the `kubernetes` feature.
 //! (tests/support/kube_api.rs adds the test fixtures.)
@@ -9,7 +11,7 @@
 mod http;
 
 use serde_json::{Value, json};
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -51,6 +53,41 @@ impl Res {
     }
 }
 
+/// The token [`FakeApi::kubeconfig_in`] writes; it may do everything.
+pub const ADMIN_TOKEN: &str = "fake-token";
+
+/// What one bearer token may do: the user it authenticates as, and either every verb on every
+/// resource or only the listed (verb, plural) pairs (verbs as RBAC names them: get, list, watch).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Grant {
+    pub user: String,
+    rules: Option<HashSet<(String, &'static str)>>,
+}
+
+impl Grant {
+    /// Every verb on every resource.
+    pub fn admin(user: &str) -> Grant {
+        Grant { user: user.to_string(), rules: None }
+    }
+
+    /// Only these (verb, resource) pairs.
+    pub fn only(user: &str, rules: &[(&str, &Res)]) -> Grant {
+        let rules = rules.iter().map(|(v, r)| (v.to_string(), r.plural)).collect();
+        Grant { user: user.to_string(), rules: Some(rules) }
+    }
+
+    /// get, list and watch on each of `resources`, nothing else.
+    pub fn read_only(user: &str, resources: &[Res]) -> Grant {
+        let rules: Vec<(&str, &Res)> =
+            resources.iter().flat_map(|r| ["get", "list", "watch"].map(|v| (v, r))).collect();
+        Grant::only(user, &rules)
+    }
+
+    pub fn allows(&self, verb: &str, res: &Res) -> bool {
+        self.rules.as_ref().is_none_or(|r| r.contains(&(verb.to_string(), res.plural)))
+    }
+}
+
 /// One change, as a watch sends it.
 struct Change {
     rv: u64,
@@ -68,6 +105,10 @@ struct State {
     /// the log passed `MAX_LOG` and its older half was forgotten).
     floor: u64,
     forbidden: HashSet<&'static str>,
+    /// The bearer tokens the server accepts; any other (or none) is 401 Unauthorized.
+    tokens: HashMap<String, Grant>,
+    /// Requests made with each token (unknown ones too).
+    token_uses: HashMap<String, usize>,
     kubevirt_absent: bool,
     requests: Vec<String>,
     open_watches: usize,
@@ -118,8 +159,10 @@ impl FakeApi {
         let port = std_listener.local_addr()?.port();
         let (changed, _) = watch::channel(0);
         let handle = rt.handle().clone();
+        let mut state = State::default();
+        state.tokens.insert(ADMIN_TOKEN.to_string(), Grant::admin("system:serviceaccount:default:console"));
         let inner =
-            Arc::new(Inner { state: Mutex::default(), changed, port, rt: handle, tasks: Mutex::default() });
+            Arc::new(Inner { state: Mutex::new(state), changed, port, rt: handle, tasks: Mutex::default() });
         let api = FakeApi { inner, rt: Some(rt) };
         std_listener.set_nonblocking(true)?;
         api.serve(std_listener)?;
@@ -152,19 +195,46 @@ impl FakeApi {
         format!("http://127.0.0.1:{}", self.inner.port)
     }
 
-    /// A kubeconfig (JSON is YAML) pointing at the server, with a bearer token, written
-    /// into `dir` as kubeconfig.yaml.
+    /// A kubeconfig (JSON is YAML) pointing at the server, with the admin bearer token,
+    /// written into `dir` as kubeconfig.yaml.
     pub fn kubeconfig_in(&self, dir: &Path) -> io::Result<PathBuf> {
+        self.kubeconfig_with_token(dir, ADMIN_TOKEN)
+    }
+
+    /// The same with `token`, replacing the file at once (written beside it, then renamed, as
+    /// the module's token service does).
+    pub fn kubeconfig_with_token(&self, dir: &Path, token: &str) -> io::Result<PathBuf> {
         let kc = json!({
             "apiVersion": "v1", "kind": "Config",
             "clusters": [{"name": "fake", "cluster": {"server": self.url()}}],
-            "users": [{"name": "console", "user": {"token": "fake-token"}}],
+            "users": [{"name": "console", "user": {"token": token}}],
             "contexts": [{"name": "fake", "context": {"cluster": "fake", "user": "console"}}],
             "current-context": "fake"
         });
         let p = dir.join("kubeconfig.yaml");
-        std::fs::write(&p, serde_json::to_string_pretty(&kc).map_err(io::Error::other)?)?;
+        let tmp = dir.join(".kubeconfig.yaml.new");
+        std::fs::write(&tmp, serde_json::to_string_pretty(&kc).map_err(io::Error::other)?)?;
+        std::fs::rename(&tmp, &p)?;
         Ok(p)
+    }
+
+    /// Accepts `token` from now on, with what it may do.
+    pub fn grant(&self, token: &str, grant: Grant) {
+        self.change(|s| _ = s.tokens.insert(token.to_string(), grant));
+    }
+
+    /// Forgets `token` (revoked, or expired): its requests are 401 from now on. Open watches
+    /// end, as they would at their timeout, so a watcher using it learns at once.
+    pub fn revoke(&self, token: &str) {
+        self.change(|s| {
+            s.tokens.remove(token);
+            s.epoch += 1;
+        });
+    }
+
+    /// How many requests carried `token`.
+    pub fn token_uses(&self, token: &str) -> usize {
+        lock(&self.inner.state).token_uses.get(token).copied().unwrap_or(0)
     }
 
     fn change(&self, f: impl FnOnce(&mut State)) {
