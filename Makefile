@@ -5,7 +5,7 @@ CARGO ?= cargo
 APT_PACKAGES := pkg-config libvirt-dev libvirt-clients tmux htop iproute2 procps \
 	systemd systemd-journal-remote nix-bin systemd-container dbus \
 	libvirt-daemon libvirt-daemon-driver-qemu qemu-system-x86 \
-	libpam0g-dev libpam-wrapper
+	libpam0g-dev libpam-wrapper polkitd openssh-server openssh-client rsync curl
 # actiond treats a client in an SSH session as read-only; tests act as the local console.
 unexport SSH_CONNECTION SSH_CLIENT SSH_TTY
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
