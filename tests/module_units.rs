@@ -126,6 +126,22 @@ fn the_console_runs_as_its_user_under_the_hardening_and_reads_every_source() {
         assert_eq!(h["state"], plain[name]["state"], "{name}: hardened {h}, not hardened {}", plain[name]);
     }
     eprintln!("sources under the hardening: {hardened}");
+
+    // `check` as the console would run it: a source it cannot read names the option to set
+    // (here: no kubeconfig on this fresh host).
+    let check = run_as_console(&c, true, &["check"]);
+    let text = String::from_utf8_lossy(&check.stdout);
+    let lines: Vec<&str> = text.lines().collect();
+    let kube = lines.iter().position(|l| l.starts_with("kubernetes")).unwrap_or_else(|| panic!("{text}"));
+    assert!(lines[kube].contains("no kubeconfig"), "{text}");
+    let hint = lines.get(kube + 1).copied().unwrap_or("");
+    assert!(
+        hint.trim_start().starts_with("on NixOS: services.hypervisor-tui.settings.kubernetes.kubeconfig"),
+        "{text}"
+    );
+    for ok in ["journal", "procfs", "netlink", "libvirt", "systemd"] {
+        assert!(lines.iter().any(|l| l.starts_with(ok) && l.contains(" ok ")), "{ok}: {text}");
+    }
 }
 
 #[test]
