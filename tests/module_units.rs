@@ -283,3 +283,27 @@ fn a_config_error_keeps_it_in_a_visible_restart_loop() {
     module::wait_main_pid(&c, UNIT, 0, BOUND).expect("runs once the config is fixed");
     module::wait_screen(&c, "F1 Logs", BOUND);
 }
+
+/// CI cannot re-render (no harness, no nixpkgs lib): at least the hardening written in
+/// module.nix must be what the committed unit has, or the rendering is stale.
+#[test]
+fn the_rendered_unit_has_the_module_s_hardening() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("nixos/module.nix");
+    let nix = std::fs::read_to_string(path).expect("nixos/module.nix");
+    let block = nix
+        .split("  hardening = {\n")
+        .nth(1)
+        .and_then(|b| b.split("\n  };").next())
+        .expect("hardening block");
+    let unit = module::rendered(UNIT);
+    let mut keys = 0;
+    for line in block.lines().map(str::trim).filter(|l| !l.starts_with('#') && l.contains(" = ")) {
+        let key = line.split(" = ").next().unwrap_or("");
+        assert!(
+            unit.lines().any(|l| l.starts_with(&format!("{key}="))),
+            "module.nix sets {key}, nixos/tests/rendered/{UNIT} does not: re-run nixos/tests/render-units.sh"
+        );
+        keys += 1;
+    }
+    assert!(keys >= 10, "only {keys} hardening settings found in module.nix");
+}
