@@ -204,11 +204,11 @@ fn forwarding_of_every_kind_is_refused() {
     assert!(err.contains("X11 forwarding request failed"), "{err}");
 
     // Agent: the session never gets a socket (sshd would set SSH_AUTH_SOCK and make one).
-    let _agent = spawn_inside(&c, &["timeout", "30", "ssh-agent", "-D", "-a", "/run/hvtui-ssh/agent"]);
+    let mut agent = spawn_inside(&c, &["timeout", "30", "ssh-agent", "-D", "-a", "/run/hvtui-ssh/agent"]);
     let mut a = vec!["env", "SSH_AUTH_SOCK=/run/hvtui-ssh/agent", "timeout", "30", "ssh"];
     a.extend(ssh_opts());
     a.extend(["-A", TARGET, "logs", "-f"]);
-    let _session = spawn_inside(&c, &a);
+    let mut session = spawn_inside(&c, &a);
     let start = Instant::now();
     let env = loop {
         if let Some(env) = forced_command_env(&c).filter(|e| e.contains("SSH_ORIGINAL_COMMAND=logs -f")) {
@@ -221,6 +221,10 @@ fn forwarding_of_every_kind_is_refused() {
     assert!(!env.contains("DISPLAY"), "{env}");
     let sockets = c.exec_ok(&["sh", "-c", "ls -d /tmp/ssh-* 2>/dev/null || true"]);
     assert!(sockets.trim().is_empty(), "agent sockets: {sockets}");
+    // The container's end takes both with it.
+    drop(c);
+    let _ = session.wait();
+    let _ = agent.wait();
 }
 
 #[test]
