@@ -15,10 +15,8 @@ const PORT: &str = "2222";
 const KEY: &str = "/run/hvtui-ssh/id";
 
 /// Global settings as permissive as sshd allows: the Match block must do the refusing.
-const SSHD_CONFIG: &str = "Port 2222
-ListenAddress 127.0.0.1
+const SSHD_CONFIG: &str = "ListenAddress 127.0.0.1
 HostKey /run/hvtui-ssh/host_key
-PidFile /run/hvtui-ssh/sshd.pid
 AuthorizedKeysFile .ssh/authorized_keys /etc/ssh/authorized_keys.d/%u
 UsePAM yes
 KbdInteractiveAuthentication no
@@ -47,28 +45,25 @@ fn sshd() -> Option<SystemdContainer> {
     // Where NixOS puts `openssh.authorizedKeys.keys` (root-owned, outside the home).
     let public = std::fs::read_to_string(c.root().join(&format!("{KEY}.pub")[1..])).expect("public key");
     module::put(&c, &format!("/etc/ssh/authorized_keys.d/{USER}"), &public);
-    let config = format!("{SSHD_CONFIG}{}", module::rendered("sshd_config.match"));
-    module::put(&c, "/run/hvtui-ssh/sshd_config", &config);
-    c.exec_ok(&["/usr/sbin/sshd", "-t", "-f", "/run/hvtui-ssh/sshd_config"]);
-    c.exec_ok(&[
-        "systemd-run",
-        "--unit=hvtui-sshd",
-        "/usr/sbin/sshd",
-        "-D",
-        "-e",
-        "-f",
-        "/run/hvtui-ssh/sshd_config",
-    ]);
+    start_sshd(&c, PORT, &module::rendered("sshd_config.match"));
+    Some(c)
+}
+
+/// Another sshd in the container, on `port`, with `match_block` after the global settings.
+fn start_sshd(c: &SystemdContainer, port: &str, match_block: &str) {
+    let config = format!("Port {port}\nPidFile /run/hvtui-ssh/sshd-{port}.pid\n{SSHD_CONFIG}{match_block}");
+    let path = format!("/run/hvtui-ssh/sshd_config-{port}");
+    module::put(c, &path, &config);
+    c.exec_ok(&["/usr/sbin/sshd", "-t", "-f", &path]);
+    let unit = format!("--unit=hvtui-sshd-{port}");
+    c.exec_ok(&["systemd-run", &unit, "/usr/sbin/sshd", "-D", "-e", "-f", &path]);
     let start = Instant::now();
-    while !c.exec(&["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/2222"]).status.success() {
-        assert!(
-            start.elapsed() < Duration::from_secs(20),
-            "sshd never listened:\n{}",
-            module::journal(&c, "hvtui-sshd")
-        );
+    let probe = format!("exec 3<>/dev/tcp/127.0.0.1/{port}");
+    while !c.exec(&["bash", "-c", &probe]).status.success() {
+        let log = module::journal(c, &format!("hvtui-sshd-{port}"));
+        assert!(start.elapsed() < Duration::from_secs(20), "sshd never listened:\n{log}");
         std::thread::sleep(Duration::from_millis(50));
     }
-    Some(c)
 }
 
 /// `ssh` options for the console user's key, no questions asked.
@@ -117,12 +112,29 @@ fn stderr_of(child: std::process::Child) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
-/// A process of the console user running the forced command, and its environment.
-fn forced_command_env(c: &SystemdContainer) -> Option<String> {
+/// The environment of a forced command the console user runs (one line a variable), the
+/// first for which `wanted` holds.
+fn forced_command_env(c: &SystemdContainer, wanted: impl Fn(&str) -> bool) -> Option<String> {
     let pids = c.exec(&["pgrep", "-u", USER, "-x", "hypervisor-tui"]);
-    let pid = String::from_utf8_lossy(&pids.stdout).split_whitespace().next()?.to_string();
-    let env = c.exec(&["cat", &format!("/proc/{pid}/environ")]);
-    Some(String::from_utf8_lossy(&env.stdout).replace('\0', "\n"))
+    String::from_utf8_lossy(&pids.stdout).split_whitespace().find_map(|pid| {
+        let env = c.exec(&["cat", &format!("/proc/{pid}/environ")]);
+        let env = String::from_utf8_lossy(&env.stdout).replace('\0', "\n");
+        wanted(&env).then_some(env)
+    })
+}
+
+/// Waits for a `logs -f` session whose sshd listens on `port`, and returns its environment.
+fn logs_session_env(c: &SystemdContainer, port: &str) -> String {
+    let start = Instant::now();
+    let server = format!(" 127.0.0.1 {port}\n");
+    loop {
+        let wanted = |e: &str| e.contains("SSH_ORIGINAL_COMMAND=logs -f") && e.contains(&server);
+        if let Some(env) = forced_command_env(c, wanted) {
+            return env;
+        }
+        assert!(start.elapsed() < Duration::from_secs(20), "no `logs -f` session on port {port}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
 }
 
 #[test]
@@ -147,7 +159,7 @@ fn a_key_login_lands_in_snapshot_without_a_pty_and_in_the_console_with_one() {
     let t = support::tmux::Tmux::start("module-ssh", 100, 30, &cmd);
     let screen = t.wait_for("the console over SSH", "F1 Logs");
     assert!(screen.contains("read-only"), "{screen}");
-    let env = forced_command_env(&c).expect("the console runs as the console user");
+    let env = forced_command_env(&c, |_| true).expect("the console runs as the console user");
     assert!(env.contains("SSH_CONNECTION="), "{env}");
 }
 
@@ -209,21 +221,27 @@ fn forwarding_of_every_kind_is_refused() {
     a.extend(ssh_opts());
     a.extend(["-A", TARGET, "logs", "-f"]);
     let mut session = spawn_inside(&c, &a);
-    let start = Instant::now();
-    let env = loop {
-        if let Some(env) = forced_command_env(&c).filter(|e| e.contains("SSH_ORIGINAL_COMMAND=logs -f")) {
-            break env;
-        }
-        assert!(start.elapsed() < Duration::from_secs(20), "no `logs -f` session");
-        std::thread::sleep(Duration::from_millis(100));
-    };
+    let env = logs_session_env(&c, PORT);
     assert!(!env.contains("SSH_AUTH_SOCK"), "{env}");
     assert!(!env.contains("DISPLAY"), "{env}");
     let sockets = c.exec_ok(&["sh", "-c", "ls -d /tmp/ssh-* 2>/dev/null || true"]);
     assert!(sockets.trim().is_empty(), "agent sockets: {sockets}");
+
+    // The control: the same block with agent forwarding allowed, on another port, and the
+    // same client gets an agent socket. So the absence above is the Match block's doing.
+    let block =
+        module::rendered("sshd_config.match").replace("AllowAgentForwarding no", "AllowAgentForwarding yes");
+    start_sshd(&c, "2226", &block);
+    let mut a = vec!["env", "SSH_AUTH_SOCK=/run/hvtui-ssh/agent", "timeout", "30", "ssh"];
+    a.extend(ssh_opts().into_iter().map(|o| if o == PORT { "2226" } else { o }));
+    a.extend(["-A", TARGET, "logs", "-f"]);
+    let mut control = spawn_inside(&c, &a);
+    let env = logs_session_env(&c, "2226");
+    assert!(env.contains("SSH_AUTH_SOCK=/tmp/ssh-"), "the control got no agent: {env}");
     // The container's end takes both with it.
     drop(c);
     let _ = session.wait();
+    let _ = control.wait();
     let _ = agent.wait();
 }
 
