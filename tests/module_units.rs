@@ -31,6 +31,23 @@ fn console() -> Option<SystemdContainer> {
     Some(c)
 }
 
+/// `console()` with what a libvirtd in the container needs, and the clients that ask it.
+fn console_with_libvirtd() -> Option<SystemdContainer> {
+    let why = module::missing_tools(&[
+        "/usr/sbin/libvirtd",
+        "/usr/lib/polkit-1/polkitd",
+        "virsh",
+        "busctl",
+        "setpriv",
+    ]);
+    if !support::require::require(why.is_none(), why.as_deref().unwrap_or("")) {
+        return None;
+    }
+    let c = console()?;
+    module::start_libvirtd(&c);
+    Some(c)
+}
+
 fn start_console(c: &SystemdContainer) -> u32 {
     c.exec_ok(&["systemctl", "start", UNIT]);
     let pid = module::wait_main_pid(c, UNIT, 0, BOUND).expect("the console runs");
@@ -88,8 +105,7 @@ fn store_paths_are_substituted() {
 
 #[test]
 fn the_console_runs_as_its_user_under_the_hardening_and_reads_every_source() {
-    let Some(c) = console() else { return };
-    module::start_libvirtd(&c);
+    let Some(c) = console_with_libvirtd() else { return };
     let pid = start_console(&c);
 
     // The masks: systemd refuses to start a login prompt on tty1.
@@ -156,8 +172,7 @@ fn the_console_runs_as_its_user_under_the_hardening_and_reads_every_source() {
 
 #[test]
 fn default_policies_let_the_console_user_read_libvirt_and_systemd_and_nothing_more() {
-    let Some(c) = console() else { return };
-    module::start_libvirtd(&c);
+    let Some(c) = console_with_libvirtd() else { return };
     // libvirt's defaults: the read-only socket is world-accessible, the read-write one is
     // behind polkit's administrator authentication.
     let mode = c.exec_ok(&["stat", "-c", "%a %U", "/run/libvirt/libvirt-sock-ro"]);
