@@ -305,11 +305,15 @@ fn a_config_error_keeps_it_in_a_visible_restart_loop() {
     }
     // What an operator sees: the restart counter (`systemctl status` shows the current
     // attempt only) and, in the unit's journal, systemd's restarts and the error itself.
-    let journal = module::journal(&c, UNIT);
-    assert!(journal.contains("/etc/hypervisor-tui/config.toml"), "the error names the file:\n{journal}");
-    assert!(journal.contains("refresh_interval"), "the error names the key:\n{journal}");
-    assert!(journal.contains("Failed with result 'exit-code'"), "{journal}");
-    assert!(journal.contains("Scheduled restart job, restart counter is at 3"), "{journal}");
+    let needles = [
+        // the error, naming file and key
+        "/etc/hypervisor-tui/config.toml",
+        "refresh_interval",
+        // systemd's account of the loop
+        "Failed with result 'exit-code'",
+        "Scheduled restart job, restart counter is at 3",
+    ];
+    module::wait_journal(&c, UNIT, &needles, BOUND);
 
     // Fixed, it recovers on its own at the next restart.
     module::put(&c, "/etc/hypervisor-tui/config.toml", &module::rendered("config.toml"));

@@ -168,6 +168,21 @@ pub fn journal(c: &SystemdContainer, unit: &str) -> String {
     c.exec_ok(&["journalctl", "--no-pager", "-o", "cat", "-u", unit])
 }
 
+/// The unit's journal once it holds every one of `needles` (journald writes a moment
+/// after the fact); fails after `bound`, showing what it held.
+pub fn wait_journal(c: &SystemdContainer, unit: &str, needles: &[&str], bound: Duration) -> String {
+    let start = Instant::now();
+    loop {
+        let text = journal(c, unit);
+        let missing: Vec<&&str> = needles.iter().filter(|n| !text.contains(**n)).collect();
+        if missing.is_empty() {
+            return text;
+        }
+        assert!(start.elapsed() < bound, "{unit}'s journal lacks {missing:?}:\n{text}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
 /// A libvirtd inside the container with libvirt's own defaults for its sockets (an empty
 /// libvirtd.conf: `unix_sock_ro_perms` 0777, `auth_unix_ro` polkit), a polkitd, and
 /// libvirt's polkit actions as upstream ships them (`org.libvirt.unix.monitor`: anyone;
