@@ -161,6 +161,15 @@ fn a_key_login_lands_in_snapshot_without_a_pty_and_in_the_console_with_one() {
     assert!(screen.contains("read-only"), "{screen}");
     let env = forced_command_env(&c, |_| true).expect("the console runs as the console user");
     assert!(env.contains("SSH_CONNECTION="), "{env}");
+
+    // The connection drops (the client's terminal goes): sshd hangs up the session's pty
+    // and the console ends; nothing of the console user is left running.
+    drop(t);
+    let start = Instant::now();
+    while forced_command_env(&c, |_| true).is_some() {
+        assert!(start.elapsed() < Duration::from_secs(15), "the console outlived its SSH connection");
+        std::thread::sleep(Duration::from_millis(100));
+    }
 }
 
 #[test]
