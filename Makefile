@@ -5,7 +5,11 @@ CARGO ?= cargo
 APT_PACKAGES := pkg-config libvirt-dev libvirt-clients tmux htop iproute2 procps \
 	systemd systemd-journal-remote nix-bin systemd-container dbus \
 	libvirt-daemon libvirt-daemon-driver-qemu qemu-system-x86 \
-	libpam0g-dev libpam-wrapper
+	libpam0g-dev libpam-wrapper polkitd openssh-server openssh-client rsync curl
+# openssh-server, rsync, curl, polkitd: tests/module_ssh.rs and tests/module_units.rs run sshd,
+# polkitd and libvirtd inside a throw-away systemd container only. On a host where dpkg would
+# start ssh.service at install, install with a policy-rc.d that forbids it (Debian's
+# invoke-rc.d honours /usr/sbin/policy-rc.d); the tests never use the host's sshd.
 # actiond treats a client in an SSH session as read-only; tests act as the local console.
 unexport SSH_CONNECTION SSH_CLIENT SSH_TTY
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)

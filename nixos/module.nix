@@ -127,7 +127,9 @@ let
 
   # Hardening that leaves the terminal usable: no PrivateDevices (it would hide
   # /dev/ttyN) and nothing that installs a device allow-list (ProtectClock,
-  # DeviceAllow), for the same reason.
+  # DeviceAllow), for the same reason. tests/module_units.rs runs the rendered unit
+  # under a real systemd and checks that no source (journal, /proc, netlink, D-Bus,
+  # libvirt's socket) reads worse with these options than without them.
   hardening = {
     User = cfg.user;
     Group = cfg.group;
@@ -295,10 +297,11 @@ in
     extraGroups = mkOption {
       type = types.listOf types.str;
       default = [ ];
-      example = [ "libvirtd" ];
       description = ''
-        Further groups for the console user, e.g. `libvirtd` to list guests on
-        `qemu:///system`.
+        Further groups for the console user. No source needs one: the journal is
+        read through `systemd-journal` (always added), libvirt through its read-only
+        socket, which libvirt's default polkit policy opens to every user. Do not add
+        `libvirtd`: it gives the read-write socket, i.e. control of every guest.
       '';
     };
 

@@ -168,6 +168,11 @@ async fn console(
         s.set(app.view.screen);
     }
     app.run(&mut terminal, input, rx).await?;
+    // After a hang-up (TTYVHangup, a dropped SSH connection) the terminal is gone: ratatui's
+    // Drop would try to show the cursor again and print the failure into the journal.
+    if terminal.show_cursor().is_err() {
+        std::mem::forget(terminal);
+    }
     Ok(())
 }
 

@@ -8,6 +8,7 @@ pub mod journal_format;
 pub mod journal_mutate;
 pub mod kube_api;
 pub mod libvirtd;
+pub mod module;
 pub mod require;
 pub mod snapshot;
 pub mod system;

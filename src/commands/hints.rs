@@ -1,0 +1,69 @@
+//! `check`'s second line for a source that cannot be read: the NixOS option (of
+//! nixos/module.nix, or of NixOS itself) that makes it readable, where one exists. Sources no
+//! option can fix (no sensors, not NixOS) get none: their reason says it all.
+
+use crate::event::{Health, SourceId};
+
+const PREFIX: &str = "services.hypervisor-tui";
+
+/// The option to set for `id` in state `h`, if any.
+pub fn nixos_hint(id: SourceId, h: &Health) -> Option<String> {
+    let reason = match h {
+        Health::Unavailable(r) | Health::Error(r) => r.as_str(),
+        Health::Starting | Health::Ok(_) | Health::Disabled(_) => return None,
+    };
+    let denied = reason.contains("ermission denied") || reason.contains("EACCES");
+    match id {
+        SourceId::Journal if denied => Some(format!(
+            "the console user reads the journal as a member of systemd-journal: the module's user \
+             ({PREFIX}.user) is one; any other user needs users.users.<name>.extraGroups = [ \"systemd-journal\" ]"
+        )),
+        SourceId::Journal => {
+            Some(format!("{PREFIX}.settings.journal.directory names another journal directory"))
+        }
+        SourceId::Libvirt if reason.contains("not running") || reason.contains("no socket") => Some(format!(
+            "virtualisation.libvirtd.enable = true (its read-only socket needs no group), or \
+             {PREFIX}.settings.libvirt.uris = [ ] to stop asking"
+        )),
+        SourceId::Libvirt => Some(format!(
+            "{PREFIX}.settings.libvirt.uris (qemu:///system is read through libvirt's read-only socket, \
+             which libvirt's default polkit policy opens to every user)"
+        )),
+        SourceId::Kubernetes => Some(format!(
+            "{PREFIX}.settings.kubernetes.kubeconfig: a kubeconfig with a read-only identity, readable by \
+             the console user; or {PREFIX}.settings.kubernetes.enabled = false"
+        )),
+        SourceId::Systemd => Some(format!(
+            "{PREFIX}.environment.HYPERVISOR_TUI_SYSTEM_BUS, if the system bus is not at /run/dbus/system_bus_socket"
+        )),
+        SourceId::Procfs
+        | SourceId::Netlink
+        | SourceId::Kubevirt
+        | SourceId::Nixos
+        | SourceId::Time
+        | SourceId::Storage
+        | SourceId::Hardware => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_unreadable_sources_get_a_hint_and_it_names_an_option() {
+        let ok = Health::Ok("1 links".into());
+        assert_eq!(nixos_hint(SourceId::Libvirt, &ok), None);
+        assert_eq!(nixos_hint(SourceId::Kubernetes, &Health::Disabled("disabled in config".into())), None);
+        let no_kubeconfig =
+            Health::Unavailable("no kubeconfig (/etc/rancher/k3s/k3s.yaml) and not in a cluster".into());
+        let hint = nixos_hint(SourceId::Kubernetes, &no_kubeconfig).unwrap();
+        assert!(hint.starts_with("services.hypervisor-tui.settings.kubernetes.kubeconfig"), "{hint}");
+        let down =
+            Health::Unavailable("qemu:///system: libvirtd not running (no socket at /run/libvirt/x)".into());
+        assert!(nixos_hint(SourceId::Libvirt, &down).unwrap().starts_with("virtualisation.libvirtd.enable"));
+        let denied = Health::Error("/var/log/journal: Permission denied (os error 13)".into());
+        assert!(nixos_hint(SourceId::Journal, &denied).unwrap().contains("systemd-journal"));
+        assert_eq!(nixos_hint(SourceId::Hardware, &Health::Unavailable("no /sys/class/hwmon".into())), None);
+    }
+}
