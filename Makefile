@@ -7,9 +7,10 @@ APT_PACKAGES := pkg-config libvirt-dev libvirt-clients tmux htop iproute2 procps
 	libvirt-daemon libvirt-daemon-driver-qemu qemu-system-x86 \
 	libpam0g-dev libpam-wrapper polkitd openssh-server openssh-client rsync curl
 # openssh-server, rsync, curl, polkitd: tests/module_ssh.rs and tests/module_units.rs run sshd,
-# polkitd and libvirtd inside a throw-away systemd container only. On a host where dpkg would
-# start ssh.service at install, install with a policy-rc.d that forbids it (Debian's
-# invoke-rc.d honours /usr/sbin/policy-rc.d); the tests never use the host's sshd.
+# polkitd and libvirtd inside a throw-away systemd container only, never the host's. So that
+# installing them starts no daemon on the host (sshd on port 22, libvirtd, polkitd), `deps`
+# installs under a policy-rc.d that forbids starting services (what Debian's invoke-rc.d and
+# deb-systemd-invoke ask), put in place only for the install when the host has none.
 # actiond treats a client in an SSH session as read-only; tests act as the local console.
 unexport SSH_CONNECTION SSH_CLIENT SSH_TTY
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
@@ -20,7 +21,12 @@ deps:
 	@missing=$$(for p in $(APT_PACKAGES); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 		echo "installing: $$missing"; \
+		policy=; if [ ! -e /usr/sbin/policy-rc.d ]; then \
+			printf '#!/bin/sh\n# hypervisor-tui make deps: start no service while installing\nexit 101\n' \
+				| $(SUDO) tee /usr/sbin/policy-rc.d >/dev/null && $(SUDO) chmod 755 /usr/sbin/policy-rc.d && policy=1; \
+		fi; \
 		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
+		rc=$$?; if [ -n "$$policy" ]; then $(SUDO) rm -f /usr/sbin/policy-rc.d; fi; exit $$rc; \
 	fi
 	@$(CARGO) fmt --version >/dev/null 2>&1 || rustup component add rustfmt
 	@$(CARGO) clippy --version >/dev/null 2>&1 || rustup component add clippy

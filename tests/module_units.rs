@@ -162,7 +162,7 @@ fn the_console_runs_as_its_user_under_the_hardening_and_reads_every_source() {
     assert!(lines[kube].contains("no kubeconfig"), "{text}");
     let hint = lines.get(kube + 1).copied().unwrap_or("");
     assert!(
-        hint.trim_start().starts_with("on NixOS: services.hypervisor-tui.settings.kubernetes.kubeconfig"),
+        hint.trim_start().starts_with("on NixOS: services.hypervisor-tui.kubernetes.provision = true"),
         "{text}"
     );
     for ok in ["journal", "procfs", "netlink", "libvirt", "systemd"] {

@@ -6,6 +6,9 @@ use crate::event::{Health, SourceId};
 
 const PREFIX: &str = "services.hypervisor-tui";
 
+/// Where nixos/kubernetes.nix's token service writes the console's kubeconfig.
+const PROVISIONED: &str = "/run/hypervisor-tui/kubeconfig";
+
 /// The option to set for `id` in state `h`, if any.
 pub fn nixos_hint(id: SourceId, h: &Health) -> Option<String> {
     let reason = match h {
@@ -29,9 +32,14 @@ pub fn nixos_hint(id: SourceId, h: &Health) -> Option<String> {
             "{PREFIX}.settings.libvirt.uris (qemu:///system is read through libvirt's read-only socket, \
              which libvirt's default polkit policy opens to every user)"
         )),
+        SourceId::Kubernetes if reason.contains(PROVISIONED) => Some(format!(
+            "{PROVISIONED} is written by hypervisor-tui-kube-token.service (systemctl status \
+             hypervisor-tui-kube-token), which {PREFIX}.kubernetes.provision runs (on by default on a k3s server)"
+        )),
         SourceId::Kubernetes => Some(format!(
-            "{PREFIX}.settings.kubernetes.kubeconfig: a kubeconfig with a read-only identity, readable by \
-             the console user; or {PREFIX}.settings.kubernetes.enabled = false"
+            "{PREFIX}.kubernetes.provision = true (a read-only ServiceAccount and a short-lived token in \
+             {PROVISIONED}); or {PREFIX}.settings.kubernetes.kubeconfig naming a read-only identity of your own; \
+             or {PREFIX}.settings.kubernetes.enabled = false"
         )),
         SourceId::Systemd => Some(format!(
             "{PREFIX}.environment.HYPERVISOR_TUI_SYSTEM_BUS, if the system bus is not at /run/dbus/system_bus_socket"
@@ -58,7 +66,16 @@ mod tests {
         let no_kubeconfig =
             Health::Unavailable("no kubeconfig (/etc/rancher/k3s/k3s.yaml) and not in a cluster".into());
         let hint = nixos_hint(SourceId::Kubernetes, &no_kubeconfig).unwrap();
-        assert!(hint.starts_with("services.hypervisor-tui.settings.kubernetes.kubeconfig"), "{hint}");
+        assert!(hint.starts_with("services.hypervisor-tui.kubernetes.provision = true"), "{hint}");
+        let not_yet =
+            Health::Unavailable("no kubeconfig (/run/hypervisor-tui/kubeconfig) and not in a cluster".into());
+        let hint = nixos_hint(SourceId::Kubernetes, &not_yet).unwrap();
+        assert!(hint.contains("hypervisor-tui-kube-token.service"), "{hint}");
+        let rejected = Health::Error(
+            "token rejected (401) by https://h:6443; waiting for a renewed /run/hypervisor-tui/kubeconfig"
+                .into(),
+        );
+        assert!(nixos_hint(SourceId::Kubernetes, &rejected).unwrap().contains("systemctl status"));
         let down =
             Health::Unavailable("qemu:///system: libvirtd not running (no socket at /run/libvirt/x)".into());
         assert!(nixos_hint(SourceId::Libvirt, &down).unwrap().starts_with("virtualisation.libvirtd.enable"));
