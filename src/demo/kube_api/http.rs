@@ -5,17 +5,25 @@ use serde_json::{Value, json};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpStream;
 
 /// What a request asks for.
-struct Request {
-    path: String,
+pub(super) struct Request {
+    pub(super) method: String,
+    pub(super) path: String,
     query: BTreeMap<String, String>,
+    /// The body of a write (`Content-Length` bytes).
+    pub(super) body: Vec<u8>,
 }
 
+/// Largest request body read (a write's JSON).
+const MAX_BODY: usize = 1 << 20;
+
 fn parse_request_line(line: &str) -> Option<Request> {
-    let target = line.split_whitespace().nth(1)?;
+    let mut words = line.split_whitespace();
+    let method = words.next()?.to_string();
+    let target = words.next()?;
     let (path, q) = target.split_once('?').unwrap_or((target, ""));
     let query = q
         .split('&')
@@ -25,7 +33,7 @@ fn parse_request_line(line: &str) -> Option<Request> {
             (decode(k), decode(v))
         })
         .collect();
-    Some(Request { path: path.to_string(), query })
+    Some(Request { method, path: path.to_string(), query, body: Vec::new() })
 }
 
 fn decode(s: &str) -> String {
@@ -100,10 +108,15 @@ fn matches(req: &Request, res: &Res, ns: &Option<String>, obj: &Value) -> bool {
         && obj["kind"] == res.kind
 }
 
-async fn respond(sock: &mut TcpStream, code: u16, body: &Value) -> std::io::Result<()> {
+pub(super) async fn respond(sock: &mut TcpStream, code: u16, body: &Value) -> std::io::Result<()> {
     let text = serde_json::to_string(body).unwrap_or_default();
     let reason = match code {
         200 => "OK",
+        201 => "Created",
+        202 => "Accepted",
+        405 => "Method Not Allowed",
+        409 => "Conflict",
+        422 => "Unprocessable Entity",
         403 => "Forbidden",
         404 => "Not Found",
         503 => "Service Unavailable",
@@ -124,7 +137,8 @@ pub(super) async fn connection(inner: Arc<Inner>, sock: TcpStream) {
         if reader.read_line(&mut line).await.unwrap_or(0) == 0 {
             return;
         }
-        // Headers until the blank line; GETs carry no body.
+        // Headers until the blank line; a write's body follows (Content-Length).
+        let mut length = 0usize;
         loop {
             let mut h = String::new();
             if reader.read_line(&mut h).await.unwrap_or(0) == 0 {
@@ -133,8 +147,20 @@ pub(super) async fn connection(inner: Arc<Inner>, sock: TcpStream) {
             if h == "\r\n" || h == "\n" {
                 break;
             }
+            if let Some((k, v)) = h.split_once(':')
+                && k.trim().eq_ignore_ascii_case("content-length")
+            {
+                length = v.trim().parse().unwrap_or(0);
+            }
         }
-        let Some(req) = parse_request_line(&line) else { return };
+        let Some(mut req) = parse_request_line(&line) else { return };
+        if length > MAX_BODY {
+            return;
+        }
+        req.body = vec![0; length];
+        if reader.read_exact(&mut req.body).await.is_err() {
+            return;
+        }
         lock(&inner.state).requests.push(line.trim_end().trim_end_matches(" HTTP/1.1").to_string());
         let sock = reader.get_mut();
         let keep = handle(&inner, sock, req).await.unwrap_or(false);
@@ -161,6 +187,10 @@ async fn handle(inner: &Arc<Inner>, sock: &mut TcpStream, req: Request) -> std::
         return respond(sock, 503, &body).await.map(|_| true);
     }
     let absent = lock(&inner.state).kubevirt_absent;
+    if req.method != "GET" {
+        let (code, body) = super::write::handle(inner, &req, absent);
+        return respond(sock, code, &body).await.map(|_| true);
+    }
     let not_found =
         || status(404, "NotFound", "the server could not find the requested resource".into(), json!({}));
     match req.path.as_str() {
