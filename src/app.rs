@@ -162,6 +162,10 @@ impl App {
         let rows = self.view.system.rows(&self.model.units);
         let selected = rows.get(self.view.system.selected_in(rows.len())).map(|u| u.name.clone());
         let count = rows.len();
+        if a == crate::event::SystemAction::Actions {
+            self.open_unit_actions(selected);
+            return true;
+        }
         self.view.system.act(a, count);
         if let (crate::event::SystemAction::OpenLogs, Some(name)) = (a, selected) {
             let out = self.view.logs.show_units(vec![name]);

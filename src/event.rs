@@ -245,6 +245,8 @@ pub enum SystemAction {
     Filter,
     /// Show the selected unit's journal on F1.
     OpenLogs,
+    /// Guarded actions on the selected unit (restart, start, stop).
+    Actions,
 }
 
 /// What a key asks of F2.

@@ -208,7 +208,7 @@ pub const BINDINGS: &[Binding] = &[
         &[Key::Char('a')],
         M::Actions,
         Some("actions"),
-        "actions on the selected guest: start, shutdown (reason), reboot (reason), force off (type its name), suspend, resume",
+        "actions on the selected guest: start, shutdown (reason), reboot (reason), force off (type its name), suspend, resume; KubeVirt: migrate (reason)",
     ),
     system(&[Key::Up, Key::Char('k')], S::Up, None, "select the previous unit"),
     system(&[Key::Down, Key::Char('j')], S::Down, None, "select the next unit"),
@@ -218,6 +218,12 @@ pub const BINDINGS: &[Binding] = &[
     system(&[Key::End, Key::Char('G')], S::Bottom, None, "last unit"),
     system(&[Key::Char('/')], S::Filter, Some("filter"), "filter units by name (Enter keeps, Esc clears)"),
     system(&[Key::Enter], S::OpenLogs, Some("logs"), "show the selected unit's journal on F1"),
+    system(
+        &[Key::Char('a')],
+        S::Actions,
+        Some("actions"),
+        "actions on the selected unit ([actions] units): restart (reason), start, stop (reason)",
+    ),
 ];
 
 const fn system(keys: &'static [Key], a: S, hint: Option<&'static str>, help: &'static str) -> Binding {

@@ -98,6 +98,7 @@ fn f4_force_off_with_login_reason_and_typed_name() {
         socket: sock.clone(),
         channel: "tty1".into(),
         allow: Verb::ALL.to_vec(),
+        units: Vec::new(),
         updates: tx,
         token: None,
     };
