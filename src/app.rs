@@ -202,6 +202,9 @@ impl App {
         // When a batch of collector updates is due on screen; keys draw at once.
         let mut frame_due: Option<Instant> = None;
         let mut updates_open = true;
+        // While a grace window is open on a VT: which VT is shown, every second.
+        let mut vt_poll = tokio::time::interval(std::time::Duration::from_secs(1));
+        vt_poll.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         while !self.quit {
             let due = frame_due.unwrap_or_else(Instant::now);
             let event = tokio::select! {
@@ -216,6 +219,13 @@ impl App {
                 _ = tokio::time::sleep_until(due), if frame_due.is_some() => {
                     self.draw(terminal)?;
                     frame_due = None;
+                    continue;
+                }
+                _ = vt_poll.tick(), if self.watching_vt() => {
+                    let active = std::fs::read_to_string(crate::view::actions::VT_ACTIVE).map_err(|e| e.to_string());
+                    if self.check_vt(active) {
+                        self.draw(terminal)?;
+                    }
                     continue;
                 }
             };

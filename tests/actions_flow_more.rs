@@ -9,6 +9,8 @@ mod support;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use hypervisor_tui::actiond::audit;
+use hypervisor_tui::actiond::client;
+use hypervisor_tui::actiond::protocol::{ActRequest, Target};
 use hypervisor_tui::app::{ActionsLink, App};
 use hypervisor_tui::config::Verb;
 use hypervisor_tui::event::{Event, Update};
@@ -75,7 +77,8 @@ fn kubevirt_row_migrates_and_the_feed_shows_it() {
     let tmp = tempfile::tempdir().unwrap();
     let mut s = settings(&fixture, &c.root().join("run/systemd/journal/socket"));
     s.kubeconfig = Some(api.write_kubeconfig(tmp.path()));
-    let (mut app, mut rx) = linked_app(serve(s, tmp.path()), Vec::new());
+    let sock = serve(s, tmp.path());
+    let (mut app, mut rx) = linked_app(sock.clone(), Vec::new());
     let kv = KubevirtGuest {
         status: "Running".into(),
         node: "hv1".into(),
@@ -132,9 +135,27 @@ fn kubevirt_row_migrates_and_the_feed_shows_it() {
     assert_eq!(answer(&mut app, &mut rx), "guest.suspend vms/web-01: VMI is already paused (409)");
     assert!(screen(&app).contains("action failed guest.suspend vms/web-01: VMI is already paused (409)"));
 
+    // A hang-up (SIGHUP is `Event::Terminate`) ends the window at actiond.
+    let token = app.actions.as_ref().and_then(|l| l.token.clone()).unwrap();
+    app.update(Event::Terminate);
+    assert!(app.quit && app.view.actions.admin.is_none());
+    let why = client::act(&sock, resume(token)).unwrap_err();
+    assert!(why.contains("not authenticated"), "{why}");
+
     let recs = journal_records(&c, audit::MSG_ACTION, 3);
     let m = recs.iter().find(|r| r["HVTUI_ACTION"] == "guest.migrate").unwrap();
     assert_eq!((&m["HVTUI_TARGET"], &m["HVTUI_REASON"]), (&"vms/web-01".into(), &"drain hv1".into()));
+}
+
+fn resume(token: String) -> ActRequest {
+    ActRequest {
+        token,
+        verb: Verb::GuestResume,
+        target: Target::KubevirtVm { namespace: "vms".into(), name: "web-01".into() },
+        reason: String::new(),
+        confirm: String::new(),
+        channel: "tty1".into(),
+    }
 }
 
 fn unit(name: &str, active: &str) -> Unit {
@@ -166,7 +187,8 @@ fn f5_unit_restart_only_for_listed_units() {
     s.actions.units = vec!["hvtui-flow.service".into()];
     s.system_bus = format!("unix:path={}", c.bus_path().display());
     let tmp = tempfile::tempdir().unwrap();
-    let (mut app, mut rx) = linked_app(serve(s, tmp.path()), vec!["hvtui-flow.service".into()]);
+    let sock = serve(s, tmp.path());
+    let (mut app, mut rx) = linked_app(sock.clone(), vec!["hvtui-flow.service".into()]);
     let list = vec![unit("dbus.service", "active"), unit("hvtui-flow.service", "active")];
     app.update(Event::Update(Update::Units(UnitsUpdate::List(list))));
     app.update(key(KeyCode::F(5)));
@@ -189,6 +211,32 @@ fn f5_unit_restart_only_for_listed_units() {
     // F4's feed has it too.
     app.update(key(KeyCode::F(4)));
     assert!(screen(&app).contains("action done unit.restart hvtui-flow.service: done"), "{}", screen(&app));
+    // The console is on tty1: while it is shown the window stays; another VT ends it at once.
+    assert!(app.watching_vt());
+    assert!(!app.check_vt(Ok("tty1\n".into())));
+    assert!(app.view.actions.admin.is_some());
+    let token = app.actions.as_ref().and_then(|l| l.token.clone()).unwrap();
+    assert!(app.check_vt(Ok("tty2\n".into())));
+    assert!(app.view.actions.admin.is_none() && !app.watching_vt());
+    let status = app.view.status.clone().unwrap_or_default();
+    assert_eq!(status, "the authentication window ended: tty2 is shown instead of tty1");
+    assert!(screen(&app).starts_with(" [RO] "), "{}", screen(&app));
+    let req = ActRequest {
+        token,
+        verb: Verb::UnitStart,
+        target: Target::SystemdUnit { name: "hvtui-flow.service".into() },
+        reason: String::new(),
+        confirm: String::new(),
+        channel: "tty1".into(),
+    };
+    assert!(client::act(&sock, req).unwrap_err().contains("not authenticated"));
+    // The next action asks for the login again.
+    app.update(key(KeyCode::F(5)));
+    app.update(key(KeyCode::Char('a')));
+    app.update(key(KeyCode::Enter));
+    typed(&mut app, "again");
+    assert!(screen(&app).contains("operator:"), "{}", screen(&app));
+
     let recs = journal_records(&c, audit::MSG_ACTION, 1);
     assert_eq!(recs[0]["HVTUI_TARGET_KIND"], "systemd-unit");
     assert_eq!(recs[0]["HVTUI_REASON"], "stuck");

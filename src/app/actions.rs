@@ -11,7 +11,7 @@ use crate::config::Verb;
 use crate::event::{ActionNews, Update};
 use crate::model::guests::{ActionNote, ActionStage};
 use crate::view::act_flow::{ActFlow, FlowTarget, Outcome, Plan, TargetKind};
-use crate::view::actions::Admin;
+use crate::view::actions::{Admin, is_vt, vt_left};
 use std::path::PathBuf;
 use tokio::sync::mpsc;
 
@@ -206,7 +206,26 @@ impl App {
         self.model.guests.note_action(ActionNote { at_unix, stage, text });
     }
 
-    /// Quit or hang-up: the grace window ends with the console.
+    /// Whether the loop should poll the foreground VT: a grace window is open on a VT.
+    pub fn watching_vt(&self) -> bool {
+        self.view.actions.admin.is_some() && self.actions.as_ref().is_some_and(|l| is_vt(&l.channel))
+    }
+
+    /// One poll of the foreground VT (`view::actions::VT_ACTIVE`'s text, or why it could
+    /// not be read): another VT shown ends the grace window at once. True when it ended.
+    pub fn check_vt(&mut self, active: Result<String, String>) -> bool {
+        let Some(channel) = self.actions.as_ref().map(|l| l.channel.clone()) else { return false };
+        let Some(why) = vt_left(&channel, &active).filter(|_| self.view.actions.admin.is_some()) else {
+            return false;
+        };
+        self.end_actions();
+        let text = format!("the authentication window ended: {why}");
+        self.note(ActionStage::Done, text.clone());
+        self.view.status = Some(text);
+        true
+    }
+
+    /// Quit, hang-up or VT switch: the grace window ends at actiond.
     pub fn end_actions(&mut self) {
         if let Some(token) = self.actions.as_mut().and_then(|l| l.token.take()) {
             let socket = self.actions.as_ref().map(|l| l.socket.clone()).unwrap_or_default();
