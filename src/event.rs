@@ -221,6 +221,8 @@ pub enum Action {
     LogPickPriority,
     LogCycleBoot,
     LogToggleKernel,
+    /// Only actiond's audit records (`SYSLOG_IDENTIFIER=hypervisor-tui-actiond`), or all again.
+    LogAuditOnly,
     LogTogglePause,
     LogToggleWrap,
     Net(NetAction),

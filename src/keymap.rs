@@ -144,7 +144,7 @@ pub const BINDINGS: &[Binding] = &[
         &[Key::Char('f')],
         Action::LogTextFilter,
         Some("filter"),
-        "show only lines matching a text or regex",
+        "show only lines matching a text or regex, or KEY=value journal fields",
     ),
     on(Screen::Logs, &[Key::Char('u')], Action::LogPickUnits, Some("units"), "pick units from those seen"),
     on(
@@ -162,6 +162,13 @@ pub const BINDINGS: &[Binding] = &[
         "every boot / this boot / the previous boot",
     ),
     on(Screen::Logs, &[Key::Char('k')], Action::LogToggleKernel, None, "show or hide kernel messages"),
+    on(
+        Screen::Logs,
+        &[Key::Char('A')],
+        Action::LogAuditOnly,
+        None,
+        "only the actions' audit records (again: all); f with KEY=value (HVTUI_OPERATOR=alice) matches journal fields",
+    ),
     on(Screen::Logs, &[Key::Char(' ')], Action::LogTogglePause, Some("pause"), "pause or resume following"),
     on(Screen::Logs, &[Key::Char('w')], Action::LogToggleWrap, None, "wrap or truncate long lines"),
     on(Screen::Logs, &[Key::Up], Action::ScrollUp, None, "scroll up a line"),
