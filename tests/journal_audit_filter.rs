@@ -10,7 +10,7 @@ use hypervisor_tui::actiond::audit;
 use hypervisor_tui::app::App;
 use hypervisor_tui::collectors::journal::reader::{Origin, tail_lines};
 use hypervisor_tui::event::Event;
-use hypervisor_tui::model::log_filter::Filter;
+use hypervisor_tui::model::log_filter::{Filter, parse_field_matches};
 use hypervisor_tui::ui::{self, theme::Glyphs, theme::Theme};
 use ratatui::{Terminal, backend::TestBackend};
 use support::actiond::{Client, journal_records, refusal, serve, settings};
@@ -80,12 +80,11 @@ fn f1_filters_on_the_audit_fields_of_real_journald_records() {
         ]
     );
     // OR within a key; a MESSAGE_ID match, as README "Actions" tells auditors.
-    let mut f = Filter::default();
-    f.fields = hypervisor_tui::model::log_filter::parse_field_matches(&format!(
+    let words = format!(
         "MESSAGE_ID={} HVTUI_TARGET=web-1@test:///default HVTUI_TARGET=db-1@test:///default",
         audit::MSG_ACTION
-    ))
-    .unwrap();
+    );
+    let f = Filter { fields: parse_field_matches(&words).unwrap(), ..Filter::default() };
     assert_eq!(shown(&c, &f).len(), 3);
     // Text that is not `KEY=value` stays a text filter (and finds the logger line too).
     app.update(key(KeyCode::Char('f')));
