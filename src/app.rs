@@ -136,6 +136,7 @@ impl App {
             Action::Net(a) => self.view.net.act(a),
             Action::Dashboard(a) => self.view.dashboard.act(a),
             Action::Machines(crate::event::MachinesAction::Actions) => self.open_actions(),
+            Action::Machines(crate::event::MachinesAction::NodeActions) => self.open_node_actions(),
             Action::Machines(a) => {
                 let rows = self.view.machines.rows(&self.model.guests, self.model.now_unix());
                 self.view.machines.act(a, &rows);

@@ -286,6 +286,8 @@ pub enum MachinesAction {
     Detail,
     /// `a`: the actions of the selected guest (read-only unless `[actions] enabled`).
     Actions,
+    /// `c`: cordon or uncordon the node the selected KubeVirt guest runs on.
+    NodeActions,
 }
 
 /// Everything the loop reacts to.

@@ -217,6 +217,12 @@ pub const BINDINGS: &[Binding] = &[
         Some("actions"),
         "actions on the selected guest: start, shutdown (reason), reboot (reason), force off (type its name), suspend, resume; KubeVirt: migrate (reason)",
     ),
+    machines(
+        &[Key::Char('c')],
+        M::NodeActions,
+        None,
+        "cordon (reason) or uncordon the node the selected KubeVirt guest runs on",
+    ),
     system(&[Key::Up, Key::Char('k')], S::Up, None, "select the previous unit"),
     system(&[Key::Down, Key::Char('j')], S::Down, None, "select the next unit"),
     system(&[Key::PageUp], S::PageUp, None, "up one page"),

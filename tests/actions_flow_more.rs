@@ -20,7 +20,7 @@ use hypervisor_tui::ui::{self, theme::Glyphs, theme::Theme};
 use ratatui::{Terminal, backend::TestBackend};
 use support::actiond::{journal_records, serve, settings, under_pam_wrapper};
 use support::buffer_text;
-use support::kube_api::{FakeApi, VMIMS};
+use support::kube_api::{FakeApi, NODES, VMIMS};
 use support::systemd::SystemdContainer;
 use tokio::sync::mpsc;
 
@@ -134,6 +134,19 @@ fn kubevirt_row_migrates_and_the_feed_shows_it() {
     typed(&mut app, "backup");
     assert_eq!(answer(&mut app, &mut rx), "guest.suspend vms/web-01: VMI is already paused (409)");
     assert!(screen(&app).contains("action failed guest.suspend vms/web-01: VMI is already paused (409)"));
+
+    // `c`: the guest's node, cordoned within the same window (a reason, no login).
+    app.update(key(KeyCode::Char('c')));
+    assert!(
+        screen(&app).contains("Actions: hv1") && screen(&app).contains("node.uncordon"),
+        "{}",
+        screen(&app)
+    );
+    app.update(key(KeyCode::Enter));
+    typed(&mut app, "disk swap");
+    assert_eq!(answer(&mut app, &mut rx), "node.cordon hv1: done");
+    assert_eq!(api.get(&NODES, None, "hv1").unwrap()["spec"]["unschedulable"], true);
+    assert!(screen(&app).contains("action done node.cordon hv1: done"));
 
     // A hang-up (SIGHUP is `Event::Terminate`) ends the window at actiond.
     let token = app.actions.as_ref().and_then(|l| l.token.clone()).unwrap();

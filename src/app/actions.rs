@@ -94,6 +94,27 @@ impl App {
         self.view.act_flow = Some(ActFlow::new(target, verbs, open));
     }
 
+    /// `c` on F4: cordon or uncordon the node the selected KubeVirt guest runs on.
+    pub(super) fn open_node_actions(&mut self) {
+        let Some(link) = self.link_or_read_only() else { return };
+        let allow = link.allow.clone();
+        let rows = self.view.machines.rows(&self.model.guests, self.model.now_unix());
+        let node = rows.get(self.view.machines.selected_index(&rows)).map(|g| g.node().to_string());
+        let Some(node) = node.filter(|n| !n.is_empty()) else {
+            self.view.status = Some("no node: select a KubeVirt guest that runs on one".into());
+            return;
+        };
+        let verbs: Vec<Verb> =
+            [Verb::NodeCordon, Verb::NodeUncordon].into_iter().filter(|v| allow.contains(v)).collect();
+        if verbs.is_empty() {
+            self.view.status = Some("no node action is allowed here ([actions] allow)".into());
+            return;
+        }
+        let open = self.window_open();
+        self.view.act_flow =
+            Some(ActFlow::new(FlowTarget { name: node, kind: TargetKind::Node }, verbs, open));
+    }
+
     /// `a` on F5: restart / start / stop of the selected unit, when `[actions] units` lists it.
     pub(super) fn open_unit_actions(&mut self, unit: Option<String>) {
         let Some(link) = self.link_or_read_only() else { return };
@@ -144,6 +165,7 @@ impl App {
             TargetKind::Libvirt { uri } => Target::LibvirtDomain { uri, name },
             TargetKind::Kubevirt { namespace } => Target::KubevirtVm { namespace, name },
             TargetKind::Unit => Target::SystemdUnit { name },
+            TargetKind::Node => Target::KubeNode { name },
         };
         let mut req = ActRequest {
             token: link.token.clone().unwrap_or_default(),

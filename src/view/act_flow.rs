@@ -26,6 +26,8 @@ pub enum TargetKind {
     Kubevirt { namespace: String },
     /// A systemd unit on this host.
     Unit,
+    /// A Kubernetes node.
+    Node,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
