@@ -61,7 +61,7 @@ impl Record {
             ("MESSAGE_ID", self.message_id.to_string()),
             ("MESSAGE", self.message.clone()),
             ("PRIORITY", self.priority.to_string()),
-            ("SYSLOG_IDENTIFIER", crate::model::log_filter::AUDIT_IDENTIFIER.to_string()),
+            ("SYSLOG_IDENTIFIER", crate::config::AUDIT_IDENTIFIER.to_string()),
         ];
         for (k, v) in fixed.iter().map(|(k, v)| (*k, v)).chain(self.fields.iter().map(|(k, v)| (*k, v))) {
             put(&mut out, k, v.as_bytes());

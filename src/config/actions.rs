@@ -4,6 +4,9 @@
 use serde::Deserialize;
 use std::path::PathBuf;
 
+/// `SYSLOG_IDENTIFIER` of every audit record actiond writes (and F1's audit preset).
+pub const AUDIT_IDENTIFIER: &str = "hypervisor-tui-actiond";
+
 /// Where actiond listens (the NixOS module's socket unit) and the console connects.
 pub const DEFAULT_SOCKET: &str = "/run/hypervisor-tui/actiond.sock";
 

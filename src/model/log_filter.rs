@@ -23,8 +23,7 @@ pub struct Filter {
     pub fields: Vec<(String, String)>,
 }
 
-/// `SYSLOG_IDENTIFIER` of every audit record actiond writes (F1's audit preset).
-pub const AUDIT_IDENTIFIER: &str = "hypervisor-tui-actiond";
+pub use crate::config::AUDIT_IDENTIFIER;
 
 /// `KEY=value` words, each a journal field match (`MESSAGE_ID=…`, `HVTUI_OPERATOR=alice`);
 /// `None` when any word is not one (then the text is a text filter).
