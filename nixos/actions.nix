@@ -27,6 +27,9 @@ let
     "unit.start"
     "unit.stop"
     "unit.restart"
+    "guest.migrate"
+    "node.cordon"
+    "node.uncordon"
   ];
 in
 {

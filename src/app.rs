@@ -160,6 +160,7 @@ impl App {
             Action::Net(a) => self.view.net.act(a),
             Action::Dashboard(a) => self.view.dashboard.act(a),
             Action::Machines(crate::event::MachinesAction::Actions) => self.open_actions(),
+            Action::Machines(crate::event::MachinesAction::NodeActions) => self.open_node_actions(),
             Action::Machines(a) => {
                 let rows = self.view.machines.rows(&self.model.guests, self.model.now_unix());
                 self.view.machines.act(a, &rows);
@@ -186,6 +187,10 @@ impl App {
         let rows = self.view.system.rows(&self.model.units);
         let selected = rows.get(self.view.system.selected_in(rows.len())).map(|u| u.name.clone());
         let count = rows.len();
+        if a == crate::event::SystemAction::Actions {
+            self.open_unit_actions(selected);
+            return true;
+        }
         self.view.system.act(a, count);
         if let (crate::event::SystemAction::OpenLogs, Some(name)) = (a, selected) {
             let out = self.view.logs.show_units(vec![name]);
@@ -222,6 +227,9 @@ impl App {
         // When a batch of collector updates is due on screen; keys draw at once.
         let mut frame_due: Option<Instant> = None;
         let mut updates_open = true;
+        // While a grace window is open on a VT: which VT is shown, every second.
+        let mut vt_poll = tokio::time::interval(std::time::Duration::from_secs(1));
+        vt_poll.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         while !self.quit {
             let due = frame_due.unwrap_or_else(Instant::now);
             let event = tokio::select! {
@@ -236,6 +244,13 @@ impl App {
                 _ = tokio::time::sleep_until(due), if frame_due.is_some() => {
                     self.draw(terminal)?;
                     frame_due = None;
+                    continue;
+                }
+                _ = vt_poll.tick(), if self.watching_vt() => {
+                    let active = std::fs::read_to_string(crate::view::actions::VT_ACTIVE).map_err(|e| e.to_string());
+                    if self.check_vt(active) {
+                        self.draw(terminal)?;
+                    }
                     continue;
                 }
             };

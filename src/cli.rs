@@ -70,6 +70,9 @@ pub struct ActiondArgs {
     /// journald's native socket [default: /run/systemd/journal/socket].
     #[arg(long, value_name = "PATH")]
     pub journal_socket: Option<PathBuf>,
+    /// actiond's kubeconfig for KubeVirt and node verbs [default: actions.kubeconfig].
+    #[arg(long, value_name = "PATH")]
+    pub kubeconfig: Option<PathBuf>,
     /// D-Bus address of the system bus [default: unix:path=/run/dbus/system_bus_socket].
     #[arg(long, value_name = "ADDRESS")]
     pub system_bus: Option<String>,

@@ -4,7 +4,9 @@
 mod actions;
 mod locate;
 
-pub use actions::{ActionsConfig, DEFAULT_SOCKET as DEFAULT_ACTIONS_SOCKET, Severity, Verb};
+pub use actions::{
+    AUDIT_IDENTIFIER, ActionsConfig, DEFAULT_SOCKET as DEFAULT_ACTIONS_SOCKET, Severity, Verb,
+};
 
 use serde::Deserialize;
 use std::fmt;

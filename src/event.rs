@@ -224,6 +224,8 @@ pub enum Action {
     LogPickPriority,
     LogCycleBoot,
     LogToggleKernel,
+    /// Only actiond's audit records (`SYSLOG_IDENTIFIER=hypervisor-tui-actiond`), or all again.
+    LogAuditOnly,
     LogTogglePause,
     LogToggleWrap,
     Net(NetAction),
@@ -248,6 +250,8 @@ pub enum SystemAction {
     Filter,
     /// Show the selected unit's journal on F1.
     OpenLogs,
+    /// Guarded actions on the selected unit (restart, start, stop).
+    Actions,
 }
 
 /// What a key asks of F2.
@@ -285,6 +289,8 @@ pub enum MachinesAction {
     Detail,
     /// `a`: the actions of the selected guest (read-only unless `[actions] enabled`).
     Actions,
+    /// `c`: cordon or uncordon the node the selected KubeVirt guest runs on.
+    NodeActions,
 }
 
 /// Everything the loop reacts to.

@@ -150,7 +150,7 @@ pub const BINDINGS: &[Binding] = &[
         &[Key::Char('f')],
         Action::LogTextFilter,
         Some("filter"),
-        "show only lines matching a text or regex",
+        "show only lines matching a text or regex, or KEY=value journal fields",
     ),
     on(Screen::Logs, &[Key::Char('u')], Action::LogPickUnits, Some("units"), "pick units from those seen"),
     on(
@@ -168,6 +168,13 @@ pub const BINDINGS: &[Binding] = &[
         "every boot / this boot / the previous boot",
     ),
     on(Screen::Logs, &[Key::Char('k')], Action::LogToggleKernel, None, "show or hide kernel messages"),
+    on(
+        Screen::Logs,
+        &[Key::Char('A')],
+        Action::LogAuditOnly,
+        None,
+        "only the actions' audit records (again: all); f with KEY=value (HVTUI_OPERATOR=alice) matches journal fields",
+    ),
     on(Screen::Logs, &[Key::Char(' ')], Action::LogTogglePause, Some("pause"), "pause or resume following"),
     on(Screen::Logs, &[Key::Char('w')], Action::LogToggleWrap, None, "wrap or truncate long lines"),
     on(Screen::Logs, &[Key::Up], Action::ScrollUp, None, "scroll up a line"),
@@ -214,7 +221,13 @@ pub const BINDINGS: &[Binding] = &[
         &[Key::Char('a')],
         M::Actions,
         Some("actions"),
-        "actions on the selected guest: start, shutdown (reason), reboot (reason), force off (type its name), suspend, resume",
+        "actions on the selected guest: start, shutdown (reason), reboot (reason), force off (type its name), suspend, resume; KubeVirt: migrate (reason)",
+    ),
+    machines(
+        &[Key::Char('c')],
+        M::NodeActions,
+        None,
+        "cordon (reason) or uncordon the node the selected KubeVirt guest runs on",
     ),
     system(&[Key::Up, Key::Char('k')], S::Up, None, "select the previous unit"),
     system(&[Key::Down, Key::Char('j')], S::Down, None, "select the next unit"),
@@ -224,6 +237,12 @@ pub const BINDINGS: &[Binding] = &[
     system(&[Key::End, Key::Char('G')], S::Bottom, None, "last unit"),
     system(&[Key::Char('/')], S::Filter, Some("filter"), "filter units by name (Enter keeps, Esc clears)"),
     system(&[Key::Enter], S::OpenLogs, Some("logs"), "show the selected unit's journal on F1"),
+    system(
+        &[Key::Char('a')],
+        S::Actions,
+        Some("actions"),
+        "actions on the selected unit ([actions] units): restart (reason), start, stop (reason)",
+    ),
 ];
 
 const fn system(keys: &'static [Key], a: S, hint: Option<&'static str>, help: &'static str) -> Binding {

@@ -159,6 +159,7 @@ async fn console(
             socket: config.actions.socket.clone(),
             channel: channel_name(),
             allow: config.actions.allow.clone(),
+            units: config.actions.units.clone(),
             updates,
             token: None,
         });

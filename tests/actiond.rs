@@ -67,7 +67,7 @@ fn pam_group_grace_and_audit_with_real_components() {
         by("alice", "failed") && by("bob", "failed") && by("alice", "ok") && by("carol", "ok"),
         "{auth:#?}"
     );
-    let results = journal_records(&c, audit::MSG_ACTION_RESULT, 7);
+    let results = journal_records(&c, audit::MSG_ACTION, 7);
     let forced = results
         .iter()
         .find(|r| r["HVTUI_ACTION"] == "guest.force-off" && r["HVTUI_RESULT"] == "ok")
@@ -79,8 +79,13 @@ fn pam_group_grace_and_audit_with_real_components() {
     assert!(forced["HVTUI_DURATION_MS"].as_str().is_some_and(|d| d.parse::<u64>().is_ok()));
     assert_eq!(results.iter().filter(|r| r["HVTUI_RESULT"] == "refused").count(), 4, "{results:#?}");
     assert!(results.iter().any(|r| r["HVTUI_ACTION"] == "guest.resume" && r["HVTUI_RESULT"] == "failed"));
-    let started = journal_records(&c, audit::MSG_ACTION_START, 3);
-    assert_eq!(started.len(), 3, "one intent record per verb that ran: {started:#?}");
+    // One record per attempt: 4 refused, force-off, start, and the failed resume.
+    assert_eq!(results.len(), 7, "{results:#?}");
+    // The pre-flight's empty datagrams left nothing in the journal: every native record
+    // there has a message.
+    let native = c.exec_ok(&["journalctl", "-o", "json", "--no-pager", "_TRANSPORT=journal"]);
+    let native: Vec<Value> = native.lines().filter_map(|l| serde_json::from_str(l).ok()).collect();
+    assert!(!native.is_empty() && native.iter().all(|r| r["MESSAGE"].is_string()), "{native:#?}");
 }
 
 #[test]
@@ -211,4 +216,54 @@ fn ssh_sessions_stay_read_only() {
         &serde_json::json!({"v": 1, "op": {"auth": {"user": "alice", "password": "x", "channel": "ssh"}}}),
     );
     assert_eq!(refusal(&auth), "SSH sessions are read-only");
+}
+
+#[test]
+fn refused_ssh_peers_do_not_hold_a_connection_slot() {
+    let tmp = tempfile::tempdir().unwrap();
+    let sock = serve(settings(tmp.path(), &tmp.path().join("journal")), tmp.path());
+    // After its refusal the connection is closed at once: the next read is end of file.
+    let script = "use IO::Socket::UNIX; use Time::HiRes qw(time); \
+                  my $s = IO::Socket::UNIX->new(Peer => $ARGV[0]) or die $!; \
+                  print $s $ARGV[1], qq(\\n); my $a = <$s>; my $t = time; my $more = <$s>; \
+                  printf qq(%s %.1f\\n), (defined $more ? 'open' : 'closed'), time - $t;";
+    let ssh = [("SSH_CONNECTION", "203.0.113.9 50000 192.0.2.1 22")];
+    let end = r#"{"v":1,"op":{"end":{"token":"x"}}}"#;
+    // More SSH peers than there are slots, one after another, each answered at once.
+    let start = std::time::Instant::now();
+    for _ in 0..6 {
+        let out = std::process::Command::new("perl")
+            .args(["-e", script])
+            .arg(&sock)
+            .arg(end)
+            .envs(ssh)
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(text.starts_with("closed 0."), "{text}");
+    }
+    // A silent SSH peer is dropped within seconds, not after the 2-minute idle limit.
+    let held: Vec<_> = (0..4)
+        .map(|_| {
+            std::process::Command::new("perl")
+                .args([
+                    "-e",
+                    "use IO::Socket::UNIX; my $s = IO::Socket::UNIX->new(Peer => $ARGV[0]) or die; \
+                              my $t = time; my $x = <$s>; print time - $t;",
+                ])
+                .arg(&sock)
+                .envs(ssh)
+                .stdout(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for h in held {
+        let out = h.wait_with_output().unwrap();
+        let waited: u64 = String::from_utf8_lossy(&out.stdout).trim().parse().unwrap();
+        assert!(waited <= 4, "a silent SSH peer held its slot {waited} s");
+    }
+    // The console is still answered.
+    assert_eq!(ask_from_process(&sock, &[], end), r#""ended""#);
+    assert!(start.elapsed() < std::time::Duration::from_secs(20));
 }

@@ -70,7 +70,7 @@ fn socket_activated_actiond_authenticates_acts_and_audits() {
     assert!(
         auth.iter().all(|r| r["HVTUI_PEER_UID"] == "0" && r["SYSLOG_IDENTIFIER"] == "hypervisor-tui-actiond")
     );
-    let results = journal_records(&c, audit::MSG_ACTION_RESULT, 3);
+    let results = journal_records(&c, audit::MSG_ACTION, 3);
     let verbs: Vec<_> =
         results.iter().map(|r| (r["HVTUI_ACTION"].clone(), r["HVTUI_RESULT"].clone())).collect();
     assert_eq!(

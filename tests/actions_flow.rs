@@ -98,6 +98,7 @@ fn f4_force_off_with_login_reason_and_typed_name() {
         socket: sock.clone(),
         channel: "tty1".into(),
         allow: Verb::ALL.to_vec(),
+        units: Vec::new(),
         updates: tx,
         token: None,
     };
@@ -146,7 +147,7 @@ fn f4_force_off_with_login_reason_and_typed_name() {
         auth.iter().any(|r| r["HVTUI_RESULT"] == "failed" && r["HVTUI_OPERATOR"] == "alice"),
         "{auth:#?}"
     );
-    let results = journal_records(&c, audit::MSG_ACTION_RESULT, 2);
+    let results = journal_records(&c, audit::MSG_ACTION, 2);
     let off = results.iter().find(|r| r["HVTUI_ACTION"] == "guest.force-off").unwrap();
     assert_eq!(
         [

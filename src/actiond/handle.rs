@@ -96,36 +96,40 @@ impl Server {
         let what = format!("{} {}", req.verb.name(), req.target.describe());
         let who = operator.clone().unwrap_or_default();
         if let Err(why) = self.check(&req, operator.is_some()) {
-            let r = action_record(audit::MSG_ACTION_RESULT, &req, &who, peer, started)
+            let r = action_record(&req, &who, peer, started)
                 .field("HVTUI_RESULT", "refused")
                 .field("HVTUI_ERROR", why.clone())
                 .message(format!("actiond: {what} refused: {why}"));
             return self.refuse_audited(&r, why);
         }
-        let intent = action_record(audit::MSG_ACTION_START, &req, &who, peer, started)
-            .field("HVTUI_RESULT", "started")
-            .message(format!("actiond: {who} starts {what}: {}", req.reason))
-            .priority(5);
-        if let Err(e) = self.settings.journal.write(&intent) {
-            return refused(&format!("the audit record could not be written ({e}); the action did not run"));
-        }
+        // No record, no action: the journal must take a datagram now (see audit.rs).
+        let journal = match self.settings.journal.open() {
+            Ok(w) => w,
+            Err(e) => {
+                return refused(&format!(
+                    "the audit record could not be written ({e}); the action did not run"
+                ));
+            }
+        };
         let outcome = self.verbs.run(req.verb, &req.target, &self.settings);
         let (result, error, priority) = match &outcome {
             Ok(_) => ("ok", String::new(), 5),
             Err(e) => ("failed", e.clone(), 4),
         };
         let said = if error.is_empty() { "ok" } else { &error };
-        let done = action_record(audit::MSG_ACTION_RESULT, &req, &who, peer, started)
+        let record = action_record(&req, &who, peer, started)
             .field("HVTUI_RESULT", result)
             .field("HVTUI_ERROR", error.clone())
-            .message(format!("actiond: {who} ran {what}: {said}"))
+            .message(format!("actiond: {who} ran {what} ({}): {said}", req.reason))
             .priority(priority);
-        if let Err(e) = self.settings.journal.write(&done) {
-            eprintln!("actiond: the result record of {what} could not be written: {e}");
-        }
+        let unrecorded = journal.write(&record).err().map(|e| {
+            eprintln!("actiond: the audit record of {what} could not be written: {e}");
+            format!(" (but its audit record could not be written: {e})")
+        });
+        let unrecorded = unrecorded.unwrap_or_default();
         match outcome {
-            Ok(message) => Response::Done { message },
-            Err(error) => Response::Refused { error },
+            Ok(message) => Response::Done { message: message + &unrecorded },
+            Err(error) => Response::Refused { error: error + &unrecorded },
         }
     }
 
@@ -164,9 +168,9 @@ fn refused(why: &str) -> Response {
     Response::Refused { error: why.to_string() }
 }
 
-/// The fields of an action's records.
-fn action_record(id: &'static str, req: &ActRequest, operator: &str, peer: Peer, started: Instant) -> Record {
-    base(id, peer, &req.channel, started)
+/// The fields of an action's record.
+fn action_record(req: &ActRequest, operator: &str, peer: Peer, started: Instant) -> Record {
+    base(audit::MSG_ACTION, peer, &req.channel, started)
         .field("HVTUI_OPERATOR", operator)
         .field("HVTUI_ACTION", req.verb.name())
         .field("HVTUI_TARGET_KIND", req.target.kind())

@@ -8,6 +8,7 @@ pub mod audit;
 pub mod client;
 pub mod groups;
 mod handle;
+pub mod kube;
 pub mod listen;
 pub mod pam;
 pub mod protocol;
@@ -38,6 +39,8 @@ pub struct Settings {
     pub journal: audit::Journal,
     /// D-Bus address of the system bus (unit verbs).
     pub system_bus: String,
+    /// actiond's own kubeconfig (KubeVirt and node verbs); `None`: those are refused.
+    pub kubeconfig: Option<PathBuf>,
 }
 
 impl Settings {
@@ -68,6 +71,7 @@ impl Settings {
                 args.journal_socket.as_deref().unwrap_or(std::path::Path::new(audit::JOURNAL_SOCKET)),
             ),
             system_bus: args.system_bus.clone().unwrap_or_else(|| units::SYSTEM_BUS.into()),
+            kubeconfig: args.kubeconfig.clone().or_else(|| config.actions.kubeconfig.clone()),
         })
     }
 }

@@ -51,6 +51,10 @@ pub enum Target {
     LibvirtDomain { uri: String, name: String },
     /// A systemd unit on this host.
     SystemdUnit { name: String },
+    /// A KubeVirt VirtualMachine (its VirtualMachineInstance for pause/unpause/migrate).
+    KubevirtVm { namespace: String, name: String },
+    /// A Kubernetes node.
+    KubeNode { name: String },
 }
 
 impl Target {
@@ -59,19 +63,23 @@ impl Target {
         match self {
             Target::LibvirtDomain { .. } => "libvirt-domain",
             Target::SystemdUnit { .. } => "systemd-unit",
+            Target::KubevirtVm { .. } => "kubevirt-vm",
+            Target::KubeNode { .. } => "kube-node",
         }
     }
     /// The name the operator types to confirm a destructive verb.
     pub fn name(&self) -> &str {
         match self {
             Target::LibvirtDomain { name, .. } | Target::SystemdUnit { name } => name,
+            Target::KubevirtVm { name, .. } | Target::KubeNode { name } => name,
         }
     }
     /// `HVTUI_TARGET`: the name and where it lives.
     pub fn describe(&self) -> String {
         match self {
             Target::LibvirtDomain { uri, name } => format!("{name}@{uri}"),
-            Target::SystemdUnit { name } => name.clone(),
+            Target::SystemdUnit { name } | Target::KubeNode { name } => name.clone(),
+            Target::KubevirtVm { namespace, name } => format!("{namespace}/{name}"),
         }
     }
 }

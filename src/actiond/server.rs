@@ -14,6 +14,9 @@ use std::time::Duration;
 const MAX_CONNECTIONS: usize = 4;
 /// A connection that sends nothing for this long is closed.
 const IDLE: Duration = Duration::from_secs(120);
+/// An SSH peer gets one refusal, within this, and the connection is closed: it must not
+/// hold one of the `MAX_CONNECTIONS` slots.
+const SSH_IDLE: Duration = Duration::from_secs(2);
 /// A peer that does not read its answer within this is dropped.
 const WRITE_TIMEOUT: Duration = Duration::from_secs(5);
 
@@ -45,7 +48,8 @@ pub fn connection(server: &Server, stream: UnixStream) {
         }
         _ => return,
     };
-    if stream.set_read_timeout(Some(IDLE)).is_err() || stream.set_write_timeout(Some(WRITE_TIMEOUT)).is_err()
+    let idle = if peer.ssh { SSH_IDLE } else { IDLE };
+    if stream.set_read_timeout(Some(idle)).is_err() || stream.set_write_timeout(Some(WRITE_TIMEOUT)).is_err()
     {
         return;
     }
@@ -64,7 +68,8 @@ pub fn connection(server: &Server, stream: UnixStream) {
             Ok(req) => server.handle(req.op, peer),
             Err(why) => Response::Refused { error: why },
         };
-        if answer(&mut out, &response).is_err() {
+        // SSH sessions are read-only: every answer is a refusal, so the first ends it.
+        if answer(&mut out, &response).is_err() || peer.ssh {
             return;
         }
     }

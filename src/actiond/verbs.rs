@@ -17,21 +17,35 @@ impl Verbs {
     /// on a configured libvirt URI or in the configured unit list. Checked before anything
     /// is recorded as started.
     pub fn permitted(verb: Verb, target: &Target, settings: &Settings) -> Result<(), String> {
-        let is_unit_verb = matches!(verb, Verb::UnitStart | Verb::UnitStop | Verb::UnitRestart);
+        let unit_verb = matches!(verb, Verb::UnitStart | Verb::UnitStop | Verb::UnitRestart);
+        let node_verb = matches!(verb, Verb::NodeCordon | Verb::NodeUncordon);
+        let guest_verb = !unit_verb && !node_verb;
+        let kube = || match &settings.kubeconfig {
+            Some(_) => Ok(()),
+            None => Err("actiond has no kubeconfig to act on the cluster with ([actions] kubeconfig)".into()),
+        };
         match target {
-            Target::LibvirtDomain { uri, .. } if !is_unit_verb => {
+            Target::LibvirtDomain { uri, .. } if guest_verb && verb != Verb::GuestMigrate => {
                 if settings.libvirt_uris.iter().any(|u| u == uri) {
                     Ok(())
                 } else {
                     Err(format!("{uri} is not one of the configured libvirt URIs"))
                 }
             }
-            Target::SystemdUnit { name } if is_unit_verb => {
+            Target::SystemdUnit { name } if unit_verb => {
                 if settings.actions.units.iter().any(|u| u == name) {
                     Ok(())
                 } else {
                     Err(format!("{name} is not one of the units actions may touch ([actions] units)"))
                 }
+            }
+            Target::KubevirtVm { namespace, name } if guest_verb => {
+                super::kube::check_names(&[namespace, name])?;
+                kube()
+            }
+            Target::KubeNode { name } if node_verb => {
+                super::kube::check_names(&[name])?;
+                kube()
             }
             _ => Err(format!("{} does not apply to a {}", verb.name(), target.kind())),
         }
@@ -43,6 +57,10 @@ impl Verbs {
         match target {
             Target::LibvirtDomain { uri, name } => self.guest(verb, uri, name),
             Target::SystemdUnit { name } => super::units::run(verb, name, &settings.system_bus),
+            Target::KubevirtVm { .. } | Target::KubeNode { .. } => {
+                let kubeconfig = settings.kubeconfig.as_deref().ok_or("no kubeconfig")?;
+                super::kube::run(verb, target, kubeconfig)
+            }
         }
     }
 

@@ -4,6 +4,9 @@
 use serde::Deserialize;
 use std::path::PathBuf;
 
+/// `SYSLOG_IDENTIFIER` of every audit record actiond writes (and F1's audit preset).
+pub const AUDIT_IDENTIFIER: &str = "hypervisor-tui-actiond";
+
 /// Where actiond listens (the NixOS module's socket unit) and the console connects.
 pub const DEFAULT_SOCKET: &str = "/run/hypervisor-tui/actiond.sock";
 
@@ -22,6 +25,10 @@ pub struct ActionsConfig {
     pub client_user: String,
     /// systemd units the unit verbs may touch (exact names); empty: none.
     pub units: Vec<String>,
+    /// actiond's own kubeconfig for the KubeVirt and node verbs (a root-only file with
+    /// an account allowed to use the subresources and patch nodes); unset: those verbs
+    /// are refused. The console's read-only `[kubernetes] kubeconfig` is never used to act.
+    pub kubeconfig: Option<PathBuf>,
 }
 
 impl Default for ActionsConfig {
@@ -33,6 +40,7 @@ impl Default for ActionsConfig {
             socket: PathBuf::from(DEFAULT_SOCKET),
             client_user: "hypervisor-tui".into(),
             units: Vec::new(),
+            kubeconfig: None,
         }
     }
 }
@@ -52,6 +60,9 @@ impl ActionsConfig {
         }
         if let Some(u) = self.units.iter().find(|u| !unit_name_ok(u)) {
             return Err(("actions.units", format!("{u:?} is not a unit name (e.g. k3s.service)")));
+        }
+        if let Some(k) = self.kubeconfig.as_ref().filter(|k| !k.is_absolute()) {
+            return Err(("actions.kubeconfig", format!("{} is not an absolute path", k.display())));
         }
         if !self.socket.is_absolute() {
             return Err(("actions.socket", format!("{} is not an absolute path", self.socket.display())));
@@ -103,10 +114,17 @@ pub enum Verb {
     UnitStop,
     #[serde(rename = "unit.restart")]
     UnitRestart,
+    /// KubeVirt only: a live migration (a VirtualMachineInstanceMigration).
+    #[serde(rename = "guest.migrate")]
+    GuestMigrate,
+    #[serde(rename = "node.cordon")]
+    NodeCordon,
+    #[serde(rename = "node.uncordon")]
+    NodeUncordon,
 }
 
 impl Verb {
-    pub const ALL: [Verb; 9] = [
+    pub const ALL: [Verb; 12] = [
         Verb::GuestStart,
         Verb::GuestShutdown,
         Verb::GuestReboot,
@@ -116,6 +134,9 @@ impl Verb {
         Verb::UnitStart,
         Verb::UnitStop,
         Verb::UnitRestart,
+        Verb::GuestMigrate,
+        Verb::NodeCordon,
+        Verb::NodeUncordon,
     ];
 
     /// The name in the config, the protocol and the audit record (`HVTUI_ACTION`).
@@ -130,14 +151,19 @@ impl Verb {
             Verb::UnitStart => "unit.start",
             Verb::UnitStop => "unit.stop",
             Verb::UnitRestart => "unit.restart",
+            Verb::GuestMigrate => "guest.migrate",
+            Verb::NodeCordon => "node.cordon",
+            Verb::NodeUncordon => "node.uncordon",
         }
     }
 
     pub fn severity(self) -> Severity {
         match self {
             Verb::GuestStart | Verb::GuestResume | Verb::UnitStart => Severity::Benign,
+            Verb::NodeUncordon => Severity::Benign,
             Verb::GuestShutdown | Verb::GuestReboot | Verb::GuestSuspend => Severity::Disruptive,
             Verb::UnitStop | Verb::UnitRestart => Severity::Disruptive,
+            Verb::GuestMigrate | Verb::NodeCordon => Severity::Disruptive,
             Verb::GuestForceOff => Severity::Destructive,
         }
     }

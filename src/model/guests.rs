@@ -3,11 +3,13 @@
 mod events;
 
 use super::Alert;
-pub use events::{EventDetail, EventKind, LifecycleEvent};
+pub use events::{ActionNote, ActionStage, EventDetail, EventKind, LifecycleEvent};
 use std::collections::{BTreeMap, HashMap, VecDeque};
 
 /// How many lifecycle events the model keeps for the F4 feed and the detail pane.
 pub const EVENT_LOG_CAPACITY: usize = 500;
+/// How many action notes the F4 feed keeps.
+pub const ACTION_NOTES: usize = 50;
 
 /// A domain's state, numbered as libvirt's `virDomainState`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
@@ -269,6 +271,8 @@ pub struct Guests {
     /// URIs that are down, with why; their guests are not shown as current.
     pub down: BTreeMap<String, String>,
     pub events: VecDeque<LifecycleEvent>,
+    /// Guarded actions' progress and results, oldest first.
+    pub actions: VecDeque<ActionNote>,
     /// Bumped on every change, so views can cache derived orderings.
     pub generation: u64,
 }
@@ -292,6 +296,15 @@ impl Guests {
                 self.events.push_back(e);
             }
         }
+    }
+
+    /// Keeps an action's progress or result for the feed (the oldest dropped past
+    /// `ACTION_NOTES`).
+    pub fn note_action(&mut self, note: ActionNote) {
+        if self.actions.len() == ACTION_NOTES {
+            self.actions.pop_front();
+        }
+        self.actions.push_back(note);
     }
 
     /// Replaces the KubeVirt guests.

@@ -153,7 +153,8 @@ pub fn render_footer(view: &View, theme: &Theme, frame: &mut Frame, area: Rect) 
         spans.push(Span::raw("  "));
     }
     if let Some(msg) = &view.status {
-        spans.push(Span::styled(msg.clone(), theme.warn()));
+        // Status lines carry names and actiond's answers: never raw to the terminal.
+        spans.push(Span::styled(super::fmt::sanitize(msg), theme.warn()));
     } else {
         let hints = keymap::bindings_for(view.screen)
             .filter(|b| view.allow_quit || b.action != Action::Quit)

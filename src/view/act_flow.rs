@@ -14,8 +14,20 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FlowTarget {
     pub name: String,
-    /// The libvirt URI of a guest; `None` for a systemd unit.
-    pub uri: Option<String>,
+    pub kind: TargetKind,
+}
+
+/// Where a target lives.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TargetKind {
+    /// A libvirt domain on this URI.
+    Libvirt { uri: String },
+    /// A KubeVirt VM in this namespace.
+    Kubevirt { namespace: String },
+    /// A systemd unit on this host.
+    Unit,
+    /// A Kubernetes node.
+    Node,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

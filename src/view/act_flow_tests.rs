@@ -13,7 +13,7 @@ fn typed(f: &mut ActFlow, text: &str) -> Outcome {
 }
 
 fn guest() -> FlowTarget {
-    FlowTarget { name: "web-1".into(), uri: Some("qemu:///system".into()) }
+    FlowTarget { name: "web-1".into(), kind: TargetKind::Libvirt { uri: "qemu:///system".into() } }
 }
 
 #[test]

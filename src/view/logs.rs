@@ -3,7 +3,7 @@
 use super::{Edit, LineEdit};
 use crate::event::Action;
 use crate::model::log_buffer::LogBuffer;
-use crate::model::log_filter::Filter;
+use crate::model::log_filter::{AUDIT_IDENTIFIER, Filter, parse_field_matches};
 use crate::model::logs::TextMatch;
 use crossterm::event::{KeyCode, KeyEvent};
 use std::collections::BTreeSet;
@@ -127,8 +127,13 @@ impl LogsView {
                 self.prompt = Some(Prompt::Search);
             }
             Action::LogTextFilter => {
-                let current = self.filter.text.as_ref().map_or("", |t| t.pattern.as_str());
-                self.filter_line.set(current);
+                let fields: Vec<String> =
+                    self.filter.fields.iter().map(|(k, v)| format!("{k}={v}")).collect();
+                let current = match &self.filter.text {
+                    Some(t) => t.pattern.clone(),
+                    None => fields.join(" "),
+                };
+                self.filter_line.set(&current);
                 self.prompt = Some(Prompt::Filter);
             }
             Action::LogPickUnits => {
@@ -156,6 +161,14 @@ impl LogsView {
             }
             Action::LogToggleKernel => {
                 self.filter.kernel = !self.filter.kernel;
+                return self.refiltered();
+            }
+            Action::LogAuditOnly => {
+                self.filter.fields = if self.filter.is_audit() {
+                    Vec::new()
+                } else {
+                    vec![("SYSLOG_IDENTIFIER".into(), AUDIT_IDENTIFIER.into())]
+                };
                 return self.refiltered();
             }
             _ => return Outcome::default(),
@@ -258,8 +271,18 @@ impl LogsView {
             },
             Prompt::Filter => match self.filter_line.key(key) {
                 Edit::Submit => {
+                    // `KEY=value` words are journal field matches (`HVTUI_ACTION=…`).
                     let t = self.filter_line.text();
-                    self.filter.text = (!t.is_empty()).then(|| TextMatch::new(t));
+                    match parse_field_matches(t) {
+                        Some(fields) => {
+                            self.filter.fields = fields;
+                            self.filter.text = None;
+                        }
+                        None => {
+                            self.filter.fields.clear();
+                            self.filter.text = (!t.is_empty()).then(|| TextMatch::new(t));
+                        }
+                    }
                     out = self.refiltered();
                     None
                 }

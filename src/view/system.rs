@@ -54,7 +54,7 @@ impl SystemView {
                 self.editing = true;
                 s
             }
-            SystemAction::OpenLogs => s,
+            SystemAction::OpenLogs | SystemAction::Actions => s,
         };
     }
 

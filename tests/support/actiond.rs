@@ -181,6 +181,7 @@ pub fn settings(fixture: &Path, journal_socket: &Path) -> Settings {
         passwd_file: fixture.join("passwd"),
         journal: audit::Journal::new(journal_socket),
         system_bus: hypervisor_tui::actiond::units::SYSTEM_BUS.into(),
+        kubeconfig: None,
     }
 }
 

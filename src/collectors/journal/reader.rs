@@ -116,6 +116,9 @@ impl JournalReader {
             let id = hex16(&b);
             matches = matches.any([("_BOOT_ID", id.as_bytes())]);
         }
+        for (key, values) in filter.field_groups() {
+            matches = matches.any(values.into_iter().map(|v| (key, v.as_bytes())));
+        }
         let search = filter.text.as_ref().and_then(Search::from_text);
         Ok(Query { matches, search, filter })
     }
@@ -250,6 +253,9 @@ pub fn tail_with_journalctl(
     }
     if let Some(b) = filter.boot_id {
         cmd.arg(format!("_BOOT_ID={}", hex16(&b)));
+    }
+    for (k, v) in &filter.fields {
+        cmd.arg(format!("{k}={v}"));
     }
     let out = cmd.output().map_err(|e| ReadError::Fallback(format!("cannot run journalctl: {e}")))?;
     let text = String::from_utf8_lossy(&out.stdout);

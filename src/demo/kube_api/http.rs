@@ -5,19 +5,27 @@ use serde_json::{Value, json};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpStream;
 
 /// What a request asks for.
-struct Request {
-    path: String,
+pub(super) struct Request {
+    pub(super) method: String,
+    pub(super) path: String,
     query: BTreeMap<String, String>,
     /// The bearer token of the `Authorization` header.
     token: Option<String>,
+    /// The body of a write (`Content-Length` bytes).
+    pub(super) body: Vec<u8>,
 }
 
+/// Largest request body read (a write's JSON).
+const MAX_BODY: usize = 1 << 20;
+
 fn parse_request_line(line: &str) -> Option<Request> {
-    let target = line.split_whitespace().nth(1)?;
+    let mut words = line.split_whitespace();
+    let method = words.next()?.to_string();
+    let target = words.next()?;
     let (path, q) = target.split_once('?').unwrap_or((target, ""));
     let query = q
         .split('&')
@@ -27,7 +35,7 @@ fn parse_request_line(line: &str) -> Option<Request> {
             (decode(k), decode(v))
         })
         .collect();
-    Some(Request { path: path.to_string(), query, token: None })
+    Some(Request { method, path: path.to_string(), query, token: None, body: Vec::new() })
 }
 
 fn decode(s: &str) -> String {
@@ -102,11 +110,16 @@ fn matches(req: &Request, res: &Res, ns: &Option<String>, obj: &Value) -> bool {
         && obj["kind"] == res.kind
 }
 
-async fn respond(sock: &mut TcpStream, code: u16, body: &Value) -> std::io::Result<()> {
+pub(super) async fn respond(sock: &mut TcpStream, code: u16, body: &Value) -> std::io::Result<()> {
     let text = serde_json::to_string(body).unwrap_or_default();
     let reason = match code {
         200 => "OK",
+        201 => "Created",
+        202 => "Accepted",
         401 => "Unauthorized",
+        405 => "Method Not Allowed",
+        409 => "Conflict",
+        422 => "Unprocessable Entity",
         403 => "Forbidden",
         404 => "Not Found",
         503 => "Service Unavailable",
@@ -127,8 +140,9 @@ pub(super) async fn connection(inner: Arc<Inner>, sock: TcpStream) {
         if reader.read_line(&mut line).await.unwrap_or(0) == 0 {
             return;
         }
-        // Headers until the blank line; GETs carry no body.
+        // Headers until the blank line; a write's body follows (Content-Length).
         let mut token = None;
+        let mut length = 0usize;
         loop {
             let mut h = String::new();
             if reader.read_line(&mut h).await.unwrap_or(0) == 0 {
@@ -137,15 +151,26 @@ pub(super) async fn connection(inner: Arc<Inner>, sock: TcpStream) {
             if h == "\r\n" || h == "\n" {
                 break;
             }
-            if let Some((name, value)) = h.split_once(':')
-                && name.eq_ignore_ascii_case("authorization")
-                && let Some(t) = value.trim().strip_prefix("Bearer ")
-            {
-                token = Some(t.trim().to_string());
+            if let Some((name, value)) = h.split_once(':') {
+                if name.trim().eq_ignore_ascii_case("authorization")
+                    && let Some(t) = value.trim().strip_prefix("Bearer ")
+                {
+                    token = Some(t.trim().to_string());
+                }
+                if name.trim().eq_ignore_ascii_case("content-length") {
+                    length = value.trim().parse().unwrap_or(0);
+                }
             }
         }
         let Some(mut req) = parse_request_line(&line) else { return };
         req.token = token;
+        if length > MAX_BODY {
+            return;
+        }
+        req.body = vec![0; length];
+        if reader.read_exact(&mut req.body).await.is_err() {
+            return;
+        }
         lock(&inner.state).requests.push(line.trim_end().trim_end_matches(" HTTP/1.1").to_string());
         let sock = reader.get_mut();
         let keep = handle(&inner, sock, req).await.unwrap_or(false);
@@ -178,6 +203,10 @@ async fn handle(inner: &Arc<Inner>, sock: &mut TcpStream, req: Request) -> std::
         return respond(sock, 401, &body).await.map(|_| true);
     };
     let absent = lock(&inner.state).kubevirt_absent;
+    if req.method != "GET" {
+        let (code, body) = super::write::handle(inner, &req, absent);
+        return respond(sock, code, &body).await.map(|_| true);
+    }
     let not_found =
         || status(404, "NotFound", "the server could not find the requested resource".into(), json!({}));
     match req.path.as_str() {

@@ -9,6 +9,7 @@
 //! (tests/support/kube_api.rs adds the test fixtures.)
 
 mod http;
+mod write;
 
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -111,6 +112,10 @@ struct State {
     token_uses: HashMap<String, usize>,
     kubevirt_absent: bool,
     requests: Vec<String>,
+    /// Writes answered (method, path, body), in order: what a client asked to change.
+    writes: Vec<(String, String, Value)>,
+    /// Names made from `generateName`.
+    generated: u64,
     open_watches: usize,
     /// 410 Expired errors sent to watches.
     expired: usize,
@@ -238,8 +243,7 @@ impl FakeApi {
     }
 
     fn change(&self, f: impl FnOnce(&mut State)) {
-        f(&mut lock(&self.inner.state));
-        self.inner.changed.send_modify(|v| *v += 1);
+        self.inner.change(f);
     }
 
     pub fn set_kubevirt(&self, served: bool) {
@@ -257,48 +261,21 @@ impl FakeApi {
     }
 
     /// Adds or replaces an object; returns its new resourceVersion.
-    pub fn put(&self, res: &Res, mut obj: Value) -> u64 {
-        let mut rv = 0;
-        self.change(|s| {
-            s.rv += 1;
-            rv = s.rv;
-            let ns = obj["metadata"]["namespace"].as_str().unwrap_or("").to_string();
-            let name = obj["metadata"]["name"].as_str().unwrap_or("").to_string();
-            if !obj["metadata"].is_object() {
-                obj["metadata"] = json!({});
-            }
-            let Some(meta) = obj["metadata"].as_object_mut() else { return };
-            meta.insert("resourceVersion".into(), json!(rv.to_string()));
-            meta.entry("uid").or_insert_with(|| json!(format!("00000000-0000-4000-8000-{rv:012}")));
-            meta.entry("creationTimestamp").or_insert_with(|| json!("2026-11-22T08:00:00Z"));
-            obj["apiVersion"] = json!(res.api_version());
-            obj["kind"] = json!(res.kind);
-            let old = s.objects.insert((res.plural, ns, name), obj.clone());
-            let kind = if old.is_some() { "MODIFIED" } else { "ADDED" };
-            s.log.push(Change { rv, res: *res, kind, obj });
-            s.trim_log();
-        });
-        rv
+    pub fn put(&self, res: &Res, obj: Value) -> u64 {
+        self.inner.put(res, obj)
     }
 
     pub fn delete(&self, res: &Res, namespace: Option<&str>, name: &str) -> bool {
-        let mut found = false;
-        self.change(|s| {
-            let key = (res.plural, namespace.unwrap_or("").to_string(), name.to_string());
-            if let Some(mut obj) = s.objects.remove(&key) {
-                s.rv += 1;
-                obj["metadata"]["resourceVersion"] = json!(s.rv.to_string());
-                s.log.push(Change { rv: s.rv, res: *res, kind: "DELETED", obj });
-                s.trim_log();
-                found = true;
-            }
-        });
-        found
+        self.inner.delete(res, namespace, name)
     }
 
     pub fn get(&self, res: &Res, namespace: Option<&str>, name: &str) -> Option<Value> {
-        let key = (res.plural, namespace.unwrap_or("").to_string(), name.to_string());
-        lock(&self.inner.state).objects.get(&key).cloned()
+        self.inner.get(res, namespace, name)
+    }
+
+    /// The writes clients made (method, path, body), in order.
+    pub fn writes(&self) -> Vec<(String, String, Value)> {
+        lock(&self.inner.state).writes.clone()
     }
 
     /// Forgets the change history, as etcd's compaction after a write elsewhere in the
@@ -367,6 +344,57 @@ impl FakeApi {
 
     pub fn watch_count(&self) -> usize {
         lock(&self.inner.state).open_watches
+    }
+}
+
+impl Inner {
+    fn change(&self, f: impl FnOnce(&mut State)) {
+        f(&mut lock(&self.state));
+        self.changed.send_modify(|v| *v += 1);
+    }
+
+    fn put(&self, res: &Res, mut obj: Value) -> u64 {
+        let mut rv = 0;
+        self.change(|s| {
+            s.rv += 1;
+            rv = s.rv;
+            let ns = obj["metadata"]["namespace"].as_str().unwrap_or("").to_string();
+            let name = obj["metadata"]["name"].as_str().unwrap_or("").to_string();
+            if !obj["metadata"].is_object() {
+                obj["metadata"] = json!({});
+            }
+            let Some(meta) = obj["metadata"].as_object_mut() else { return };
+            meta.insert("resourceVersion".into(), json!(rv.to_string()));
+            meta.entry("uid").or_insert_with(|| json!(format!("00000000-0000-4000-8000-{rv:012}")));
+            meta.entry("creationTimestamp").or_insert_with(|| json!("2026-11-22T08:00:00Z"));
+            obj["apiVersion"] = json!(res.api_version());
+            obj["kind"] = json!(res.kind);
+            let old = s.objects.insert((res.plural, ns, name), obj.clone());
+            let kind = if old.is_some() { "MODIFIED" } else { "ADDED" };
+            s.log.push(Change { rv, res: *res, kind, obj });
+            s.trim_log();
+        });
+        rv
+    }
+
+    fn delete(&self, res: &Res, namespace: Option<&str>, name: &str) -> bool {
+        let mut found = false;
+        self.change(|s| {
+            let key = (res.plural, namespace.unwrap_or("").to_string(), name.to_string());
+            if let Some(mut obj) = s.objects.remove(&key) {
+                s.rv += 1;
+                obj["metadata"]["resourceVersion"] = json!(s.rv.to_string());
+                s.log.push(Change { rv: s.rv, res: *res, kind: "DELETED", obj });
+                s.trim_log();
+                found = true;
+            }
+        });
+        found
+    }
+
+    fn get(&self, res: &Res, namespace: Option<&str>, name: &str) -> Option<Value> {
+        let key = (res.plural, namespace.unwrap_or("").to_string(), name.to_string());
+        lock(&self.state).objects.get(&key).cloned()
     }
 }
 

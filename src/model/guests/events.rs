@@ -1,6 +1,35 @@
 //! libvirt's lifecycle events as the model keeps them: kinds and details are enums, the
 //! words on screen come from their `label()`.
 
+/// An action's progress or result (issue 16), shown in the F4 feed beside the guests'
+/// own events: what the console asked actiond, and what actiond answered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ActionNote {
+    pub at_unix: i64,
+    pub stage: ActionStage,
+    /// Who did what to which target, and how it ended, in words.
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ActionStage {
+    /// Sent to actiond, no answer yet.
+    Asked,
+    Done,
+    Failed,
+}
+
+impl ActionStage {
+    /// The feed's word.
+    pub fn label(self) -> &'static str {
+        match self {
+            ActionStage::Asked => "action",
+            ActionStage::Done => "action done",
+            ActionStage::Failed => "action failed",
+        }
+    }
+}
+
 /// What happened to a guest, from libvirt's lifecycle events.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LifecycleEvent {

@@ -107,6 +107,12 @@ fn status<'a>(model: &Model, v: &LogsView, theme: &Theme) -> Line<'a> {
     if let Some(t) = &f.text {
         what.push(format!("filter: {}", t.pattern));
     }
+    if f.is_audit() {
+        what.push("audit records".into());
+    } else if !f.fields.is_empty() {
+        let m: Vec<String> = f.fields.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        what.push(format!("fields: {}", m.join(" ")));
+    }
     if model.logs.fallback {
         what.push("via journalctl".into());
     }

@@ -3,7 +3,9 @@
 use super::table::{migration_text, state_style};
 use crate::model::Model;
 use crate::model::cluster::objects::{EventType, KEvent};
-use crate::model::guests::{EventDetail, EventKind, Guest, LifecycleEvent, state_text};
+use crate::model::guests::{
+    ActionNote, ActionStage, EventDetail, EventKind, Guest, LifecycleEvent, state_text,
+};
 use crate::timefmt;
 use crate::ui::fmt::{self, sanitize};
 use crate::ui::theme::Theme;
@@ -203,8 +205,22 @@ pub fn render_detail(g: Option<&Guest>, model: &Model, theme: &Theme, frame: &mu
     frame.render_widget(Paragraph::new(lines).block(block), area);
 }
 
-/// The newest events of every guest: libvirt's lifecycle events and KubeVirt's
-/// Kubernetes events, merged by time.
+/// A guarded action's progress or result (already in words, sanitised here).
+fn action_line<'a>(n: &ActionNote, theme: &Theme) -> Line<'a> {
+    let style = match n.stage {
+        ActionStage::Asked => theme.dim(),
+        ActionStage::Done => theme.ok(),
+        ActionStage::Failed => theme.crit(),
+    };
+    Line::from(vec![
+        Span::styled(format!(" {} ", timefmt::clock(n.at_unix)), theme.dim()),
+        Span::styled(n.stage.label(), style),
+        Span::raw(format!(" {}", sanitize(&n.text))),
+    ])
+}
+
+/// The newest events of every guest: libvirt's lifecycle events, KubeVirt's Kubernetes
+/// events and the guarded actions' progress and results, merged by time.
 pub fn render_feed(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
     let block = Block::new().borders(Borders::TOP).border_set(theme.glyphs.border).title(" Events ");
     let rows = area.height.saturating_sub(1) as usize;
@@ -216,6 +232,7 @@ pub fn render_feed(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) 
         .take(rows)
         .map(|e| (e.at_unix as i64, event_line(e, true, theme)))
         .collect();
+    timed.extend(model.guests.actions.iter().rev().take(rows).map(|n| (n.at_unix, action_line(n, theme))));
     let mut kube: Vec<&KEvent> = model.cluster.events.values().collect();
     kube.sort_by(|a, b| b.last_unix.cmp(&a.last_unix).then_with(|| a.name.cmp(&b.name)));
     timed.extend(
