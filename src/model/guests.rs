@@ -1,9 +1,11 @@
 //! Guests: libvirt domains and KubeVirt VMs/VMIs in one list. Plain data, no I/O.
 
 mod events;
+pub mod machined;
 
 use super::Alert;
 pub use events::{EventDetail, EventKind, LifecycleEvent};
+pub use machined::MachinedGuest;
 use std::collections::{BTreeMap, HashMap, VecDeque};
 
 /// How many lifecycle events the model keeps for the F4 feed and the detail pane.
@@ -96,6 +98,9 @@ pub mod reason {
 pub fn state_text(g: &Guest) -> String {
     if let Some(kv) = &g.kubevirt {
         return kv.status.clone();
+    }
+    if let Some(m) = &g.machined {
+        return m.state.clone();
     }
     match (g.state, g.reason) {
         (GuestState::Paused, reason::PAUSED_MIGRATION) => "paused (migrating)".into(),
@@ -196,12 +201,26 @@ pub struct Guest {
     pub started_unix: Option<i64>,
     /// Set for KubeVirt guests.
     pub kubevirt: Option<Box<KubevirtGuest>>,
+    /// Set for systemd-machined guests (nspawn containers, registered VMs).
+    pub machined: Option<Box<MachinedGuest>>,
 }
 
 impl Guest {
     /// `libvirt` or `kubevirt`, as `snapshot --json` spells it.
     pub fn source(&self) -> &'static str {
-        if self.kubevirt.is_some() { "kubevirt" } else { "libvirt" }
+        match (&self.kubevirt, &self.machined) {
+            (Some(_), _) => "kubevirt",
+            (_, Some(_)) => "machined",
+            _ => "libvirt",
+        }
+    }
+
+    /// Memory in use when it is known (a machined guest's cgroup may not say).
+    pub fn memory_known(&self) -> Option<u64> {
+        match &self.machined {
+            Some(m) => m.memory,
+            None => Some(self.memory_bytes),
+        }
     }
 
     /// Seconds up at `now`: libvirt's figure, or from the start time.
@@ -228,7 +247,9 @@ impl Guest {
     /// Whether the operator should be told about this guest in the alert strip.
     /// (KubeVirt guests are the cluster's alerts, which name the VMI and its node.)
     pub fn needs_alert(&self) -> bool {
-        self.kubevirt.is_none() && (self.state == GuestState::Crashed || self.paused_on_error())
+        self.kubevirt.is_none()
+            && self.machined.is_none()
+            && (self.state == GuestState::Crashed || self.paused_on_error())
     }
 }
 
@@ -246,6 +267,10 @@ pub enum GuestUpdate {
         reason: String,
     },
     Event(LifecycleEvent),
+    /// Every machined guest (running and configured), replacing what was known.
+    Machines(Vec<Guest>),
+    /// machined cannot be asked: its guests are no longer current.
+    MachinesLost,
 }
 
 /// Coarse buckets for a one-line VM panel (F2): "Running 12  Paused 1  Stopped 3  Errors 0".
@@ -266,6 +291,8 @@ pub struct Guests {
     by_uri: BTreeMap<String, Vec<Guest>>,
     /// KubeVirt's VMs and VMIs, rebuilt from the cluster model when they change.
     kubevirt: Vec<Guest>,
+    /// systemd-machined's machines and the configured containers that do not run.
+    machined: Vec<Guest>,
     /// URIs that are down, with why; their guests are not shown as current.
     pub down: BTreeMap<String, String>,
     pub events: VecDeque<LifecycleEvent>,
@@ -285,6 +312,8 @@ impl Guests {
                 self.by_uri.remove(&uri);
                 self.down.insert(uri, reason);
             }
+            GuestUpdate::Machines(guests) => self.machined = guests,
+            GuestUpdate::MachinesLost => self.machined.clear(),
             GuestUpdate::Event(e) => {
                 if self.events.len() == EVENT_LOG_CAPACITY {
                     self.events.pop_front();
@@ -300,9 +329,9 @@ impl Guests {
         self.kubevirt = guests;
     }
 
-    /// Every current guest: libvirt's URI by URI, then KubeVirt's.
+    /// Every current guest: libvirt's URI by URI, then KubeVirt's, then machined's.
     pub fn iter(&self) -> impl Iterator<Item = &Guest> {
-        self.libvirt().chain(self.kubevirt.iter())
+        self.libvirt().chain(self.kubevirt.iter()).chain(self.machined.iter())
     }
 
     /// The libvirt URIs that listed guests.
@@ -319,8 +348,17 @@ impl Guests {
         &self.kubevirt
     }
 
+    pub fn machined(&self) -> &[Guest] {
+        &self.machined
+    }
+
+    /// The guests this host runs itself (libvirt's and machined's), for F2's VM panel.
+    fn local(&self) -> impl Iterator<Item = &Guest> {
+        self.libvirt().chain(self.machined.iter())
+    }
+
     pub fn len(&self) -> usize {
-        self.by_uri.values().map(Vec::len).sum::<usize>() + self.kubevirt.len()
+        self.by_uri.values().map(Vec::len).sum::<usize>() + self.kubevirt.len() + self.machined.len()
     }
 
     pub fn is_empty(&self) -> bool {
@@ -330,18 +368,19 @@ impl Guests {
     /// Guests per state, in `GuestState::ALL` order, zeros left out (for F2's VM panel).
     pub fn counts_by_state(&self) -> Vec<(GuestState, usize)> {
         let mut counts: BTreeMap<GuestState, usize> = BTreeMap::new();
-        for g in self.libvirt() {
+        for g in self.local() {
             *counts.entry(g.state).or_default() += 1;
         }
         GuestState::ALL.iter().filter_map(|s| Some((*s, *counts.get(s)?))).collect()
     }
 
-    /// libvirt's guests in the four buckets of `StateSummary`.
+    /// libvirt's and machined's guests in the four buckets of `StateSummary`.
     pub fn summary(&self) -> StateSummary {
         let mut s = StateSummary::default();
-        for g in self.libvirt() {
+        for g in self.local() {
             match g.state {
                 _ if g.needs_alert() => s.errors += 1,
+                GuestState::Crashed => s.errors += 1,
                 GuestState::Running | GuestState::Blocked => s.running += 1,
                 GuestState::Shutoff | GuestState::NoState => s.stopped += 1,
                 _ => s.paused += 1,
