@@ -398,7 +398,7 @@ impl Guests {
     pub fn by_mac(&self) -> HashMap<String, &str> {
         let mut m = HashMap::new();
         for g in self.iter() {
-            for n in &g.nics {
+            for n in g.nics.iter().filter(|n| !n.mac.is_empty()) {
                 m.insert(n.mac.to_ascii_lowercase(), g.name.as_str());
             }
         }
