@@ -17,8 +17,8 @@ const PROPERTIES: &str = "org.freedesktop.DBus.Properties";
 pub enum MachinedError {
     #[error(transparent)]
     Bus(#[from] SystemdError),
-    #[error("systemd-machined is not on the system bus (not installed or not running)")]
-    Absent,
+    #[error("systemd-machined is not on the system bus ({0})")]
+    Absent(String),
     #[error("systemd-machined: access denied to {0}")]
     Denied(&'static str),
     #[error("systemd-machined did not answer {call}: {source}")]
@@ -28,13 +28,17 @@ pub enum MachinedError {
 }
 
 fn call_error(call: &'static str, e: zbus::Error) -> MachinedError {
-    if let zbus::Error::MethodError(name, ..) = &e {
-        match name.as_str() {
-            "org.freedesktop.DBus.Error.ServiceUnknown" | "org.freedesktop.DBus.Error.NameHasNoOwner" => {
-                return MachinedError::Absent;
-            }
-            "org.freedesktop.DBus.Error.AccessDenied" => return MachinedError::Denied(call),
-            _ => {}
+    if let zbus::Error::MethodError(name, text, _) = &e {
+        let name = name.as_str();
+        let text = text.clone().unwrap_or_else(|| name.to_string());
+        // Not installed, not running and not activatable, masked, or failing to start.
+        let absent = ["ServiceUnknown", "NameHasNoOwner", "Spawn."].iter().any(|k| name.contains(k))
+            || name.starts_with("org.freedesktop.systemd1.");
+        if absent {
+            return MachinedError::Absent(text);
+        }
+        if name == "org.freedesktop.DBus.Error.AccessDenied" {
+            return MachinedError::Denied(call);
         }
     }
     MachinedError::Call { call, source: e }

@@ -28,7 +28,7 @@ pub fn scroll_offset(selected: usize, height: usize) -> usize {
 /// KubeVirt's own word for its guests.
 fn state_word(g: &Guest, wide: bool) -> String {
     match (wide, g.needs_alert()) {
-        _ if g.kubevirt.is_some() => state_text(g),
+        _ if g.kubevirt.is_some() || g.machined.is_some() => state_text(g),
         (true, _) => state_text(g),
         (false, true) => format!("{} !", g.state.label()),
         (false, false) => g.state.label().to_string(),
