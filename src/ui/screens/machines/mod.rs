@@ -108,7 +108,7 @@ fn guest_counts(model: &Model, shown: usize) -> String {
     let machined = model.guests.machined().len();
     let virt = model.health(SourceId::Libvirt);
     // Switched off (or left out of the build): no libvirt guests were asked for.
-    let virt_off = matches!(virt, Health::Disabled(_)) && total == kv;
+    let virt_off = matches!(virt, Health::Disabled(_)) && total == kv + machined;
     let virt_known = virt.is_ok() || total > kv + machined || virt_off;
     let all = if virt_known { total.to_string() } else { "?".to_string() };
     let mut counts = match (shown == total, any_guest_source(model)) {
