@@ -33,7 +33,8 @@ mkdir -p /var/log/journal
 "#;
 
 fn setup(c: &SystemdContainer) {
-    std::fs::write(c.root().join(&CFG[1..]), "[libvirt]\nuris = []\n[kubernetes]\nenabled = false\n").unwrap();
+    std::fs::write(c.root().join(&CFG[1..]), "[libvirt]\nuris = []\n[kubernetes]\nenabled = false\n")
+        .unwrap();
 }
 
 /// Boots `name` with `systemd-nspawn --boot` in a unit of its own, a veth pair to the container.
@@ -177,7 +178,15 @@ fn nested_machines_registered_vms_and_configured_containers_in_f4_and_snapshot()
     let r = row(&s, "web1").unwrap();
     assert!(r.contains("nspawn"), "{r}");
     let nl = nested_leader(&c, "web1");
-    c.exec_ok(&["nsenter", "-t", &nl, "-n", "sh", "-c", "ip link set host0 up && ip addr add 10.9.0.2/24 dev host0"]);
+    c.exec_ok(&[
+        "nsenter",
+        "-t",
+        &nl,
+        "-n",
+        "sh",
+        "-c",
+        "ip link set host0 up && ip addr add 10.9.0.2/24 dev host0",
+    ]);
     let s = screen_until(&t, "web1's address and memory", |s| {
         row(s, "web1").is_some_and(|r| r.contains("10.9.0.2") && !r.contains(" -- "))
     });
@@ -187,13 +196,20 @@ fn nested_machines_registered_vms_and_configured_containers_in_f4_and_snapshot()
     // The detail pane: class, unit, root, leader, the linked journal.
     t.keys(&["/", "w", "e", "b", "1", "Enter", "Enter"]);
     let s = t.wait_for("web1's detail", "host side ve-web1");
-    for needle in ["web1 running  container  service systemd-nspawn", &format!("leader {nl} "), "unit machine-web1.scope", "root /var/tmp/nest-web1/root"] {
+    for needle in [
+        "web1 running  container  service systemd-nspawn",
+        &format!("leader {nl} "),
+        "unit machine-web1.scope",
+        "root /var/tmp/nest-web1/root",
+    ] {
         assert!(s.contains(needle), "{needle} missing:\n{s}");
     }
     screen_until(&t, "web1's journal", |s| s.contains(" journal:") && s.contains("systemd"));
 
     // snapshot --json from the same binary inside.
-    let v = snapshot_until(&c, "web1", |g| g["cpu_percent"].is_number() && g["ips"].as_array().is_some_and(|a| !a.is_empty()));
+    let v = snapshot_until(&c, "web1", |g| {
+        g["cpu_percent"].is_number() && g["ips"].as_array().is_some_and(|a| !a.is_empty())
+    });
     assert_eq!(v["sources"]["machined"]["state"], "ok", "{}", v["sources"]["machined"]);
     let g = guest(&v, "web1").unwrap_or_else(|| panic!("no web1: {}", v["guests"]));
     assert_eq!((g["state"].as_str(), g["class"].as_str()), (Some("running"), Some("container")), "{g}");
@@ -205,7 +221,11 @@ fn nested_machines_registered_vms_and_configured_containers_in_f4_and_snapshot()
     assert!(g["uptime_s"].as_u64().is_some_and(|u| u < 600), "{g}");
     assert!(g["interfaces"].as_array().unwrap().iter().any(|i| i == "ve-web1"), "{g}");
     let vm = guest(&v, "vm1").unwrap();
-    assert_eq!((vm["class"].as_str(), vm["uri_or_namespace"].as_str()), (Some("vm"), Some("machined")), "{vm}");
+    assert_eq!(
+        (vm["class"].as_str(), vm["uri_or_namespace"].as_str()),
+        (Some("vm"), Some("machined")),
+        "{vm}"
+    );
     assert_eq!(vm["leader"].as_u64().map(|p| p.to_string()).as_deref(), Some(pid.trim()), "{vm}");
     let decl = guest(&v, "decl9").unwrap();
     assert_eq!((decl["state"].as_str(), decl["memory_bytes"].is_null()), (Some("stopped"), true), "{decl}");
@@ -223,7 +243,9 @@ fn nested_machines_registered_vms_and_configured_containers_in_f4_and_snapshot()
     t.keys(&["Enter"]);
     t.wait_for("the feed", " Events ─");
     c.exec_ok(&["machinectl", "terminate", "web1"]);
-    let s = screen_until(&t, "web1 gone, with an event", |s| row(s, "web1").is_none() && s.contains("web1 stopped"));
+    let s = screen_until(&t, "web1 gone, with an event", |s| {
+        row(s, "web1").is_none() && s.contains("web1 stopped")
+    });
     assert!(s.contains("0 of "), "{s}");
 }
 

@@ -25,7 +25,11 @@ fn machined(name: &str, class: &str, state: &str, memory: Option<u64>) -> Machin
         state: state.into(),
         memory,
         memory_note: if memory.is_some() { "cgroup v2".into() } else { "no memory accounting".into() },
-        unit: if class == "vm" { format!("{name}.service") } else { format!("systemd-nspawn@{name}.service") },
+        unit: if class == "vm" {
+            format!("{name}.service")
+        } else {
+            format!("systemd-nspawn@{name}.service")
+        },
         ..MachinedGuest::default()
     }
 }
@@ -142,7 +146,9 @@ fn draw(model: &Model, screen: Screen, machines: MachinesView, w: u16, h: u16) -
 fn f4_mixed_sources() {
     let m = model();
     let text = draw(&m, Screen::Machines, MachinesView::default(), 80, 24);
-    for needle in ["web", "nspawn", "vm-registered", "machined", "stopped", "failed", "kv/tenants", "vm-00000"] {
+    for needle in
+        ["web", "nspawn", "vm-registered", "machined", "stopped", "failed", "kv/tenants", "vm-00000"]
+    {
         assert!(text.contains(needle), "{needle} missing:\n{text}");
     }
     assert!(text.contains(" 7 guests (2 libvirt, 1 KubeVirt, 4 machined)"), "{text}");

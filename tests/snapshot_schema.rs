@@ -184,10 +184,16 @@ fn a_full_document_passes_and_says_unknown_as_null() {
     assert_eq!(v["sources"]["procfs"]["age_s"], 0.25);
     let guests = v["guests"].as_array().unwrap();
     let web = guests.iter().find(|g| g["name"] == "web").unwrap();
-    assert_eq!((web["class"].as_str(), web["leader"].as_u64(), web["memory_bytes"].as_u64()), (Some("container"), Some(4242), Some(96 << 20)));
+    assert_eq!(
+        (web["class"].as_str(), web["leader"].as_u64(), web["memory_bytes"].as_u64()),
+        (Some("container"), Some(4242), Some(96 << 20))
+    );
     assert_eq!((web["uptime_s"].as_u64(), web["interfaces"][0].as_str()), (Some(600), Some("ve-web")));
     let db = guests.iter().find(|g| g["name"] == "db").unwrap();
-    assert_eq!((db["state"].as_str(), &db["memory_bytes"], &db["leader"]), (Some("stopped"), &Value::Null, &Value::Null));
+    assert_eq!(
+        (db["state"].as_str(), &db["memory_bytes"], &db["leader"]),
+        (Some("stopped"), &Value::Null, &Value::Null)
+    );
     assert_eq!(v["sources"]["machined"]["state"], "ok");
     let top = &v["top_processes"];
     assert_eq!(
@@ -225,7 +231,8 @@ fn the_schema_refuses_documents_that_break_the_contract() {
     type Break = fn(&mut Value);
     let breaks: [(&str, Break); 12] = [
         ("a machined guest without its class", |v| {
-            let g = v["guests"].as_array_mut().unwrap().iter_mut().find(|g| g["source"] == "machined").unwrap();
+            let g =
+                v["guests"].as_array_mut().unwrap().iter_mut().find(|g| g["source"] == "machined").unwrap();
             _ = g.as_object_mut().unwrap().remove("class")
         }),
         ("reboot_needed as a word", |v| v["nixos"]["reboot_needed"] = json!("yes")),

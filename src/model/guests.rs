@@ -215,14 +215,6 @@ impl Guest {
         }
     }
 
-    /// Memory in use when it is known (a machined guest's cgroup may not say).
-    pub fn memory_known(&self) -> Option<u64> {
-        match &self.machined {
-            Some(m) => m.memory,
-            None => Some(self.memory_bytes),
-        }
-    }
-
     /// Seconds up at `now`: libvirt's figure, or from the start time.
     pub fn uptime_at(&self, now: i64) -> Option<u64> {
         self.uptime_s.or_else(|| self.started_unix.map(|t| now.saturating_sub(t).max(0) as u64))
@@ -346,10 +338,6 @@ impl Guests {
 
     pub fn kubevirt(&self) -> &[Guest] {
         &self.kubevirt
-    }
-
-    pub fn machined(&self) -> &[Guest] {
-        &self.machined
     }
 
     /// The guests this host runs itself (libvirt's and machined's), for F2's VM panel.

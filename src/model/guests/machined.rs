@@ -40,6 +40,20 @@ impl MachinedGuest {
     }
 }
 
+impl super::Guest {
+    /// Memory in use when it is known (a machined guest's cgroup may not say).
+    pub fn memory_known(&self) -> Option<u64> {
+        self.machined.as_ref().map_or(Some(self.memory_bytes), |m| m.memory)
+    }
+}
+
+impl super::Guests {
+    /// machined's guests only.
+    pub fn machined(&self) -> &[super::Guest] {
+        &self.machined
+    }
+}
+
 /// machined's state word as the guest table's state.
 pub fn state_of(word: &str) -> super::GuestState {
     use super::GuestState as S;
