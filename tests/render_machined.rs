@@ -193,6 +193,8 @@ fn f2_counts_machined_guests() {
     let s = model().guests.summary();
     // libvirt: vm-00000 running, vm-00001 crashed; machined: 2 running, 1 stopped, 1 failed.
     assert_eq!((s.running, s.stopped, s.errors), (3, 1, 2), "{s:?}");
+    let text = draw(&model(), Screen::Dashboard, MachinesView::default(), 200, 60);
+    assert!(text.contains("libvirt+machined: 3 running"), "{text}");
 }
 
 #[test]

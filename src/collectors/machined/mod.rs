@@ -24,6 +24,9 @@ use zbus::Connection;
 
 /// A burst of signals (a boot registers, a terminate unregisters): list once after it.
 const SETTLE: Duration = Duration::from_millis(50);
+/// With nothing running there is no CPU to sample: list again this seldom (for new `.conf`
+/// files and images), and at once on a signal.
+const IDLE_RELIST: Duration = Duration::from_secs(30);
 
 fn summary(guests: &[Guest]) -> String {
     let running = guests.iter().filter(|g| g.state.is_active()).count();
@@ -92,8 +95,9 @@ async fn follow(
         if !tx.send(Update::Guests(Box::new(GuestUpdate::Machines(guests.clone())))).await {
             return Ok(());
         }
+        let wait = if guests.iter().any(|g| g.state.is_active()) { refresh } else { IDLE_RELIST };
         last = guests;
-        match tokio::time::timeout(refresh, signals.next()).await {
+        match tokio::time::timeout(wait, signals.next()).await {
             Err(_) => continue,
             Ok(None) => return Err(MachinedError::Closed),
             Ok(Some(msg)) => {
