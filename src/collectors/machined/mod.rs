@@ -95,7 +95,11 @@ async fn follow(
         if !tx.send(Update::Guests(Box::new(GuestUpdate::Machines(guests.clone())))).await {
             return Ok(());
         }
-        let wait = if guests.iter().any(|g| g.state.is_active()) { refresh } else { IDLE_RELIST };
+        let wait = if guests.iter().any(|g| g.machined.as_ref().is_some_and(|m| m.leader.is_some())) {
+            refresh
+        } else {
+            IDLE_RELIST
+        };
         last = guests;
         match tokio::time::timeout(wait, signals.next()).await {
             Err(_) => continue,

@@ -158,7 +158,6 @@ fn render_empty(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
         Line::styled(first, theme.warn()),
         source_line(model, SourceId::Libvirt, theme),
         source_line(model, SourceId::Kubevirt, theme),
-        source_line(model, SourceId::Machined, theme),
     ];
     frame.render_widget(Paragraph::new(lines), area);
 }
