@@ -185,7 +185,7 @@ fn f4_detail_of_a_container_with_its_journal() {
     let v = MachinesView { detail: true, filter: "db".into(), ..MachinesView::default() };
     let text = draw(&m, Screen::Machines, v, 200, 60);
     assert!(text.contains("configured in /etc/nixos-containers/db.conf  autostart"), "{text}");
-    assert!(text.contains("memory -- (no memory accounting)"), "{text}");
+    assert!(text.contains("unit container@db.service  not running"), "{text}");
 }
 
 #[test]

@@ -25,6 +25,8 @@ pub enum MachinedError {
     Call { call: &'static str, source: zbus::Error },
     #[error("system bus closed the connection")]
     Closed,
+    #[error("systemd-machined did not answer within {0} s")]
+    Timeout(u64),
 }
 
 fn call_error(call: &'static str, e: zbus::Error) -> MachinedError {

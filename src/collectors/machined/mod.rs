@@ -27,6 +27,9 @@ const SETTLE: Duration = Duration::from_millis(50);
 /// With nothing running there is no CPU to sample: list again this seldom (for new `.conf`
 /// files and images), and at once on a signal.
 const IDLE_RELIST: Duration = Duration::from_secs(30);
+/// A listing that takes longer (a frozen machined) ends the connection: its rows go, never
+/// shown as live.
+const LIST_BOUND: Duration = Duration::from_secs(10);
 
 fn summary(guests: &[Guest]) -> String {
     let running = guests.iter().filter(|g| g.state.is_active()).count();
@@ -70,7 +73,9 @@ async fn follow(
     let mut events: Vec<(String, String)> = Vec::new();
     let mut last: Vec<Guest> = Vec::new();
     loop {
-        let guests = sampler.list(&conn, paths).await?;
+        let guests = tokio::time::timeout(LIST_BOUND, sampler.list(&conn, paths))
+            .await
+            .map_err(|_| MachinedError::Timeout(LIST_BOUND.as_secs()))??;
         tx.health(Health::Ok(summary(&guests))).await;
         backoff.reset();
         *known = true;

@@ -25,21 +25,21 @@ pub fn facts<'a>(g: &Guest, now: i64, theme: &Theme) -> Vec<Line<'a>> {
         None => format!("-- ({})", sanitize(&m.memory_note)),
     };
     let ifaces: Vec<String> = g.nics.iter().filter_map(|n| n.target.as_deref()).map(sanitize).collect();
+    let service =
+        if m.service.is_empty() { String::new() } else { format!("  service {}", sanitize(&m.service)) };
+    let running = if m.leader.is_none() && !m.configured.is_empty() {
+        // Configured, not running: no leader, uptime, CPU or memory to show.
+        "  not running".to_string()
+    } else {
+        format!("  leader {leader}  up {up}  CPU {cpu}  memory {memory}")
+    };
     let mut lines = vec![
         Line::from(vec![
             Span::styled(format!(" {} ", sanitize(&g.name)), theme.title()),
             Span::styled(sanitize(&state_text(g)), state_style(theme, g.state)),
-            Span::raw(format!(
-                "  {}  service {}  {}",
-                sanitize(&m.class),
-                or_dash(&m.service),
-                or_dash(&m.machine_id)
-            )),
+            Span::raw(format!("  {}{service}  {}", sanitize(&m.class), sanitize(&m.machine_id))),
         ]),
-        Line::raw(format!(
-            " unit {}  leader {leader}  up {up}  CPU {cpu}  memory {memory}",
-            or_dash(&m.unit)
-        )),
+        Line::raw(format!(" unit {}{running}", or_dash(&m.unit))),
         Line::raw(format!(
             " root {}  IP {}  host side {}",
             or_dash(&m.root),
