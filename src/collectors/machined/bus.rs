@@ -82,14 +82,21 @@ pub struct Listed {
     pub path: OwnedObjectPath,
 }
 
-/// Every machine but the host itself (machined lists it as `.host`, class `host`).
+/// Whether libvirt registered the machine (its qemu and LXC drivers do): F4 lists those from
+/// libvirt itself, with more than machined knows.
+pub fn is_libvirts(service: &str) -> bool {
+    service.starts_with("libvirt")
+}
+
+/// Every machine but the host itself (machined lists it as `.host`, class `host`) and
+/// libvirt's guests.
 pub async fn list_machines(conn: &Connection) -> Result<Vec<Listed>, MachinedError> {
     let reply = call(conn, (MACHINED, MANAGER_PATH, MANAGER), "ListMachines", &()).await?;
     let rows: Vec<(String, String, String, OwnedObjectPath)> =
         reply.body().deserialize().map_err(|e| MachinedError::Call { call: "ListMachines", source: e })?;
     Ok(rows
         .into_iter()
-        .filter(|(_, class, ..)| class != "host")
+        .filter(|(_, class, service, _)| class != "host" && !is_libvirts(service))
         .map(|(name, class, _, path)| Listed { name, class, path })
         .collect())
 }
@@ -200,5 +207,11 @@ mod tests {
         assert_eq!(address_text(libc::AF_INET6, &v6).as_deref(), Some("fc00::2"));
         assert_eq!(address_text(libc::AF_INET, &[1, 2, 3]), None);
         assert_eq!(address_text(99, &[1, 2, 3, 4]), None);
+    }
+
+    #[test]
+    fn libvirts_own_machines_are_left_to_libvirt() {
+        assert!(is_libvirts("libvirt-qemu") && is_libvirts("libvirt-lxc"));
+        assert!(!is_libvirts("nspawn") && !is_libvirts("systemd-nspawn") && !is_libvirts("test-vmm"));
     }
 }
