@@ -24,10 +24,12 @@ pub enum SourceId {
     Time,
     Storage,
     Hardware,
+    /// systemd-machined over D-Bus: nspawn containers and registered VMs in F4.
+    Machined,
 }
 
 impl SourceId {
-    pub const ALL: [SourceId; 11] = [
+    pub const ALL: [SourceId; 12] = [
         SourceId::Journal,
         SourceId::Procfs,
         SourceId::Netlink,
@@ -39,6 +41,7 @@ impl SourceId {
         SourceId::Time,
         SourceId::Storage,
         SourceId::Hardware,
+        SourceId::Machined,
     ];
 
     /// The host facts' sources, read together by one collector.
@@ -58,6 +61,7 @@ impl SourceId {
             SourceId::Time => "time",
             SourceId::Storage => "storage",
             SourceId::Hardware => "hardware",
+            SourceId::Machined => "machined",
         }
     }
 

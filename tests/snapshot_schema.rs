@@ -8,6 +8,7 @@ mod support;
 use hypervisor_tui::commands::snapshot::schema::{SCHEMA_PATH, schema_text};
 use hypervisor_tui::commands::snapshot::{Snapshot, SourceSample};
 use hypervisor_tui::event::{Health, SourceId};
+use hypervisor_tui::model::guests::{Guest, GuestState, MachinedGuest, Nic};
 use hypervisor_tui::model::network::{Addr, Link, LinkKind, NetState, Route};
 use hypervisor_tui::model::procs::{ProcTable, ProcUsage};
 use serde_json::{Value, json};
@@ -83,6 +84,51 @@ fn sample_units() -> Vec<hypervisor_tui::model::units::Unit> {
     ]
 }
 
+/// A running nspawn container and a declarative NixOS container that does not run.
+fn sample_machines() -> Vec<Guest> {
+    let web = MachinedGuest {
+        class: "container".into(),
+        service: "systemd-nspawn".into(),
+        unit: "systemd-nspawn@web.service".into(),
+        root: "/var/lib/machines/web".into(),
+        leader: Some(4242),
+        machine_id: "0123456789abcdef0123456789abcdef".into(),
+        state: "running".into(),
+        memory: Some(96 << 20),
+        memory_note: "cgroup v2".into(),
+        ..MachinedGuest::default()
+    };
+    let db = MachinedGuest {
+        class: "container".into(),
+        unit: "container@db.service".into(),
+        state: "stopped".into(),
+        memory_note: "not running".into(),
+        configured: "/etc/nixos-containers/db.conf".into(),
+        ..MachinedGuest::default()
+    };
+    vec![
+        Guest {
+            name: "web".into(),
+            uri: "nspawn".into(),
+            state: GuestState::Running,
+            cpu_percent: Some(1.5),
+            started_unix: Some(1_735_689_000),
+            ips: vec!["10.233.1.2".into()],
+            nics: vec![Nic { kind: "veth".into(), target: Some("ve-web".into()), ..Nic::default() }],
+            machined: Some(Box::new(web)),
+            ..Guest::default()
+        },
+        Guest {
+            name: "db".into(),
+            uri: "nspawn".into(),
+            state: GuestState::Shutoff,
+            ips: vec!["10.233.2.2".into()],
+            machined: Some(Box::new(db)),
+            ..Guest::default()
+        },
+    ]
+}
+
 /// A document with every section filled: host, network, libvirt and KubeVirt guests, cluster.
 fn full_document() -> Value {
     let taken = Instant::now();
@@ -117,6 +163,7 @@ fn full_document() -> Value {
         network: Some(sample_network()),
         guests: Some((0..7).map(guests::guest).collect()),
         cluster: Some(cluster),
+        machines: Some(sample_machines()),
         units: Some(sample_units()),
         system: support::system::troubled_facts(),
         now_unix: 1_735_689_600,
@@ -130,11 +177,24 @@ fn a_full_document_passes_and_says_unknown_as_null() {
     let v = full_document();
     support::snapshot::validate_snapshot(&v);
     assert_eq!(v["schema_version"], 1);
-    let sources = ["libvirt", "kubevirt"];
+    let sources = ["libvirt", "kubevirt", "machined"];
     let seen: Vec<&str> =
         v["guests"].as_array().unwrap().iter().filter_map(|g| g["source"].as_str()).collect();
     assert!(sources.iter().all(|s| seen.contains(s)), "{seen:?}");
     assert_eq!(v["sources"]["procfs"]["age_s"], 0.25);
+    let guests = v["guests"].as_array().unwrap();
+    let web = guests.iter().find(|g| g["name"] == "web").unwrap();
+    assert_eq!(
+        (web["class"].as_str(), web["leader"].as_u64(), web["memory_bytes"].as_u64()),
+        (Some("container"), Some(4242), Some(96 << 20))
+    );
+    assert_eq!((web["uptime_s"].as_u64(), web["interfaces"][0].as_str()), (Some(600), Some("ve-web")));
+    let db = guests.iter().find(|g| g["name"] == "db").unwrap();
+    assert_eq!(
+        (db["state"].as_str(), &db["memory_bytes"], &db["leader"]),
+        (Some("stopped"), &Value::Null, &Value::Null)
+    );
+    assert_eq!(v["sources"]["machined"]["state"], "ok");
     let top = &v["top_processes"];
     assert_eq!(
         (top["total"].as_u64(), top["by_cpu"][0]["guest"].as_str()),
@@ -169,7 +229,12 @@ fn a_full_document_passes_and_says_unknown_as_null() {
 #[test]
 fn the_schema_refuses_documents_that_break_the_contract() {
     type Break = fn(&mut Value);
-    let breaks: [(&str, Break); 11] = [
+    let breaks: [(&str, Break); 12] = [
+        ("a machined guest without its class", |v| {
+            let g =
+                v["guests"].as_array_mut().unwrap().iter_mut().find(|g| g["source"] == "machined").unwrap();
+            _ = g.as_object_mut().unwrap().remove("class")
+        }),
         ("reboot_needed as a word", |v| v["nixos"]["reboot_needed"] = json!("yes")),
         ("a temperature without its reading", |v| {
             _ = v["hardware"]["temperatures"][0].as_object_mut().unwrap().remove("celsius")

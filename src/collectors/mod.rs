@@ -7,6 +7,7 @@ pub mod disks_parse;
 pub mod journal;
 pub mod kube;
 pub mod libvirt;
+pub mod machined;
 pub mod netlink;
 pub mod netstat_parse;
 pub mod procfs;
@@ -136,6 +137,8 @@ pub fn spawn_sources(config: &Config, tx: mpsc::Sender<Update>, shown: Shown) {
     libvirt::spawn(config.libvirt.uris.clone(), refresh.max(Duration::from_secs(1)), tx.clone());
     tokio::spawn(kube::run(config.kubernetes.clone(), tx.clone()));
     tokio::spawn(systemd::run(SourceTx::new(SourceId::Systemd, tx.clone()), systemd::bus_path()));
+    let machined = SourceTx::new(SourceId::Machined, tx.clone());
+    tokio::spawn(machined::run(machined, systemd::bus_path(), refresh.max(Duration::from_secs(1))));
     tokio::spawn(system::run(tx, refresh));
 }
 
@@ -152,11 +155,12 @@ pub async fn check_all(config: &Config, timeout: Duration) -> Vec<(SourceId, Hea
     };
     let journal = journal::probe(&config.journal);
     let bus = systemd::bus_path();
-    let (netlink, libvirt, (k8s, kubevirt), systemd) = tokio::join!(
+    let (netlink, libvirt, (k8s, kubevirt), systemd, machined) = tokio::join!(
         bounded(Box::pin(netlink::probe())),
         bounded(Box::pin(libvirt::probe_async(config.libvirt.uris.clone()))),
         kube::probe_both(&config.kubernetes, timeout),
         bounded(Box::pin(systemd::probe(&bus))),
+        bounded(Box::pin(machined::probe(&bus))),
     );
     let facts = tokio::task::spawn_blocking(system::read_host).await.ok().map(|r| r.health);
     let mut out = vec![
@@ -167,6 +171,7 @@ pub async fn check_all(config: &Config, timeout: Duration) -> Vec<(SourceId, Hea
         (SourceId::Kubernetes, k8s),
         (SourceId::Kubevirt, kubevirt),
         (SourceId::Systemd, systemd),
+        (SourceId::Machined, machined),
     ];
     out.extend(facts.into_iter().flatten());
     out

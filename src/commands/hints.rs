@@ -44,7 +44,13 @@ pub fn nixos_hint(id: SourceId, h: &Health) -> Option<String> {
         SourceId::Systemd => Some(format!(
             "{PREFIX}.environment.HYPERVISOR_TUI_SYSTEM_BUS, if the system bus is not at /run/dbus/system_bus_socket"
         )),
-        SourceId::Procfs
+        // machined starts on demand with the first container (NixOS: `containers.<name>`); a
+        // host without one has nothing to set.
+        SourceId::Machined if reason.contains("system bus") => Some(format!(
+            "{PREFIX}.environment.HYPERVISOR_TUI_SYSTEM_BUS, if the system bus is not at /run/dbus/system_bus_socket"
+        )),
+        SourceId::Machined
+        | SourceId::Procfs
         | SourceId::Netlink
         | SourceId::Kubevirt
         | SourceId::Nixos

@@ -1,85 +1,19 @@
-//! Guests: libvirt domains and KubeVirt VMs/VMIs in one list. Plain data, no I/O.
+//! Guests: libvirt domains, KubeVirt VMs/VMIs and machined's machines in one list. Plain data, no I/O.
 
 mod events;
+pub mod machined;
+mod state;
 
 use super::Alert;
 pub use events::{ActionNote, ActionStage, EventDetail, EventKind, LifecycleEvent};
+pub use machined::MachinedGuest;
+pub use state::GuestState;
 use std::collections::{BTreeMap, HashMap, VecDeque};
 
 /// How many lifecycle events the model keeps for the F4 feed and the detail pane.
 pub const EVENT_LOG_CAPACITY: usize = 500;
 /// How many action notes the F4 feed keeps.
 pub const ACTION_NOTES: usize = 50;
-
-/// A domain's state, numbered as libvirt's `virDomainState`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
-pub enum GuestState {
-    #[default]
-    NoState,
-    Running,
-    Blocked,
-    Paused,
-    Shutdown,
-    Shutoff,
-    Crashed,
-    PmSuspended,
-}
-
-impl GuestState {
-    pub const ALL: [GuestState; 8] = [
-        GuestState::Running,
-        GuestState::Blocked,
-        GuestState::Paused,
-        GuestState::Shutdown,
-        GuestState::Shutoff,
-        GuestState::Crashed,
-        GuestState::PmSuspended,
-        GuestState::NoState,
-    ];
-
-    /// From libvirt's `virDomainState` number; unknown numbers are `NoState`.
-    pub fn from_libvirt(n: u32) -> GuestState {
-        match n {
-            1 => GuestState::Running,
-            2 => GuestState::Blocked,
-            3 => GuestState::Paused,
-            4 => GuestState::Shutdown,
-            5 => GuestState::Shutoff,
-            6 => GuestState::Crashed,
-            7 => GuestState::PmSuspended,
-            _ => GuestState::NoState,
-        }
-    }
-
-    /// The word `virsh list` prints, so the two can be compared line by line.
-    pub fn label(self) -> &'static str {
-        match self {
-            GuestState::NoState => "no state",
-            GuestState::Running => "running",
-            GuestState::Blocked => "idle",
-            GuestState::Paused => "paused",
-            GuestState::Shutdown => "in shutdown",
-            GuestState::Shutoff => "shut off",
-            GuestState::Crashed => "crashed",
-            GuestState::PmSuspended => "pmsuspended",
-        }
-    }
-
-    /// 0 fine, 1 attention, 2 trouble, 3 inactive (dim); drives the colour.
-    pub fn severity(self) -> u8 {
-        match self {
-            GuestState::Running | GuestState::Blocked => 0,
-            GuestState::Crashed => 2,
-            GuestState::Shutoff => 3,
-            _ => 1,
-        }
-    }
-
-    /// Whether the guest has a running hypervisor process (an id, CPU time moving).
-    pub fn is_active(self) -> bool {
-        !matches!(self, GuestState::Shutoff | GuestState::NoState)
-    }
-}
 
 /// libvirt's state reason numbers the console names (`virDomainPausedReason`,
 /// `virDomainShutoffReason`); checked against virt-sys in the collector's tests.
@@ -98,6 +32,9 @@ pub mod reason {
 pub fn state_text(g: &Guest) -> String {
     if let Some(kv) = &g.kubevirt {
         return kv.status.clone();
+    }
+    if let Some(m) = &g.machined {
+        return m.state.clone();
     }
     match (g.state, g.reason) {
         (GuestState::Paused, reason::PAUSED_MIGRATION) => "paused (migrating)".into(),
@@ -198,12 +135,18 @@ pub struct Guest {
     pub started_unix: Option<i64>,
     /// Set for KubeVirt guests.
     pub kubevirt: Option<Box<KubevirtGuest>>,
+    /// Set for systemd-machined guests (nspawn containers, registered VMs).
+    pub machined: Option<Box<MachinedGuest>>,
 }
 
 impl Guest {
     /// `libvirt` or `kubevirt`, as `snapshot --json` spells it.
     pub fn source(&self) -> &'static str {
-        if self.kubevirt.is_some() { "kubevirt" } else { "libvirt" }
+        match (&self.kubevirt, &self.machined) {
+            (Some(_), _) => "kubevirt",
+            (_, Some(_)) => "machined",
+            _ => "libvirt",
+        }
     }
 
     /// Seconds up at `now`: libvirt's figure, or from the start time.
@@ -230,7 +173,9 @@ impl Guest {
     /// Whether the operator should be told about this guest in the alert strip.
     /// (KubeVirt guests are the cluster's alerts, which name the VMI and its node.)
     pub fn needs_alert(&self) -> bool {
-        self.kubevirt.is_none() && (self.state == GuestState::Crashed || self.paused_on_error())
+        self.kubevirt.is_none()
+            && self.machined.is_none()
+            && (self.state == GuestState::Crashed || self.paused_on_error())
     }
 }
 
@@ -248,6 +193,10 @@ pub enum GuestUpdate {
         reason: String,
     },
     Event(LifecycleEvent),
+    /// Every machined guest (running and configured), replacing what was known.
+    Machines(Vec<Guest>),
+    /// machined cannot be asked: its guests are no longer current.
+    MachinesLost,
 }
 
 /// Coarse buckets for a one-line VM panel (F2): "Running 12  Paused 1  Stopped 3  Errors 0".
@@ -268,6 +217,8 @@ pub struct Guests {
     by_uri: BTreeMap<String, Vec<Guest>>,
     /// KubeVirt's VMs and VMIs, rebuilt from the cluster model when they change.
     kubevirt: Vec<Guest>,
+    /// systemd-machined's machines and the configured containers that do not run.
+    machined: Vec<Guest>,
     /// URIs that are down, with why; their guests are not shown as current.
     pub down: BTreeMap<String, String>,
     pub events: VecDeque<LifecycleEvent>,
@@ -289,6 +240,8 @@ impl Guests {
                 self.by_uri.remove(&uri);
                 self.down.insert(uri, reason);
             }
+            GuestUpdate::Machines(guests) => self.machined = guests,
+            GuestUpdate::MachinesLost => self.machined.clear(),
             GuestUpdate::Event(e) => {
                 if self.events.len() == EVENT_LOG_CAPACITY {
                     self.events.pop_front();
@@ -313,9 +266,9 @@ impl Guests {
         self.kubevirt = guests;
     }
 
-    /// Every current guest: libvirt's URI by URI, then KubeVirt's.
+    /// Every current guest: libvirt's URI by URI, then KubeVirt's, then machined's.
     pub fn iter(&self) -> impl Iterator<Item = &Guest> {
-        self.libvirt().chain(self.kubevirt.iter())
+        self.libvirt().chain(self.kubevirt.iter()).chain(self.machined.iter())
     }
 
     /// The libvirt URIs that listed guests.
@@ -332,8 +285,13 @@ impl Guests {
         &self.kubevirt
     }
 
+    /// The guests this host runs itself (libvirt's and machined's), for F2's VM panel.
+    fn local(&self) -> impl Iterator<Item = &Guest> {
+        self.libvirt().chain(self.machined.iter())
+    }
+
     pub fn len(&self) -> usize {
-        self.by_uri.values().map(Vec::len).sum::<usize>() + self.kubevirt.len()
+        self.by_uri.values().map(Vec::len).sum::<usize>() + self.kubevirt.len() + self.machined.len()
     }
 
     pub fn is_empty(&self) -> bool {
@@ -343,18 +301,19 @@ impl Guests {
     /// Guests per state, in `GuestState::ALL` order, zeros left out (for F2's VM panel).
     pub fn counts_by_state(&self) -> Vec<(GuestState, usize)> {
         let mut counts: BTreeMap<GuestState, usize> = BTreeMap::new();
-        for g in self.libvirt() {
+        for g in self.local() {
             *counts.entry(g.state).or_default() += 1;
         }
         GuestState::ALL.iter().filter_map(|s| Some((*s, *counts.get(s)?))).collect()
     }
 
-    /// libvirt's guests in the four buckets of `StateSummary`.
+    /// libvirt's and machined's guests in the four buckets of `StateSummary`.
     pub fn summary(&self) -> StateSummary {
         let mut s = StateSummary::default();
-        for g in self.libvirt() {
+        for g in self.local() {
             match g.state {
                 _ if g.needs_alert() => s.errors += 1,
+                GuestState::Crashed => s.errors += 1,
                 GuestState::Running | GuestState::Blocked => s.running += 1,
                 GuestState::Shutoff | GuestState::NoState => s.stopped += 1,
                 _ => s.paused += 1,
@@ -372,7 +331,7 @@ impl Guests {
     pub fn by_mac(&self) -> HashMap<String, &str> {
         let mut m = HashMap::new();
         for g in self.iter() {
-            for n in &g.nics {
+            for n in g.nics.iter().filter(|n| !n.mac.is_empty()) {
                 m.insert(n.mac.to_ascii_lowercase(), g.name.as_str());
             }
         }

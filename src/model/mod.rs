@@ -77,7 +77,8 @@ impl Model {
             Update::Guests(g) => match &**g {
                 GuestUpdate::List { uri, .. } => self.freshness.confirm(SourceId::Libvirt, Some(uri), now),
                 GuestUpdate::Down { uri, .. } => self.freshness.forget(SourceId::Libvirt, uri),
-                GuestUpdate::Event(_) => {}
+                GuestUpdate::Machines(_) => self.freshness.confirm(SourceId::Machined, None, now),
+                GuestUpdate::Event(_) | GuestUpdate::MachinesLost => {}
             },
             Update::Confirmed(id, part) => self.freshness.confirm(*id, part.as_deref(), now),
             Update::System(_) => {

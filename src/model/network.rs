@@ -109,9 +109,11 @@ impl Link {
         self.operstate == "UP" || (self.operstate == "UNKNOWN" && self.admin_up)
     }
 
-    /// `vnet*` and `tap*` ports are the guests' ends (libvirt / KubeVirt naming).
+    /// `vnet*` and `tap*` ports are the guests' ends (libvirt / KubeVirt naming), `ve-*` and
+    /// `vb-*` those of nspawn containers.
     pub fn is_vm_port(&self) -> bool {
-        self.name.starts_with("vnet") || self.name.starts_with("tap") || self.kind == Some(LinkKind::Tap)
+        ["vnet", "tap", "ve-", "vb-"].iter().any(|p| self.name.starts_with(p))
+            || self.kind == Some(LinkKind::Tap)
     }
 }
 

@@ -132,7 +132,7 @@ pub fn guest(g: &Guest, now: i64) -> types::Guest {
         uri_or_namespace: g.uri.clone(),
         state: state_text(g),
         vcpus: g.vcpus,
-        memory_bytes: g.memory_bytes,
+        memory_bytes: Some(g.memory_bytes),
         node: Some(kv.node).filter(|n| !n.is_empty()),
         ips: g.ips.clone(),
         detail: types::GuestDetail::Kubevirt(detail),

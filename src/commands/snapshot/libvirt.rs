@@ -54,7 +54,7 @@ pub fn guest(g: &Guest) -> types::Guest {
         uri_or_namespace: g.uri.clone(),
         state: g.state.label().to_string(),
         vcpus: g.vcpus,
-        memory_bytes: g.memory_bytes,
+        memory_bytes: Some(g.memory_bytes),
         node: None,
         ips: g.ips.clone(),
         detail: types::GuestDetail::Libvirt(detail),

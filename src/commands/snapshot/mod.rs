@@ -5,6 +5,7 @@
 mod host;
 mod kube;
 mod libvirt;
+mod machined;
 mod net;
 pub mod schema;
 mod sources;
@@ -45,6 +46,8 @@ pub struct Snapshot {
     pub guests: Option<Vec<Guest>>,
     /// The cluster as listed; `None` when the API did not answer.
     pub cluster: Option<Cluster>,
+    /// machined's machines and configured containers; `None` when machined did not answer.
+    pub machines: Option<Vec<Guest>>,
     /// systemd's units; `None` when its bus did not answer.
     pub units: Option<Vec<crate::model::units::Unit>>,
     /// F5's host facts (each part says itself whether it could be read).
@@ -79,6 +82,7 @@ pub async fn take(config: &Config, timeout: Duration) -> Snapshot {
     let libvirt = timed(libvirt::sample(config, timeout));
     let kube = timed(kube::sample(config, timeout));
     let units = timed(units::sample(timeout));
+    let machines = timed(machined::sample(timeout));
     let checks = timed(collectors::check_all(config, timeout));
     let facts = timed(tokio::task::spawn_blocking(collectors::system::read_host));
     let (
@@ -88,8 +92,9 @@ pub async fn take(config: &Config, timeout: Duration) -> Snapshot {
         (libvirt, libvirt_at),
         (kube, kube_at),
         ((units, units_health), units_at),
+        ((machines, machines_health), machines_at),
         (facts, facts_at),
-    ) = tokio::join!(checks, host, network, libvirt, kube, units, facts);
+    ) = tokio::join!(checks, host, network, libvirt, kube, units, machines, facts);
     let facts = facts.ok();
     let network = network.ok().and_then(Result::ok);
     let (host, procs) = host;
@@ -110,6 +115,7 @@ pub async fn take(config: &Config, timeout: Duration) -> Snapshot {
                 SourceId::Kubernetes => (answered(&kubernetes, probe), cluster.is_some(), kube_at),
                 SourceId::Kubevirt => (answered(&kubevirt, probe), kubevirt_listed, kube_at),
                 SourceId::Systemd => (units_health.clone(), units.is_some(), units_at),
+                SourceId::Machined => (machines_health.clone(), machines.is_some(), machines_at),
                 // The facts read for the sections say the health, as the probe read them too.
                 SourceId::Nixos | SourceId::Time | SourceId::Storage | SourceId::Hardware => {
                     let health = facts.as_ref().and_then(|r| r.health.iter().find(|(i, _)| *i == id));
@@ -129,6 +135,7 @@ pub async fn take(config: &Config, timeout: Duration) -> Snapshot {
         network,
         guests,
         cluster,
+        machines,
         units,
         system,
         now_unix,
@@ -173,7 +180,7 @@ impl Snapshot {
         text::render(self)
     }
 
-    /// libvirt's guests and then KubeVirt's, or `None` when neither source answered.
+    /// libvirt's guests, KubeVirt's, then machined's; `None` when no source answered.
     fn all_guests(&self) -> Option<Vec<types::Guest>> {
         let libvirt = self.guests.as_ref().map(|g| g.iter().map(libvirt::guest).collect::<Vec<_>>());
         let kubevirt = self
@@ -181,9 +188,13 @@ impl Snapshot {
             .as_ref()
             .filter(|c| kube::kubevirt_listed(c))
             .map(|c| c.guest_rows().iter().map(|g| kube::guest(g, self.now_unix)).collect::<Vec<_>>());
-        match (libvirt, kubevirt) {
-            (None, None) => None,
-            (l, k) => Some(l.into_iter().flatten().chain(k.into_iter().flatten()).collect()),
+        let machines = self
+            .machines
+            .as_ref()
+            .map(|g| g.iter().map(|g| machined::guest(g, self.now_unix)).collect::<Vec<_>>());
+        match (libvirt, kubevirt, machines) {
+            (None, None, None) => None,
+            (l, k, m) => Some(l.into_iter().chain(k).chain(m).flatten().collect()),
         }
     }
 }

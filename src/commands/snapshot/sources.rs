@@ -48,6 +48,7 @@ pub fn sources(samples: &[SourceSample], taken: Instant) -> Sources {
         time: get(SourceId::Time),
         storage: get(SourceId::Storage),
         hardware: get(SourceId::Hardware),
+        machined: get(SourceId::Machined),
     }
 }
 

@@ -80,7 +80,7 @@ fn guest(g: &Guest) -> String {
         fmt::sanitize(&g.name),
         fmt::sanitize(&state_text(g)),
         g.vcpus,
-        fmt::bytes(g.memory_bytes),
+        g.memory_known().map_or("--".to_string(), fmt::bytes),
         if g.kubevirt.is_some() { "kubevirt/" } else { "" },
         fmt::sanitize(&g.uri)
     )
@@ -89,8 +89,15 @@ fn guest(g: &Guest) -> String {
 /// libvirt's guests and then KubeVirt's, as the JSON lists them; `None` when neither answered.
 fn all_guests(s: &Snapshot) -> Option<Vec<Guest>> {
     let kv = s.cluster.as_ref().filter(|c| kube::kubevirt_listed(c)).map(|c| c.guest_rows());
-    match (&s.guests, kv) {
-        (None, None) => None,
-        (g, kv) => Some(g.iter().flatten().cloned().chain(kv.into_iter().flatten()).collect()),
+    match (&s.guests, kv, &s.machines) {
+        (None, None, None) => None,
+        (g, kv, m) => Some(
+            g.iter()
+                .flatten()
+                .cloned()
+                .chain(kv.into_iter().flatten())
+                .chain(m.iter().flatten().cloned())
+                .collect(),
+        ),
     }
 }

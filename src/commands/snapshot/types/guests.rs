@@ -1,4 +1,5 @@
-//! `guests`: libvirt domains and KubeVirt VMs/VMIs in one list, `source` telling which.
+//! `guests`: libvirt domains, KubeVirt VMs/VMIs and systemd-machined machines in one list,
+//! `source` telling which.
 
 use schemars::JsonSchema;
 use serde::Serialize;
@@ -7,13 +8,19 @@ use serde::Serialize;
 #[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 pub struct Guest {
     pub name: String,
-    /// The libvirt URI it was listed from, or its KubeVirt namespace.
+    /// The libvirt URI it was listed from, its KubeVirt namespace, or for machined guests
+    /// `nspawn` (a container) or `machined` (a VM another manager registered).
     pub uri_or_namespace: String,
     /// libvirt: the word `virsh list` prints (`running`, `paused`, `shut off`, …);
-    /// KubeVirt: the VM's printable status, or the VMI's phase when it has no VM.
+    /// KubeVirt: the VM's printable status, or the VMI's phase when it has no VM;
+    /// machined: its state (`opening`, `running`, `closing`), or `stopped` / `failed` for a
+    /// configured container that does not run.
     pub state: String,
+    /// 0 for machined guests (containers have no vCPUs; machined does not know a VM's).
     pub vcpus: u32,
-    pub memory_bytes: u64,
+    /// `null` when the source cannot say (a machined guest without memory accounting in its
+    /// cgroup, or one that does not run).
+    pub memory_bytes: Option<u64>,
     /// The node a KubeVirt guest runs on; `null` for libvirt guests and unscheduled VMIs.
     pub node: Option<String>,
     /// Addresses the guest reports or libvirt leases.
@@ -30,6 +37,37 @@ pub enum GuestDetail {
     Libvirt(LibvirtDetail),
     /// A KubeVirt VirtualMachine and/or VirtualMachineInstance.
     Kubevirt(KubevirtDetail),
+    /// A machine registered with systemd-machined (an nspawn or NixOS container, a VM of
+    /// another manager), or a configured container that does not run.
+    Machined(MachinedDetail),
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+pub struct MachinedDetail {
+    /// machined's class: `container` or `vm`.
+    pub class: String,
+    /// Who registered it (`systemd-nspawn`, `nspawn`, …); empty when it does not run.
+    pub service: String,
+    /// The systemd unit that holds it.
+    pub unit: String,
+    /// A container's root directory; empty when unknown.
+    pub root_directory: String,
+    /// The leader's PID in machined's PID namespace; `null` when it does not run.
+    pub leader: Option<u32>,
+    /// 32 hex digits; empty when machined has none.
+    pub machine_id: String,
+    /// CPU use of its cgroup over the sample, percent of one CPU; `null` when unknown.
+    pub cpu_percent: Option<f64>,
+    /// How `memory_bytes` was read (`cgroup v2`, `cgroup v1`, `RSS of its processes`), or why
+    /// it is `null`.
+    pub memory_note: String,
+    /// Seconds since its leader started; `null` when it does not run or is unknown.
+    pub uptime_s: Option<u64>,
+    /// Host-side network interfaces (`ve-NAME`, `vb-NAME`).
+    pub interfaces: Vec<String>,
+    /// Where a configured container that does not run was found (`/etc/nixos-containers/NAME.conf`,
+    /// `/var/lib/machines/NAME`); `null` for a registered machine.
+    pub configured: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]

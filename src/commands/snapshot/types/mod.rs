@@ -27,7 +27,9 @@ use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::{Serialize, Serializer};
 use std::borrow::Cow;
 
-pub use guests::{Guest, GuestDetail, GuestDisk, KubevirtDetail, LibvirtDetail, Migration, Nic};
+pub use guests::{
+    Guest, GuestDetail, GuestDisk, KubevirtDetail, LibvirtDetail, MachinedDetail, Migration, Nic,
+};
 pub use host::{Cpu, CpuBreakdown, Disk, Host, Memory};
 pub use kube::{Kubernetes, KubevirtCounts};
 pub use network::{Family, Gateway, Link, Network};

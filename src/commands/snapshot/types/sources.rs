@@ -61,4 +61,6 @@ pub struct Sources {
     pub storage: SourceReport,
     /// /sys/class/hwmon and EDAC: `hardware`.
     pub hardware: SourceReport,
+    /// systemd-machined on the system bus: the machined entries of `guests`.
+    pub machined: SourceReport,
 }

@@ -106,7 +106,9 @@ pub fn absent<'a>(model: &Model, theme: &Theme) -> Line<'a> {
 pub fn lines<'a>(model: &Model, theme: &Theme) -> Vec<Line<'a>> {
     let s = model.guests.summary();
     let virt = model.health(SourceId::Libvirt);
-    if !virt.is_ok() && model.guests.libvirt().next().is_none() {
+    let libvirt = virt.is_ok() || model.guests.libvirt().next().is_some();
+    let machined = !model.guests.machined().is_empty();
+    if !libvirt && !machined {
         let mut out = vec![source("VMs", "libvirt", SourceId::Libvirt, model, theme)];
         out.extend(cluster_lines(model, theme));
         return out;
@@ -114,7 +116,12 @@ pub fn lines<'a>(model: &Model, theme: &Theme) -> Vec<Line<'a>> {
     let stale = model.stale_since(SourceId::Libvirt);
     let mut vms = Line::from(vec![
         label("VMs", theme),
-        Span::raw("libvirt: "),
+        // The local guests counted: libvirt's domains and machined's containers and VMs.
+        Span::raw(match (libvirt, machined) {
+            (true, true) => "libvirt+machined: ",
+            (false, true) => "machined: ",
+            _ => "libvirt: ",
+        }),
         count(s.running, theme.ok()),
         Span::raw(" running  "),
         count(s.paused, theme.warn()),

@@ -183,7 +183,10 @@ pub fn render_detail(g: Option<&Guest>, model: &Model, theme: &Theme, frame: &mu
         return;
     };
     let now = model.now_unix();
-    let (mut lines, events): (Vec<Line>, Vec<Line>) = if g.kubevirt.is_some() {
+    let (mut lines, events): (Vec<Line>, Vec<Line>) = if g.machined.is_some() {
+        let events = model.guests.events_of(&g.uri, &g.name).take(DETAIL_EVENTS);
+        (super::machined::facts(g, now, theme), events.map(|e| event_line(e, false, theme)).collect())
+    } else if g.kubevirt.is_some() {
         let events = model.cluster.events_of(&g.uri, &g.name);
         (
             kubevirt_facts(g, now, theme),

@@ -1,6 +1,7 @@
 //! F4 Machines: every guest in one table (sort, filter, detail pane, lifecycle feed).
 
 pub mod detail;
+mod machined;
 pub mod table;
 
 use super::{body_block, source_line};
@@ -50,6 +51,10 @@ pub fn render(model: &Model, view: &MachinesView, theme: &Theme, frame: &mut Fra
 /// libvirt URI, or for a KubeVirt guest the older of its VM and VMI kinds.
 fn stale_since(model: &Model, g: &Guest, now: i64) -> Option<i64> {
     let f = &model.freshness;
+    if g.machined.is_some() {
+        // machined's rows go when it stops answering (MachinesLost): never stale ones.
+        return None;
+    }
     if g.kubevirt.is_none() {
         return f.part_stale_since(SourceId::Libvirt, &g.uri, now);
     }
@@ -100,16 +105,31 @@ fn status_line<'a>(model: &Model, view: &MachinesView, shown: usize, theme: &The
 fn guest_counts(model: &Model, shown: usize) -> String {
     let total = model.guests.len();
     let kv = model.guests.kubevirt().len();
+    let machined = model.guests.machined().len();
     let virt = model.health(SourceId::Libvirt);
     // Switched off (or left out of the build): no libvirt guests were asked for.
-    let virt_off = matches!(virt, Health::Disabled(_)) && total == kv;
-    let virt_known = virt.is_ok() || total > kv || virt_off;
+    let virt_off = matches!(virt, Health::Disabled(_)) && total == kv + machined;
+    let virt_known = virt.is_ok() || total > kv + machined || virt_off;
     let all = if virt_known { total.to_string() } else { "?".to_string() };
     let mut counts = match (shown == total, any_guest_source(model)) {
         (_, false) => " ? guests".to_string(),
         (true, true) => format!(" {all} guests"),
         (false, true) => format!(" {shown} of {all} guests"),
     };
+    if machined > 0 {
+        // Each source's count, libvirt's as its word when it has none to give.
+        let mut parts = Vec::new();
+        match (virt_known, virt_off) {
+            (true, false) => parts.push(format!("{} libvirt", total - kv - machined)),
+            (true, true) => parts.push(format!("libvirt {}", virt.word())),
+            (false, _) => parts.push("libvirt ?".to_string()),
+        }
+        if kv > 0 {
+            parts.push(format!("{kv} KubeVirt"));
+        }
+        parts.push(format!("{machined} machined"));
+        return format!("{counts} ({})", parts.join(", "));
+    }
     match (kv > 0, virt_known) {
         (true, true) if virt_off => counts += &format!(" ({kv} KubeVirt, libvirt {})", virt.word()),
         (true, true) => counts += &format!(" ({} libvirt, {kv} KubeVirt)", total - kv),
@@ -122,7 +142,10 @@ fn guest_counts(model: &Model, shown: usize) -> String {
 /// Whether any source of guests answered: with none, "0 guests" would be a number for what
 /// is unknown.
 fn any_guest_source(model: &Model) -> bool {
-    model.health(SourceId::Libvirt).is_ok() || !model.guests.is_empty() || model.cluster.is_known()
+    model.health(SourceId::Libvirt).is_ok()
+        || !model.guests.is_empty()
+        || model.cluster.is_known()
+        || model.health(SourceId::Machined).is_ok()
 }
 
 fn render_empty(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {

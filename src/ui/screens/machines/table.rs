@@ -28,7 +28,7 @@ pub fn scroll_offset(selected: usize, height: usize) -> usize {
 /// KubeVirt's own word for its guests.
 fn state_word(g: &Guest, wide: bool) -> String {
     match (wide, g.needs_alert()) {
-        _ if g.kubevirt.is_some() => state_text(g),
+        _ if g.kubevirt.is_some() || g.machined.is_some() => state_text(g),
         (true, _) => state_text(g),
         (false, true) => format!("{} !", g.state.label()),
         (false, false) => g.state.label().to_string(),
@@ -96,6 +96,9 @@ fn source_text(g: &Guest) -> String {
 fn row<'a>(g: &Guest, theme: &Theme, c: Columns, now: i64, stale_since: Option<i64>) -> Row<'a> {
     let (wide, kube) = (c.wide, c.kube);
     let cpu = g.cpu_percent.map_or("--".to_string(), |p| format!("{p:.1}"));
+    // Containers have no vCPUs, and machined does not know a VM's.
+    let vcpus = if g.machined.is_some() { "-".to_string() } else { g.vcpus.to_string() };
+    let memory = g.memory_known().map_or("--".to_string(), fmt::bytes);
     let up = g.uptime_at(now).map_or("--".to_string(), fmt::duration);
     let mut cells = vec![
         Cell::from(sanitize(&g.name)),
@@ -107,8 +110,8 @@ fn row<'a>(g: &Guest, theme: &Theme, c: Columns, now: i64, stale_since: Option<i
         cells.push(Cell::from(Span::styled(age.unwrap_or_default(), theme.warn())));
     }
     cells.extend([
-        Cell::from(g.vcpus.to_string()),
-        Cell::from(fmt::bytes(g.memory_bytes)),
+        Cell::from(vcpus),
+        Cell::from(memory),
         Cell::from(cpu),
         Cell::from(up),
         Cell::from(source_text(g)),
