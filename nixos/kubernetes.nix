@@ -253,9 +253,19 @@ in
     })
 
     (mkIf (cfg.enable && kcfg.provision && cfg.actions.enable) {
-      # actiond takes its kubeconfig from KUBECONFIG (none of its verbs talks to Kubernetes
-      # yet; its sandbox has no IP until one does).
+      # actiond's KubeVirt and node verbs use its own kubeconfig, given as KUBECONFIG (a
+      # root-only file; the console's config never names it), and reach the API server over
+      # IP: its sandbox opens IP here, and only here.
       systemd.services.hypervisor-tui-actiond.environment.KUBECONFIG = "${runDir}/actiond.kubeconfig";
+      systemd.services.hypervisor-tui-actiond.serviceConfig = {
+        RestrictAddressFamilies = lib.mkForce [
+          "AF_UNIX"
+          "AF_NETLINK"
+          "AF_INET"
+          "AF_INET6"
+        ];
+        IPAddressDeny = lib.mkForce "";
+      };
     })
   ];
 }

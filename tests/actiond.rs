@@ -196,6 +196,7 @@ fn ask_from_process(sock: &Path, env: &[(&str, &str)], request: &str) -> String 
         .env_remove("SSH_CONNECTION")
         .env_remove("SSH_CLIENT")
         .env_remove("SSH_TTY")
+        .env_remove("KUBECONFIG")
         .envs(env.iter().copied())
         .output()
         .unwrap();

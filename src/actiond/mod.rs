@@ -39,7 +39,8 @@ pub struct Settings {
     pub journal: audit::Journal,
     /// D-Bus address of the system bus (unit verbs).
     pub system_bus: String,
-    /// actiond's own kubeconfig (KubeVirt and node verbs); `None`: those are refused.
+    /// actiond's own kubeconfig (KubeVirt and node verbs): `--kubeconfig`, `[actions] kubeconfig`,
+    /// else `KUBECONFIG`; `None`: those verbs are refused.
     pub kubeconfig: Option<PathBuf>,
 }
 
@@ -71,7 +72,13 @@ impl Settings {
                 args.journal_socket.as_deref().unwrap_or(std::path::Path::new(audit::JOURNAL_SOCKET)),
             ),
             system_bus: args.system_bus.clone().unwrap_or_else(|| units::SYSTEM_BUS.into()),
-            kubeconfig: args.kubeconfig.clone().or_else(|| config.actions.kubeconfig.clone()),
+            kubeconfig: args
+                .kubeconfig
+                .clone()
+                .or_else(|| config.actions.kubeconfig.clone())
+                // The NixOS module gives actiond its own root-only kubeconfig this way, so the
+                // console's config never names it (nixos/kubernetes.nix).
+                .or_else(|| std::env::var_os("KUBECONFIG").filter(|k| !k.is_empty()).map(PathBuf::from)),
         })
     }
 }

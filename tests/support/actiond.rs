@@ -101,6 +101,7 @@ pub fn under_pam_wrapper(test: &str) -> Option<PathBuf> {
         .env_remove("SSH_CONNECTION")
         .env_remove("SSH_CLIENT")
         .env_remove("SSH_TTY")
+        .env_remove("KUBECONFIG")
         .output()
         .unwrap();
     let text = format!("{}\n{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));

@@ -93,6 +93,9 @@ elif case == "k3s-actions":
     a = S.get("hypervisor-tui-actiond", {})
     check(a.get("environment", {}).get("KUBECONFIG") == ACTIOND_KC, f"actiond: KUBECONFIG={ACTIOND_KC}")
     check(ACTIOND_KC not in d["configToml"], "the console's config never names actiond's kubeconfig")
+    sc = a.get("serviceConfig", {})
+    check("AF_INET" in sc.get("RestrictAddressFamilies", []) and sc.get("IPAddressDeny") == "",
+          "actiond: IP opened for the API server (only with Kubernetes provisioned)")
 elif case == "k3s-agent":
     check(not any("kube-token" in n for n in S) and T == {}, "agent: no token service (no admin kubeconfig)")
     check("kubernetes" not in config_toml(), "agent: the console's kubeconfig left to the operator")
