@@ -34,7 +34,8 @@ fn done(answer: &Value) -> String {
 fn list(api: &FakeApi, path: &str) -> Value {
     let addr = api.url().trim_start_matches("http://").to_string();
     let mut s = std::net::TcpStream::connect(addr).unwrap();
-    write!(s, "GET {path} HTTP/1.1\r\nHost: fake\r\n\r\n").unwrap();
+    let token = hypervisor_tui::demo::kube_api::ADMIN_TOKEN;
+    write!(s, "GET {path} HTTP/1.1\r\nHost: fake\r\nAuthorization: Bearer {token}\r\n\r\n").unwrap();
     let mut buf = Vec::new();
     let mut chunk = [0u8; 65536];
     loop {
