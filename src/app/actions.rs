@@ -84,12 +84,18 @@ impl App {
                 return;
             }
         };
+        let target = FlowTarget { name: g.name.clone(), kind };
+        self.open_flow(target, offered, &allow, "guest");
+    }
+
+    /// Opens the prompts for `target` with the `offered` verbs `[actions] allow` lets through,
+    /// or says that none is allowed (`what`: guest, node, unit).
+    fn open_flow(&mut self, target: FlowTarget, offered: &[Verb], allow: &[Verb], what: &str) {
         let verbs: Vec<Verb> = offered.iter().copied().filter(|v| allow.contains(v)).collect();
         if verbs.is_empty() {
-            self.view.status = Some("no guest action is allowed here ([actions] allow)".into());
+            self.view.status = Some(format!("no {what} action is allowed here ([actions] allow)"));
             return;
         }
-        let target = FlowTarget { name: g.name.clone(), kind };
         let open = self.window_open();
         self.view.act_flow = Some(ActFlow::new(target, verbs, open));
     }
@@ -104,15 +110,8 @@ impl App {
             self.view.status = Some("no node: select a KubeVirt guest that runs on one".into());
             return;
         };
-        let verbs: Vec<Verb> =
-            [Verb::NodeCordon, Verb::NodeUncordon].into_iter().filter(|v| allow.contains(v)).collect();
-        if verbs.is_empty() {
-            self.view.status = Some("no node action is allowed here ([actions] allow)".into());
-            return;
-        }
-        let open = self.window_open();
-        self.view.act_flow =
-            Some(ActFlow::new(FlowTarget { name: node, kind: TargetKind::Node }, verbs, open));
+        let target = FlowTarget { name: node, kind: TargetKind::Node };
+        self.open_flow(target, &[Verb::NodeCordon, Verb::NodeUncordon], &allow, "node");
     }
 
     /// `a` on F5: restart / start / stop of the selected unit, when `[actions] units` lists it.
@@ -127,14 +126,8 @@ impl App {
                 Some(format!("{unit} is not one of the units actions may touch ([actions] units)"));
             return;
         }
-        let verbs: Vec<Verb> = UNIT_VERBS.into_iter().filter(|v| link.allow.contains(v)).collect();
-        if verbs.is_empty() {
-            self.view.status = Some("no unit action is allowed here ([actions] allow)".into());
-            return;
-        }
-        let open = self.window_open();
-        self.view.act_flow =
-            Some(ActFlow::new(FlowTarget { name: unit, kind: TargetKind::Unit }, verbs, open));
+        let allow = link.allow.clone();
+        self.open_flow(FlowTarget { name: unit, kind: TargetKind::Unit }, &UNIT_VERBS, &allow, "unit");
     }
 
     /// A key while the prompts are open.

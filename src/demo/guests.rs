@@ -97,16 +97,7 @@ pub fn node_xml() -> String {
 
 /// libvirt's state number as the console's state.
 pub fn state(n: u8) -> GuestState {
-    match n {
-        1 => GuestState::Running,
-        2 => GuestState::Blocked,
-        3 => GuestState::Paused,
-        4 => GuestState::Shutdown,
-        5 => GuestState::Shutoff,
-        6 => GuestState::Crashed,
-        7 => GuestState::PmSuspended,
-        _ => GuestState::NoState,
-    }
+    GuestState::from_libvirt(n.into())
 }
 
 /// A domain as the libvirt collector would show it, with made-up but fixed figures (the
