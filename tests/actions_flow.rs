@@ -6,7 +6,7 @@
 
 mod support;
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyCode;
 use hypervisor_tui::actiond::{audit, client};
 use hypervisor_tui::app::{ActionsLink, App};
 use hypervisor_tui::config::Verb;
@@ -18,20 +18,10 @@ use ratatui::{Terminal, backend::TestBackend};
 use support::actiond::{journal_records, serve, settings, under_pam_wrapper};
 use support::buffer_text;
 use support::systemd::SystemdContainer;
+use support::{key, typed};
 use tokio::sync::mpsc;
 use virt::connect::Connect;
 use virt::domain::Domain;
-
-fn key(c: KeyCode) -> Event {
-    Event::Key(KeyEvent::new(c, KeyModifiers::NONE))
-}
-
-fn typed(app: &mut App, text: &str) {
-    for c in text.chars() {
-        app.update(key(KeyCode::Char(c)));
-    }
-    app.update(key(KeyCode::Enter));
-}
 
 fn app_with_guest() -> App {
     let mut app = App::new(Theme::new(Glyphs::ASCII, false), true);

@@ -7,7 +7,7 @@
 
 mod support;
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyCode;
 use hypervisor_tui::actiond::audit;
 use hypervisor_tui::actiond::client;
 use hypervisor_tui::actiond::protocol::{ActRequest, Target};
@@ -22,18 +22,8 @@ use support::actiond::{journal_records, serve, settings, under_pam_wrapper};
 use support::buffer_text;
 use support::kube_api::{FakeApi, NODES, VMIMS};
 use support::systemd::SystemdContainer;
+use support::{key, typed};
 use tokio::sync::mpsc;
-
-fn key(c: KeyCode) -> Event {
-    Event::Key(KeyEvent::new(c, KeyModifiers::NONE))
-}
-
-fn typed(app: &mut App, text: &str) {
-    for c in text.chars() {
-        app.update(key(KeyCode::Char(c)));
-    }
-    app.update(key(KeyCode::Enter));
-}
 
 fn screen(app: &App) -> String {
     let mut t = Terminal::new(TestBackend::new(120, 30)).unwrap();

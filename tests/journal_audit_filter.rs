@@ -5,21 +5,17 @@
 
 mod support;
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyCode;
 use hypervisor_tui::actiond::audit;
 use hypervisor_tui::app::App;
 use hypervisor_tui::collectors::journal::reader::{Origin, tail_lines};
-use hypervisor_tui::event::Event;
 use hypervisor_tui::model::log_filter::{Filter, parse_field_matches};
 use hypervisor_tui::ui::{self, theme::Glyphs, theme::Theme};
 use ratatui::{Terminal, backend::TestBackend};
 use support::actiond::{Client, journal_records, refusal, serve, settings};
 use support::buffer_text;
+use support::key;
 use support::systemd::SystemdContainer;
-
-fn key(c: KeyCode) -> Event {
-    Event::Key(KeyEvent::new(c, KeyModifiers::NONE))
-}
 
 fn screen(app: &App) -> String {
     let mut t = Terminal::new(TestBackend::new(140, 20)).unwrap();

@@ -2,24 +2,14 @@
 
 mod support;
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyCode;
 use hypervisor_tui::app::App;
 use hypervisor_tui::event::{Event, Update};
 use hypervisor_tui::model::log_buffer::LogUpdate;
 use hypervisor_tui::ui::theme::{Glyphs, Theme};
 use hypervisor_tui::view::BootChoice;
 use support::sample_log_lines;
-
-fn key(c: KeyCode) -> Event {
-    Event::Key(KeyEvent::new(c, KeyModifiers::NONE))
-}
-
-fn typed(app: &mut App, text: &str) {
-    for c in text.chars() {
-        app.update(key(KeyCode::Char(c)));
-    }
-    app.update(key(KeyCode::Enter));
-}
+use support::{key, typed};
 
 fn app_with_lines(n: u64) -> App {
     let mut a = App::new(Theme::new(Glyphs::UNICODE, false), true);

@@ -7,14 +7,11 @@ use hypervisor_tui::app::App;
 use hypervisor_tui::event::{Action, Event, Health, Screen, SourceId, Update};
 use hypervisor_tui::ui::theme::{Glyphs, Theme};
 use ratatui::{Terminal, backend::TestBackend};
+use support::key;
 use support::{buffer_text, sample_host};
 
 fn app(allow_quit: bool) -> App {
     App::new(Theme::new(Glyphs::UNICODE, false), allow_quit)
-}
-
-fn key(c: KeyCode) -> Event {
-    Event::Key(KeyEvent::new(c, KeyModifiers::NONE))
 }
 
 #[test]

@@ -15,7 +15,7 @@ pub mod system;
 pub mod systemd;
 pub mod tmux;
 
-use hypervisor_tui::event::{Health, SourceId, Update};
+use hypervisor_tui::event::{Event, Health, SourceId, Update};
 use hypervisor_tui::model::Model;
 use hypervisor_tui::model::host::{CpuBreakdown, CpuUsage, DiskUsage, HostSample, IoRate, Memory, NetRate};
 use hypervisor_tui::model::log_buffer::LogLine;
@@ -176,4 +176,17 @@ pub fn hostile_journal(dir: &Path) -> PathBuf {
     drop(child.stdin.take());
     assert!(child.wait().unwrap().success());
     out
+}
+
+/// A key press with no modifier, as `App::update` takes it.
+pub fn key(c: crossterm::event::KeyCode) -> Event {
+    Event::Key(crossterm::event::KeyEvent::new(c, crossterm::event::KeyModifiers::NONE))
+}
+
+/// `text` typed into the open prompt, then Enter.
+pub fn typed(app: &mut hypervisor_tui::app::App, text: &str) {
+    for c in text.chars() {
+        app.update(key(crossterm::event::KeyCode::Char(c)));
+    }
+    app.update(key(crossterm::event::KeyCode::Enter));
 }
