@@ -70,8 +70,15 @@ impl JournalFile {
 
     /// `len` bytes at `offset`, inside the used part of the file.
     pub fn slice(&self, offset: u64, len: u64) -> Result<&[u8]> {
-        let stop = offset.checked_add(len).filter(|s| *s <= self.end).ok_or(FormatError::Bounds(offset))?;
-        self.map.get(offset as usize..stop as usize).ok_or(FormatError::Bounds(offset))
+        // The error is built only on failure: one built eagerly (`ok_or`) is dropped on the
+        // success path too, an out-of-line call on every read (5 % of F1's tail).
+        let Some(stop) = offset.checked_add(len).filter(|s| *s <= self.end) else {
+            return Err(FormatError::Bounds(offset));
+        };
+        match self.map.get(offset as usize..stop as usize) {
+            Some(b) => Ok(b),
+            None => Err(FormatError::Bounds(offset)),
+        }
     }
 
     pub fn u64_at(&self, offset: u64) -> Result<u64> {
@@ -84,30 +91,28 @@ impl JournalFile {
         Ok(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
     }
 
-    pub fn id_at(&self, offset: u64) -> Result<[u8; 16]> {
-        let b = self.slice(offset, 16)?;
-        let mut id = [0u8; 16];
-        id.copy_from_slice(b);
-        Ok(id)
-    }
-
     /// The object header at `offset`, checked: aligned, after the file header, of type
     /// `kind`, at least `min_size` long and wholly inside the file.
     pub fn object(&self, offset: u64, kind: u8, min_size: u64) -> Result<ObjectHeader> {
+        self.object_bytes(offset, kind, min_size).map(|(h, _)| h)
+    }
+
+    /// The object at `offset` as [`Self::object`] checks it, with all its bytes: one bounds
+    /// check for the whole object, so its fields are read with [`le64`] at fixed places
+    /// below `min_size` instead of one checked read each (the hot path of every tail).
+    pub fn object_bytes(&self, offset: u64, kind: u8, min_size: u64) -> Result<(ObjectHeader, &[u8])> {
         if !offset.is_multiple_of(8) || offset < self.header.header_size {
             return Err(FormatError::Bounds(offset));
         }
         let b = self.slice(offset, OBJECT_HEADER_SIZE)?;
-        let size = u64::from_le_bytes([b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]]);
-        let h = ObjectHeader { kind: b[0], flags: b[1], size };
+        let h = ObjectHeader { kind: b[0], flags: b[1], size: le64(b, 8) };
         if h.kind != kind {
             return Err(FormatError::Object { offset, what: "unexpected object type" });
         }
-        if size < min_size.max(OBJECT_HEADER_SIZE) {
+        if h.size < min_size.max(OBJECT_HEADER_SIZE) {
             return Err(FormatError::Object { offset, what: "object too small" });
         }
-        self.slice(offset, size)?;
-        Ok(h)
+        Ok((h, self.slice(offset, h.size)?))
     }
 
     /// Drops the pages this process has touched from its resident set (they stay in the
@@ -123,4 +128,14 @@ impl JournalFile {
     pub fn max_objects(&self) -> u64 {
         self.end / OBJECT_HEADER_SIZE
     }
+}
+
+/// The little-endian u64 at `at` in `b` (0 past its end: callers read inside a size they checked).
+pub fn le64(b: &[u8], at: usize) -> u64 {
+    b.get(at..at + 8).and_then(|s| s.try_into().ok()).map_or(0, u64::from_le_bytes)
+}
+
+/// The little-endian u32 at `at` in `b` (0 past its end).
+pub fn le32(b: &[u8], at: usize) -> u32 {
+    b.get(at..at + 4).and_then(|s| s.try_into().ok()).map_or(0, u32::from_le_bytes)
 }

@@ -1,6 +1,6 @@
 //! DATA, FIELD and ENTRY objects, in the regular and the compact layouts.
 
-use super::file::{JournalFile, OBJECT_DATA, OBJECT_ENTRY, OBJECT_FIELD};
+use super::file::{JournalFile, OBJECT_DATA, OBJECT_ENTRY, OBJECT_FIELD, le32, le64};
 use super::{Result, compress};
 use std::borrow::Cow;
 
@@ -28,16 +28,16 @@ pub struct Data {
 impl Data {
     pub fn read(f: &JournalFile, offset: u64) -> Result<Data> {
         let start = if f.compact() { DATA_COMPACT_PAYLOAD } else { DATA_REGULAR_PAYLOAD };
-        let h = f.object(offset, OBJECT_DATA, start)?;
+        let (h, b) = f.object_bytes(offset, OBJECT_DATA, start)?;
         Ok(Data {
             offset,
             flags: h.flags,
-            hash: f.u64_at(offset + 16)?,
-            next_hash_offset: f.u64_at(offset + 24)?,
-            next_field_offset: f.u64_at(offset + 32)?,
-            entry_offset: f.u64_at(offset + 40)?,
-            entry_array_offset: f.u64_at(offset + 48)?,
-            n_entries: f.u64_at(offset + 56)?,
+            hash: le64(b, 16),
+            next_hash_offset: le64(b, 24),
+            next_field_offset: le64(b, 32),
+            entry_offset: le64(b, 40),
+            entry_array_offset: le64(b, 48),
+            n_entries: le64(b, 56),
             payload: (offset + start, h.size - start),
         })
     }
@@ -74,12 +74,12 @@ pub struct Field {
 
 impl Field {
     pub fn read(f: &JournalFile, offset: u64) -> Result<Field> {
-        let h = f.object(offset, OBJECT_FIELD, FIELD_PAYLOAD)?;
+        let (h, b) = f.object_bytes(offset, OBJECT_FIELD, FIELD_PAYLOAD)?;
         Ok(Field {
             offset,
-            hash: f.u64_at(offset + 16)?,
-            next_hash_offset: f.u64_at(offset + 24)?,
-            head_data_offset: f.u64_at(offset + 32)?,
+            hash: le64(b, 16),
+            next_hash_offset: le64(b, 24),
+            head_data_offset: le64(b, 32),
             payload: (offset + FIELD_PAYLOAD, h.size - FIELD_PAYLOAD),
         })
     }
@@ -103,34 +103,33 @@ pub struct Entry {
 
 impl Entry {
     pub fn read(f: &JournalFile, offset: u64) -> Result<Entry> {
-        let h = f.object(offset, OBJECT_ENTRY, ENTRY_ITEMS)?;
+        let (h, b) = f.object_bytes(offset, OBJECT_ENTRY, ENTRY_ITEMS)?;
+        let mut boot_id = [0u8; 16];
+        boot_id.copy_from_slice(b.get(40..56).unwrap_or(&[0; 16]));
         Ok(Entry {
             offset,
-            seqnum: f.u64_at(offset + 16)?,
-            realtime: f.u64_at(offset + 24)?,
-            monotonic: f.u64_at(offset + 32)?,
-            boot_id: f.id_at(offset + 40)?,
-            xor_hash: f.u64_at(offset + 56)?,
+            seqnum: le64(b, 16),
+            realtime: le64(b, 24),
+            monotonic: le64(b, 32),
+            boot_id,
+            xor_hash: le64(b, 56),
             n_items: (h.size - ENTRY_ITEMS) / item_size(f),
         })
     }
 
-    /// The offset of the DATA object of item `i` (0 when unreadable).
-    pub fn item(&self, f: &JournalFile, i: u64) -> u64 {
-        let at = self.offset + ENTRY_ITEMS + i * item_size(f);
-        if i >= self.n_items {
-            0
-        } else if f.compact() {
-            f.u32_at(at).map(u64::from).unwrap_or(0)
-        } else {
-            f.u64_at(at).unwrap_or(0)
-        }
+    /// The offsets of the entry's DATA objects, in the order stored: the items read from one
+    /// slice checked once (none when the entry no longer fits the file).
+    pub fn items<'a>(&self, f: &'a JournalFile) -> impl Iterator<Item = u64> + 'a {
+        let (size, compact) = (item_size(f), f.compact());
+        let bytes = f.slice(self.offset + ENTRY_ITEMS, self.n_items * size).unwrap_or_default();
+        bytes
+            .chunks_exact(size as usize)
+            .map(move |c| if compact { u64::from(le32(c, 0)) } else { le64(c, 0) })
     }
 
     /// The entry's DATA objects, in the order stored; unreadable ones skipped.
     pub fn data<'a>(&self, f: &'a JournalFile) -> impl Iterator<Item = Data> + 'a {
-        let e = *self;
-        (0..e.n_items).filter_map(move |i| Data::read(f, e.item(f, i)).ok())
+        self.items(f).filter_map(move |o| Data::read(f, o).ok())
     }
 }
 
