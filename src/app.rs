@@ -132,10 +132,33 @@ impl App {
     }
 
     fn update_key(&mut self, k: crossterm::event::KeyEvent) -> bool {
+        if self.view.help && self.scroll_help(&k) {
+            return true;
+        }
         match keymap::action_for(self.view.screen, &k) {
             Some(a) => self.act(a),
             None => self.view.status.take().is_some(),
         }
+    }
+
+    /// The moving keys scroll the help while it is open (instead of the screen under it);
+    /// false for any other key.
+    fn scroll_help(&mut self, k: &crossterm::event::KeyEvent) -> bool {
+        use crossterm::event::KeyCode;
+        let (w, h) = self.view.size;
+        let max = ui::help::max_scroll(self.view.screen, w, h);
+        let page = h.saturating_sub(6).max(1);
+        let at = self.view.help_scroll.min(max);
+        self.view.help_scroll = match k.code {
+            KeyCode::Up | KeyCode::Char('k') => at.saturating_sub(1),
+            KeyCode::Down | KeyCode::Char('j') => (at + 1).min(max),
+            KeyCode::PageUp => at.saturating_sub(page),
+            KeyCode::PageDown => at.saturating_add(page).min(max),
+            KeyCode::Home | KeyCode::Char('g') => 0,
+            KeyCode::End | KeyCode::Char('G') => max,
+            _ => return false,
+        };
+        true
     }
 
     /// Carries out an action.
@@ -148,7 +171,10 @@ impl App {
             }
             Action::NextScreen => self.view.screen = self.view.screen.next(),
             Action::PrevScreen => self.view.screen = self.view.screen.prev(),
-            Action::ToggleHelp => self.view.help = !self.view.help,
+            Action::ToggleHelp => {
+                self.view.help = !self.view.help;
+                self.view.help_scroll = 0;
+            }
             Action::CloseOverlay if self.view.help => self.view.help = false,
             Action::CloseOverlay if !self.view.help && self.view.screen == Screen::Logs => {
                 self.view.logs.search = None;

@@ -199,10 +199,29 @@ fn f2_counts_machined_guests() {
 
 #[test]
 fn no_machined_changes_nothing_else() {
-    let mut m = model();
-    m.apply(Update::Guests(Box::new(GuestUpdate::MachinesLost)));
+    let mut m = sample_model();
+    m.fixed_now = Some(NOW);
+    m.apply(Update::Health(SourceId::Libvirt, Health::Ok("2 domains".into())));
+    let libvirt: Vec<Guest> = (0..2).map(sample::guest).collect();
+    m.apply(Update::Guests(Box::new(GuestUpdate::List { uri: "qemu:///system".into(), guests: libvirt })));
     let why = "systemd-machined is not on the system bus (ServiceUnknown)";
     m.apply(Update::Health(SourceId::Machined, Health::Unavailable(why.into())));
     let text = draw(&m, Screen::Machines, MachinesView::default(), 80, 24);
+    assert!(text.contains(" 2 guests") && !text.contains("machined"), "a host without machined: {text}");
+}
+
+/// machined answered, then stopped: its rows go, and F4 says why there are fewer guests.
+#[test]
+fn machined_lost_is_said_on_f4() {
+    let mut m = model();
+    m.apply(Update::Guests(Box::new(GuestUpdate::MachinesLost)));
+    let why = "systemd-machined did not answer within 10 s";
+    m.apply(Update::Health(SourceId::Machined, Health::Unavailable(why.into())));
+    let text = draw(&m, Screen::Machines, MachinesView::default(), 200, 60);
     assert!(text.contains(" 3 guests (2 libvirt, 1 KubeVirt)") && !text.contains("nspawn"), "{text}");
+    assert!(text.contains("machines not shown: systemd-machined did not answer within 10 s"), "{text}");
+    m.apply(Update::Guests(Box::new(GuestUpdate::Machines(machines()))));
+    m.apply(Update::Health(SourceId::Machined, Health::Ok("4 machines, 2 running".into())));
+    let text = draw(&m, Screen::Machines, MachinesView::default(), 200, 60);
+    assert!(!text.contains("not shown") && text.contains("4 machined"), "{text}");
 }

@@ -127,3 +127,32 @@ async fn only_updates_that_show_on_the_current_screen_ask_for_a_frame() {
     assert!(shown.is(Screen::Logs));
     assert!(!a.model.procs.scanned, "a table not scanned while F2 is hidden is not kept as current");
 }
+
+/// At 80x24 F4's help is taller than the screen: nothing is cut at the right border,
+/// the box says there is more, and the moving keys scroll it (not the table under it).
+#[test]
+fn help_taller_than_the_screen_scrolls_and_wraps() {
+    let mut a = app(true);
+    a.update(Event::Resize(80, 24));
+    a.update(key(KeyCode::F(4)));
+    a.update(key(KeyCode::Char('?')));
+    let mut t = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    a.draw(&mut t).unwrap();
+    let first = buffer_text(t.backend().buffer());
+    assert!(first.contains("Up/Down scroll"), "{first}");
+    assert!(first.contains("start, shutdown (reason)"), "{first}");
+    assert!(!first.contains("Esc or ? closes"), "the end is below:\n{first}");
+    a.update(key(KeyCode::End));
+    a.draw(&mut t).unwrap();
+    let end = buffer_text(t.backend().buffer());
+    assert!(end.contains("Esc or ? closes this help"), "{end}");
+    assert!(end.contains("cordon (reason) or uncordon"), "{end}");
+    assert!(end.contains("force off (type its name)"), "the long line is wrapped, not cut:\n{end}");
+    let scrolled = a.view.help_scroll;
+    assert!(scrolled > 0);
+    a.update(key(KeyCode::Char('k')));
+    assert_eq!(a.view.help_scroll, scrolled - 1, "Up answers at once after the end");
+    assert_eq!(a.view.machines.selected, 0, "the table under the help did not move");
+    a.update(key(KeyCode::Esc));
+    assert!(!a.view.help);
+}

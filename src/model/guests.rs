@@ -219,6 +219,9 @@ pub struct Guests {
     kubevirt: Vec<Guest>,
     /// systemd-machined's machines and the configured containers that do not run.
     machined: Vec<Guest>,
+    /// machined answered before and no longer does: its machines are not shown, and F4
+    /// says why instead of silently listing fewer guests.
+    pub machined_lost: bool,
     /// URIs that are down, with why; their guests are not shown as current.
     pub down: BTreeMap<String, String>,
     pub events: VecDeque<LifecycleEvent>,
@@ -240,8 +243,14 @@ impl Guests {
                 self.by_uri.remove(&uri);
                 self.down.insert(uri, reason);
             }
-            GuestUpdate::Machines(guests) => self.machined = guests,
-            GuestUpdate::MachinesLost => self.machined.clear(),
+            GuestUpdate::Machines(guests) => {
+                self.machined = guests;
+                self.machined_lost = false;
+            }
+            GuestUpdate::MachinesLost => {
+                self.machined.clear();
+                self.machined_lost = true;
+            }
             GuestUpdate::Event(e) => {
                 if self.events.len() == EVENT_LOG_CAPACITY {
                     self.events.pop_front();
@@ -357,7 +366,8 @@ impl Guests {
         let mut bad: Vec<&Guest> = self.libvirt().filter(|g| g.needs_alert()).collect();
         bad.sort_unstable_by(|a, b| (&a.name, &a.uri).cmp(&(&b.name, &b.uri)));
         let mut out: Vec<Alert> = if bad.len() <= ONE_BY_ONE {
-            let text = |g: &Guest| format!("guest {} on {}: {}", g.name, g.uri, state_text(g));
+            // The state before the URI: on an 80-column console a long URI would cut it off.
+            let text = |g: &Guest| format!("guest {} {} on {}", g.name, state_text(g), g.uri);
             bad.iter().map(|g| Alert { critical: true, text: text(g) }).collect()
         } else {
             let names: Vec<&str> = bad.iter().take(ONE_BY_ONE).map(|g| g.name.as_str()).collect();

@@ -45,7 +45,10 @@ pub fn render(model: &Model, view: &View, theme: &Theme, frame: &mut Frame) {
     }
     chrome::render_footer(view, theme, frame, foot);
     if view.help {
-        help::render(view.screen, theme, frame, body);
+        // Over the alert lines too when the body is too short for it (a 24-line console).
+        let over = Rect { y: strip.y, height: strip.height + body.height, ..body };
+        let area = if help::fits(view.screen, body) { body } else { over };
+        help::render(view.screen, theme, frame, area, view.help_scroll);
     }
     if let Some(flow) = &view.act_flow {
         act_prompt::render(flow, theme, frame, body);

@@ -22,6 +22,8 @@ use crate::event::Screen;
 pub struct View {
     pub screen: Screen,
     pub help: bool,
+    /// How far the help overlay is scrolled (lines), when it is taller than the screen.
+    pub help_scroll: u16,
     /// A one-shot message in the footer (e.g. "quit is disabled").
     pub status: Option<String>,
     /// Whether `q` / Ctrl-C may end the console (from the config).

@@ -7,7 +7,7 @@ use super::require::require;
 use hypervisor_tui::actiond::{Server, Settings, audit, server};
 use hypervisor_tui::config::ActionsConfig;
 use serde_json::Value;
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufRead, BufReader, ErrorKind, Write};
 use std::os::unix::net::UnixListener;
 use std::os::unix::net::UnixStream;
 use std::path::{Path, PathBuf};
@@ -118,8 +118,23 @@ pub struct Client {
 }
 
 impl Client {
+    /// Connects, waiting up to 5 s for the socket: a listener's file appears at `bind`,
+    /// before its `listen`, and a connection in between is refused.
     pub fn connect(path: &Path) -> Client {
-        let out = UnixStream::connect(path).unwrap();
+        let mut tries = 0;
+        let out = loop {
+            match UnixStream::connect(path) {
+                Ok(s) => break s,
+                Err(e)
+                    if tries < 250
+                        && matches!(e.kind(), ErrorKind::ConnectionRefused | ErrorKind::NotFound) =>
+                {
+                    tries += 1;
+                    std::thread::sleep(std::time::Duration::from_millis(20));
+                }
+                Err(e) => panic!("cannot connect to {}: {e}", path.display()),
+            }
+        };
         out.set_read_timeout(Some(std::time::Duration::from_secs(30))).unwrap();
         let input = BufReader::new(out.try_clone().unwrap());
         Client { out, input }

@@ -97,6 +97,11 @@ fn status_line<'a>(model: &Model, view: &MachinesView, shown: usize, theme: &The
     if matches!(kvh, Health::Error(_)) {
         spans.push(Span::styled(format!("  kubevirt: {}", sanitize(kvh.reason())), theme.warn()));
     }
+    // machined's rows go when it stops answering; say so (a host that never ran it says nothing).
+    let mh = model.health(SourceId::Machined);
+    if (model.guests.machined_lost && !mh.is_ok()) || matches!(mh, Health::Error(_)) {
+        spans.push(Span::styled(format!("  machines not shown: {}", sanitize(mh.reason())), theme.warn()));
+    }
     Line::from(spans)
 }
 
