@@ -173,6 +173,27 @@ fn snapshot_json_reads_the_host_root() {
     for src in ["nixos", "time", "storage", "hardware"] {
         assert_eq!(v["sources"][src]["state"], "ok", "{src}: {}", v["sources"][src]);
     }
+    // The text form says the same, one section per fact, in ASCII.
+    let text = Command::new(env!("CARGO_BIN_EXE_hypervisor-tui"))
+        .args(["--config", cfg.to_str().unwrap(), "snapshot", "--timeout", "3"])
+        .env("HYPERVISOR_TUI_ROOT", root.path())
+        .env("HYPERVISOR_TUI_PROC", fixture("proc-degraded"))
+        .env_remove("SSH_ORIGINAL_COMMAND")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&text.stdout);
+    let section = |name: &str| {
+        text.lines()
+            .find(|l| l.starts_with(&format!("{name:<9}")))
+            .unwrap_or_else(|| panic!("{name}:\n{text}"))
+    };
+    assert!(
+        section("nixos").contains("gen 42")
+            && section("nixos").contains("reboot needed: kernel 6.12.58 -> 6.12.60")
+    );
+    assert!(section("storage").contains("DEGRADED"), "{text}");
+    assert!(section("time").len() > 9 && section("hardware").len() > 9, "{text}");
+    assert!(text.is_ascii(), "{text}");
     // Not NixOS: the section is null and the source says why.
     let plain = host_root("sys-cool", None);
     cmd.env("HYPERVISOR_TUI_ROOT", plain.path());

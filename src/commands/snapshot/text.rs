@@ -25,6 +25,7 @@ pub fn render(snap: &Snapshot) -> String {
     if let Some(u) = &snap.units {
         s += &units(u, snap.now_unix);
     }
+    s += &crate::ui::screens::system_facts::plain_text(&snap.system, snap.now_unix);
     s += "sources\n";
     for src in &snap.sources {
         let h = &src.health;

@@ -6,7 +6,8 @@ mod lines;
 
 use super::body_block;
 use crate::model::Model;
-use crate::ui::theme::Theme;
+use crate::model::system::SystemFacts;
+use crate::ui::theme::{Glyphs, Theme};
 use lines::{Detail, hardware, nixos, storage, time};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -48,19 +49,21 @@ fn panel(frame: &mut Frame, area: Rect, title: &str, lines: Vec<Line<'static>>, 
     frame.render_widget(Paragraph::new(lines).block(block), area);
 }
 
-/// One block, each fact led by its name, one line each (two for storage and hardware
-/// when there is trouble): 8 rows hold it all; lines too long are cut, not wrapped.
-fn compact(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
-    let now = model.now_unix();
-    let f = &model.system;
-    let sections = [
+/// Each fact's name and its brief lines (the compact block, and `snapshot`'s text form).
+fn sections(f: &SystemFacts, now: i64, theme: &Theme) -> [(&'static str, Vec<Line<'static>>); 4] {
+    [
         ("NixOS", nixos(&f.nixos, now, theme, Detail::Brief)),
         ("Time", time(&f.time, theme, Detail::Brief)),
         ("Storage", storage(&f.storage, theme, Detail::Brief)),
         ("Hardware", hardware(&f.hardware, theme, Detail::Brief)),
-    ];
+    ]
+}
+
+/// One block, each fact led by its name, one line each (two for storage and hardware
+/// when there is trouble): 8 rows hold it all; lines too long are cut, not wrapped.
+fn compact(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
     let mut out: Vec<Line<'static>> = Vec::new();
-    for (name, lines) in sections {
+    for (name, lines) in sections(&model.system, model.now_unix(), theme) {
         for (i, mut l) in lines.into_iter().enumerate() {
             let lead = if i == 0 { format!("{name:<9}") } else { " ".repeat(9) };
             l.spans.insert(0, ratatui::text::Span::styled(lead, theme.title()));
@@ -69,4 +72,19 @@ fn compact(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
     }
     let block = body_block("Host facts", theme);
     frame.render_widget(Paragraph::new(out).block(block), area);
+}
+
+/// The same lines as plain ASCII text, each fact led by its name in lower case (the text
+/// form of `snapshot`, read on any terminal or in a mail).
+pub fn plain_text(f: &SystemFacts, now: i64) -> String {
+    let theme = Theme::new(Glyphs::ASCII, false);
+    let mut out = String::new();
+    for (name, lines) in sections(f, now, &theme) {
+        for (i, l) in lines.into_iter().enumerate() {
+            let lead = if i == 0 { name.to_lowercase() } else { String::new() };
+            let text: String = l.spans.iter().map(|s| s.content.as_ref()).collect();
+            out += &format!("{lead:<9}{text}\n");
+        }
+    }
+    out
 }
