@@ -10,7 +10,7 @@ use hypervisor_tui::actiond::audit;
 use serde_json::{Value, json};
 use std::io::{Read, Write};
 use support::actiond::{Client, journal_records, refusal, serve, settings, token, under_pam_wrapper};
-use support::kube_api::{FakeApi, VMIMS, VMIS, VMS};
+use support::kube_api::{FakeApi, Grant, VMIMS, VMIS, VMS, committed_role};
 use support::systemd::SystemdContainer;
 
 fn act(cl: &mut Client, tok: &str, verb: &str, target: Value, reason: &str, confirm: &str) -> Value {
@@ -62,14 +62,22 @@ fn unschedulable(api: &FakeApi, name: &str) -> Value {
     n["spec"]["unschedulable"].clone()
 }
 
+/// The user a token of the module's actiond ServiceAccount authenticates as.
+const ACTIOND_SA: &str = "system:serviceaccount:kube-system:hypervisor-tui-actiond";
+
+/// Every verb runs with the least privilege the NixOS module gives actiond: a token whose
+/// grant is the committed ClusterRole (nixos/kubernetes/hypervisor-tui-actiond.yaml), which
+/// the fake server enforces on writes as on reads.
 #[test]
 fn kubevirt_and_node_verbs_through_the_api_server() {
     let Some(fixture) = under_pam_wrapper("kubevirt_and_node_verbs_through_the_api_server") else { return };
     let Some(c) = SystemdContainer::start_or_require() else { return };
     let api = FakeApi::with_fixtures();
+    let role = committed_role("hypervisor-tui-actiond.yaml");
+    api.grant("actiond-token", Grant::rules(ACTIOND_SA, role.clone()));
     let tmp = tempfile::tempdir().unwrap();
     let mut s = settings(&fixture, &c.root().join("run/systemd/journal/socket"));
-    s.kubeconfig = Some(api.write_kubeconfig(tmp.path()));
+    s.kubeconfig = Some(api.kubeconfig_with_token(tmp.path(), "actiond-token").unwrap());
     let mut cl = Client::connect(&serve(s, tmp.path()));
     let tok = token(&cl.auth("alice", "alice-secret"));
 
@@ -156,6 +164,13 @@ fn kubevirt_and_node_verbs_through_the_api_server() {
     assert_eq!(failed["HVTUI_ERROR"], "VMI is already paused (409)");
     assert_eq!(recs.len(), 15, "{recs:#?}");
     assert_eq!(api.writes().len(), writes, "a refused verb reached the API server");
+
+    // A role without one of its rules: the API server's refusal, in its words, and no change.
+    let less = role.iter().filter(|(v, r)| !(v == "create" && r == "virtualmachineinstancemigrations"));
+    api.grant("actiond-token", Grant::rules(ACTIOND_SA, less.cloned()));
+    let why = refusal(&act(&mut cl, &tok, "guest.migrate", vm("db-01"), "drain", ""));
+    assert!(why.contains("forbidden") && why.contains("(403)"), "{why}");
+    assert_eq!(api.writes().len(), writes, "a forbidden write changed nothing");
 }
 
 #[test]

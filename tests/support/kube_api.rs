@@ -72,3 +72,21 @@ impl FakeApi {
         self.0.restart_fresh(starting).expect("the port is free again");
     }
 }
+
+/// The (verb, resource) pairs of the ClusterRole in a committed file of nixos/kubernetes/
+/// (resources as RBAC names them: `nodes`, `virtualmachines/start`).
+pub fn committed_role(file: &str) -> Vec<(String, String)> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("nixos/kubernetes").join(file);
+    let docs: Vec<Value> = serde_saphyr::from_multiple(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let role = docs.iter().find(|d| d["kind"] == "ClusterRole").expect("a ClusterRole");
+    let strings = |v: &Value| -> Vec<String> {
+        v.as_array().unwrap().iter().map(|s| s.as_str().unwrap().to_string()).collect()
+    };
+    let mut out = Vec::new();
+    for rule in role["rules"].as_array().unwrap() {
+        for r in strings(&rule["resources"]) {
+            out.extend(strings(&rule["verbs"]).into_iter().map(|v| (v, r.clone())));
+        }
+    }
+    out
+}

@@ -135,11 +135,12 @@ mod tests {
                 "virtualmachines/start",
                 "virtualmachines/stop",
                 "virtualmachines/restart",
-                "virtualmachines/migrate",
                 "virtualmachineinstances/pause",
                 "virtualmachineinstances/unpause",
             ]
             .contains(&r.as_str()),
+            // actiond's migrate: a VirtualMachineInstanceMigration (src/actiond/kube.rs).
+            ("kubevirt.io", "create") => r == "virtualmachineinstancemigrations",
             ("", "get" | "patch") => r == "nodes",
             _ => false,
         };

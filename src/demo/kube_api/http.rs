@@ -204,7 +204,7 @@ async fn handle(inner: &Arc<Inner>, sock: &mut TcpStream, req: Request) -> std::
     };
     let absent = lock(&inner.state).kubevirt_absent;
     if req.method != "GET" {
-        let (code, body) = super::write::handle(inner, &req, absent);
+        let (code, body) = super::write::handle(inner, &req, absent, &grant);
         return respond(sock, code, &body).await.map(|_| true);
     }
     let not_found =

@@ -58,11 +58,13 @@ impl Res {
 pub const ADMIN_TOKEN: &str = "fake-token";
 
 /// What one bearer token may do: the user it authenticates as, and either every verb on every
-/// resource or only the listed (verb, plural) pairs (verbs as RBAC names them: get, list, watch).
+/// resource or only the listed (verb, resource) pairs, as RBAC names them: verbs `get`, `list`,
+/// `watch`, `create`, `update`, `patch`; resources by plural, subresources as
+/// `virtualmachines/start`. Reads and writes are both checked.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Grant {
     pub user: String,
-    rules: Option<HashSet<(String, &'static str)>>,
+    rules: Option<HashSet<(String, String)>>,
 }
 
 impl Grant {
@@ -73,8 +75,13 @@ impl Grant {
 
     /// Only these (verb, resource) pairs.
     pub fn only(user: &str, rules: &[(&str, &Res)]) -> Grant {
-        let rules = rules.iter().map(|(v, r)| (v.to_string(), r.plural)).collect();
+        let rules = rules.iter().map(|(v, r)| (v.to_string(), r.plural.to_string())).collect();
         Grant { user: user.to_string(), rules: Some(rules) }
+    }
+
+    /// Only these (verb, resource or `resource/subresource`) pairs, e.g. a ClusterRole's rules.
+    pub fn rules(user: &str, rules: impl IntoIterator<Item = (String, String)>) -> Grant {
+        Grant { user: user.to_string(), rules: Some(rules.into_iter().collect()) }
     }
 
     /// get, list and watch on each of `resources`, nothing else.
@@ -85,7 +92,12 @@ impl Grant {
     }
 
     pub fn allows(&self, verb: &str, res: &Res) -> bool {
-        self.rules.as_ref().is_none_or(|r| r.contains(&(verb.to_string(), res.plural)))
+        self.allows_named(verb, res.plural)
+    }
+
+    /// `verb` on `resource` (a plural, or `plural/subresource`).
+    pub fn allows_named(&self, verb: &str, resource: &str) -> bool {
+        self.rules.as_ref().is_none_or(|r| r.contains(&(verb.to_string(), resource.to_string())))
     }
 }
 

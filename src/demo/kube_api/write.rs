@@ -4,10 +4,11 @@
 //! VirtualMachineInstanceMigration, and a merge patch of a node (cordon). Each is recorded
 //! (`FakeApi::writes`) and applied to the objects as KubeVirt's controllers and the API
 //! server would leave them, so the next list and the watches show the effect; refusals
-//! are the Status objects a real cluster answers (404 not found, 409 conflict).
+//! are the Status objects a real cluster answers (403 forbidden by the token's grant, 404 not
+//! found, 409 conflict).
 
 use super::http::Request;
-use super::{Inner, NODES, Res, VMIMS, VMIS, VMS, lock, status};
+use super::{Grant, Inner, NODES, Res, VMIMS, VMIS, VMS, lock, status};
 use serde_json::{Value, json};
 
 type Answer = (u16, Value);
@@ -22,11 +23,35 @@ fn conflict(msg: &str) -> Answer {
     (409, status(409, "Conflict", msg.into(), json!({})))
 }
 
-/// Answers one write; everything not handled here is 405.
-pub(super) fn handle(inner: &Inner, req: &Request, kubevirt_absent: bool) -> Answer {
+/// (API group, resource as RBAC names it, verb) of a write this server handles.
+fn rbac_of(method: &str, parts: &[&str]) -> Option<(&'static str, String, &'static str)> {
+    match (method, parts) {
+        ("PUT", ["apis", "subresources.kubevirt.io", "v1", "namespaces", _, plural, _, sub]) => {
+            Some(("subresources.kubevirt.io", format!("{plural}/{sub}"), "update"))
+        }
+        ("POST", ["apis", "kubevirt.io", "v1", "namespaces", _, "virtualmachineinstancemigrations"]) => {
+            Some(("kubevirt.io", "virtualmachineinstancemigrations".into(), "create"))
+        }
+        ("PATCH", ["api", "v1", "nodes", _]) => Some(("", "nodes".into(), "patch")),
+        _ => None,
+    }
+}
+
+/// Answers one write the token's grant allows (403 Forbidden otherwise, before anything
+/// changes); everything not handled here is 405.
+pub(super) fn handle(inner: &Inner, req: &Request, kubevirt_absent: bool, grant: &Grant) -> Answer {
     let body: Value = serde_json::from_slice(&req.body).unwrap_or(Value::Null);
-    lock(&inner.state).writes.push((req.method.clone(), req.path.clone(), body.clone()));
     let parts: Vec<&str> = req.path.trim_matches('/').split('/').collect();
+    if let Some((group, resource, verb)) = rbac_of(&req.method, &parts)
+        && !grant.allows_named(verb, &resource)
+    {
+        let msg = format!(
+            "{resource} is forbidden: User \"{}\" cannot {verb} resource \"{resource}\" in API group \"{group}\"",
+            grant.user
+        );
+        return (403, status(403, "Forbidden", msg, json!({"group": group, "kind": resource})));
+    }
+    lock(&inner.state).writes.push((req.method.clone(), req.path.clone(), body.clone()));
     match (req.method.as_str(), parts.as_slice()) {
         ("PUT", ["apis", "subresources.kubevirt.io", "v1", "namespaces", ns, plural, name, sub])
             if !kubevirt_absent =>
