@@ -13,6 +13,9 @@ use ratatui::widgets::{Block, Clear, Paragraph};
 const CHROME_ROWS: u16 = 2;
 /// The overlay's frame: two borders across, two down.
 const FRAME: u16 = 2;
+/// The longest line of help text: a wide terminal gets a box that reads easily, not a
+/// line across the whole screen.
+const MAX_TEXT: usize = 72;
 
 /// One line of the overlay: the key (on a key's first line only) and a piece of its help.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -86,7 +89,7 @@ fn layout(screen: Screen, width: u16) -> Vec<HelpLine> {
     let rows = rows(screen);
     let key_w = key_width(screen);
     // Inside the borders, less the key column and a margin on the right.
-    let room = usize::from(width.saturating_sub(FRAME + 1)).saturating_sub(1 + key_w + 2).max(12);
+    let room = usize::from(width.saturating_sub(FRAME + 1)).saturating_sub(1 + key_w + 2).clamp(12, MAX_TEXT);
     let mut out = Vec::new();
     for (key, help) in rows {
         for (i, piece) in wrap(&help, room).into_iter().enumerate() {
