@@ -240,12 +240,30 @@ pub fn disks<'a>(model: &Model, theme: &Theme, width: usize, max_rows: usize) ->
     lines
 }
 
+/// F2's order of interfaces: the busiest first; among equally busy ones (a quiet host: all
+/// at 0 B/s) those that are up, then those that carry a default route, then by name, so an
+/// idle uplink comes before a row of down taps and a small panel shows what matters.
+fn net_order(model: &Model, nets: &mut [&crate::model::host::NetRate]) {
+    let net = &model.network;
+    let uplinks: Vec<u32> = net.default_routes().iter().filter_map(|r| r.oif).collect();
+    let by_name: std::collections::HashMap<&str, &crate::model::network::Link> =
+        net.links.values().map(|l| (l.name.as_str(), l)).collect();
+    let rank = |n: &crate::model::host::NetRate| {
+        let link = by_name.get(n.iface.as_str());
+        let up = link.is_some_and(|l| l.operstate == "UP");
+        let uplink = link.is_some_and(|l| uplinks.contains(&l.index));
+        (std::cmp::Reverse(up), std::cmp::Reverse(uplink))
+    };
+    nets.sort_by(|a, b| {
+        let busy = |n: &crate::model::host::NetRate| n.rx_bytes_per_s + n.tx_bytes_per_s;
+        busy(b).total_cmp(&busy(a)).then_with(|| rank(a).cmp(&rank(b))).then_with(|| a.iface.cmp(&b.iface))
+    });
+}
+
 pub fn network<'a>(model: &Model, max_rows: usize) -> Vec<Line<'a>> {
     let h = &model.host;
     let mut nets: Vec<_> = h.net_io.iter().filter(|n| n.iface != "lo").collect();
-    nets.sort_by(|a, b| {
-        (b.rx_bytes_per_s + b.tx_bytes_per_s).total_cmp(&(a.rx_bytes_per_s + a.tx_bytes_per_s))
-    });
+    net_order(model, &mut nets);
     let mut lines: Vec<Line> = nets
         .iter()
         .take(max_rows.saturating_sub(2).max(1))
@@ -272,4 +290,49 @@ pub fn network<'a>(model: &Model, max_rows: usize) -> Vec<Line<'a>> {
         None => " TCP  ? (not countable: no sock_diag, /proc/net/tcp unreadable)".to_string(),
     }));
     lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::host::NetRate;
+    use crate::model::network::{Link, NetState, NetUpdate, Route};
+
+    fn rate(iface: &str, bps: f64) -> NetRate {
+        NetRate { iface: iface.into(), rx_bytes_per_s: bps, tx_bytes_per_s: 0.0 }
+    }
+
+    fn link(index: u32, name: &str, operstate: &str) -> Link {
+        Link { index, name: name.into(), operstate: operstate.into(), ..Link::default() }
+    }
+
+    fn shown(model: &Model, rows: usize) -> Vec<String> {
+        let lines = network(model, rows + 2);
+        lines[..lines.len() - 1]
+            .iter()
+            .map(|l| l.to_string().split_whitespace().next().unwrap().into())
+            .collect()
+    }
+
+    /// A quiet host: every interface at 0 B/s. The uplink (up, default route) comes first,
+    /// then other up links, the down ones last; traffic still comes before all of that.
+    #[test]
+    fn an_idle_uplink_comes_before_down_taps() {
+        let mut m = Model::default();
+        m.host.net_io = vec![rate("ifb0", 0.0), rate("ifb1", 0.0), rate("br0", 0.0), rate("eth0", 0.0)];
+        let state = NetState {
+            links: vec![
+                link(2, "eth0", "UP"),
+                link(3, "ifb0", "DOWN"),
+                link(4, "ifb1", "DOWN"),
+                link(5, "br0", "UP"),
+            ],
+            routes: vec![Route { family: 2, dst: None, gateway: None, oif: Some(2), metric: 0 }],
+            ..NetState::default()
+        };
+        m.network.apply(NetUpdate::Full(Box::new(state)));
+        assert_eq!(shown(&m, 4), ["eth0", "br0", "ifb0", "ifb1"]);
+        m.host.net_io[1].rx_bytes_per_s = 10.0;
+        assert_eq!(shown(&m, 2), ["ifb1", "eth0"]);
+    }
 }
