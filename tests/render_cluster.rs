@@ -65,6 +65,26 @@ fn f2_with_and_without_a_cluster() {
     }
 }
 
+/// On a tall console each node has a row under the Nodes line: the one in trouble first,
+/// with what is wrong, and this host marked; an 80x24 console keeps the one line.
+#[test]
+fn f2_node_rows_put_trouble_first() {
+    let mut m = with_cluster();
+    let mut hv3 = m.cluster.nodes["hv3"].clone();
+    hv3.unschedulable = true;
+    hv3.ready = Some(false);
+    hv3.pressures = vec!["MemoryPressure".into()];
+    m.cluster.nodes.insert("hv3".into(), hv3);
+    let text = draw(&m, screen(Screen::Dashboard), 200, 60);
+    let rows: Vec<&str> = text.lines().filter(|l| l.contains(" VMIs ") && l.contains(" pods")).collect();
+    assert_eq!(rows.len(), 3, "{text}");
+    assert!(rows[0].contains("hv3 ") && rows[0].contains("NotReady"), "{rows:#?}");
+    assert!(rows[0].contains("cordoned") && rows[0].contains("MemoryPressure"), "{rows:#?}");
+    assert!(rows[1].contains("hv1 ") && rows[1].contains("(this host)"), "{rows:#?}");
+    let small = draw(&m, screen(Screen::Dashboard), 80, 24);
+    assert!(!small.contains(" VMIs "), "{small}");
+}
+
 #[test]
 fn f4_lists_kubevirt_guests_beside_libvirt() {
     let m = with_cluster();

@@ -103,14 +103,15 @@ pub fn absent<'a>(model: &Model, theme: &Theme) -> Line<'a> {
     Line::from(spans)
 }
 
-pub fn lines<'a>(model: &Model, theme: &Theme) -> Vec<Line<'a>> {
+/// The panel's lines, with up to `node_rows` rows of nodes under the Nodes line.
+pub fn lines<'a>(model: &Model, theme: &Theme, node_rows: usize) -> Vec<Line<'a>> {
     let s = model.guests.summary();
     let virt = model.health(SourceId::Libvirt);
     let libvirt = virt.is_ok() || model.guests.libvirt().next().is_some();
     let machined = !model.guests.machined().is_empty();
     if !libvirt && !machined {
         let mut out = vec![source("VMs", "libvirt", SourceId::Libvirt, model, theme)];
-        out.extend(cluster_lines(model, theme));
+        out.extend(cluster_lines(model, theme, node_rows));
         return out;
     }
     let stale = model.stale_since(SourceId::Libvirt);
@@ -136,12 +137,12 @@ pub fn lines<'a>(model: &Model, theme: &Theme) -> Vec<Line<'a>> {
         vms.spans.insert(1, mark);
     }
     let mut out = vec![vms];
-    out.extend(cluster_lines(model, theme));
+    out.extend(cluster_lines(model, theme, node_rows));
     out
 }
 
 /// KubeVirt, nodes, pods, services: or the one line saying why there is no cluster.
-fn cluster_lines<'a>(model: &Model, theme: &Theme) -> Vec<Line<'a>> {
+fn cluster_lines<'a>(model: &Model, theme: &Theme, node_rows: usize) -> Vec<Line<'a>> {
     if !model.cluster.is_known() {
         return vec![source("Nodes", "k8s", SourceId::Kubernetes, model, theme)];
     }
@@ -154,7 +155,10 @@ fn cluster_lines<'a>(model: &Model, theme: &Theme) -> Vec<Line<'a>> {
         let why = unknown(model, &[Kind::Vm, Kind::Vmi]).unwrap_or("starting");
         Line::from(vec![label("KubeVirt", theme), unknown_span(why, theme)])
     };
-    vec![kubevirt, nodes_line(model, theme), pods_line(model, theme), services_line(model, theme)]
+    let mut out = vec![kubevirt, nodes_line(model, theme)];
+    out.extend(self::node_rows(model, theme, node_rows));
+    out.extend([pods_line(model, theme), services_line(model, theme)]);
+    out
 }
 
 /// Why the first of `kinds` that is not listed is unknown, in one word: the API's refusal
@@ -225,6 +229,71 @@ fn nodes_line<'a>(model: &Model, theme: &Theme) -> Line<'a> {
         ));
     }
     marked(Line::from(nodes), model, &[Kind::Node], theme)
+}
+
+/// One row per node under the Nodes line, on a console with room for them: the unhealthy
+/// first (NotReady, then cordoned or under pressure), then by name; at most `max` rows, the
+/// last saying how many more there are. Each: state, roles, VMIs and pods on it, kubelet,
+/// internal IP, and this host marked.
+pub fn node_rows<'a>(model: &Model, theme: &Theme, max: usize) -> Vec<Line<'a>> {
+    let c = &model.cluster;
+    if max == 0 || !c.listed(Kind::Node) || c.nodes.is_empty() {
+        return Vec::new();
+    }
+    let mut nodes: Vec<&crate::model::cluster::objects::Node> = c.nodes.values().collect();
+    nodes.sort_by_key(|n| (n.is_ready(), !n.unschedulable && n.pressures.is_empty(), n.name.as_str()));
+    let here = c.this_node().map(|n| n.name.as_str());
+    let shown = if nodes.len() > max { max - 1 } else { nodes.len() };
+    let roles = |n: &crate::model::cluster::objects::Node| {
+        if n.roles.is_empty() { "<none>".to_string() } else { sanitize(&n.roles.join(",")) }
+    };
+    let name_w = nodes[..shown].iter().map(|n| n.name.chars().count()).max().unwrap_or(0).min(24);
+    let roles_w = nodes[..shown].iter().map(|n| roles(n).chars().count()).max().unwrap_or(0).min(24);
+    let mut out: Vec<Line> = nodes[..shown]
+        .iter()
+        .map(|n| {
+            let on_node = |g: &&crate::model::guests::Guest| {
+                g.kubevirt.as_ref().is_some_and(|k| k.has_vmi && k.node == n.name)
+            };
+            let vmis = model.guests.kubevirt().iter().filter(on_node).count();
+            let pods = if c.listed(Kind::Pod) {
+                // As `kubectl describe node` counts them: not terminated.
+                let active = |p: &&crate::model::cluster::objects::Pod| {
+                    p.node == n.name && !matches!(p.phase.as_str(), "Succeeded" | "Failed")
+                };
+                c.pods.values().filter(active).count().to_string()
+            } else {
+                "?".into()
+            };
+            let (state, style) = match n.ready {
+                Some(true) => ("Ready", theme.ok()),
+                Some(false) => ("NotReady", theme.crit()),
+                None => ("Unknown", theme.crit()),
+            };
+            let mut l = vec![
+                Span::raw(format!("   {:<name_w$} ", sanitize(&n.name))),
+                Span::styled(format!("{state:<9}"), style),
+                Span::raw(format!("{:<roles_w$} {vmis:>3} VMIs {pods:>4} pods", roles(n))),
+            ];
+            // What needs attention before what is only informative (a narrow panel cuts the end).
+            if n.unschedulable {
+                l.push(Span::styled("  cordoned", theme.warn()));
+            }
+            if !n.pressures.is_empty() {
+                l.push(Span::styled(format!("  {}", sanitize(&n.pressures.join(","))), theme.warn()));
+            }
+            if here == Some(n.name.as_str()) {
+                l.push(Span::styled("  (this host)", theme.dim()));
+            }
+            let ip = n.internal_ip.as_deref().map(sanitize).unwrap_or_default();
+            l.push(Span::styled(format!("  {}  {ip}", sanitize(&n.kubelet_version)), theme.dim()));
+            Line::from(l)
+        })
+        .collect();
+    if shown < nodes.len() {
+        out.push(Line::styled(format!("   ... {} more nodes", nodes.len() - shown), theme.dim()));
+    }
+    out
 }
 
 /// Pods by phase, on this node, restarts in the last hour: or `?` and why.

@@ -52,7 +52,7 @@ pub fn render(model: &Model, view: &DashboardView, theme: &Theme, frame: &mut Fr
     let mut panels = vec![
         Panel::new("CPU", panels::cpu(model, theme, w, 2)).with_history(History::Cpu, model, theme, w),
         Panel::new("Memory", panels::memory(model, theme, w)).with_history(History::Memory, model, theme, w),
-        Panel::new("Guests and cluster", cluster::lines(model, theme)),
+        Panel::new("Guests and cluster", cluster::lines(model, theme, 0)),
         Panel::new("Disks", panels::disks(model, theme, w, 5)).with_history(History::Disk, model, theme, w),
         Panel::new("Network", panels::network(model, 4)).with_history(History::Network, model, theme, w),
     ];

@@ -69,6 +69,9 @@ fn left<'a>(model: &'a Model, theme: &'a Theme, area: Rect) -> Vec<Item<'a>> {
     ]
 }
 
+/// The right column's height from which nodes get a row each.
+const NODE_ROWS_FROM: usize = 40;
+
 /// Rows a link graph needs at least to be worth drawing.
 const LINK_GRAPH_MIN: usize = 3;
 
@@ -80,7 +83,9 @@ fn right<'a>(model: &'a Model, view: &DashboardView, theme: &'a Theme, area: Rec
         l.spans.insert(0, Span::styled(" Guests and cluster:", theme.title()));
         Item::Text(vec![l])
     } else {
-        titled("Guests and cluster", cluster::lines(model, theme), theme)
+        // A row per node on a tall console (a k3s host's few nodes; at most 8 rows).
+        let node_rows = if h >= NODE_ROWS_FROM { 8 } else { 0 };
+        titled("Guests and cluster", cluster::lines(model, theme, node_rows), theme)
     };
     let fixed: usize = [&net, &guests].iter().map(|i| if let Item::Text(l) = i { l.len() } else { 0 }).sum();
     let mut links = graphs::busiest_links(model);
