@@ -78,6 +78,38 @@ impl Backoff {
     }
 }
 
+/// What a D-Bus source (systemd, machined) keeps between its connections: the backoff, and
+/// whether the last connection sent anything the app must now be told is gone.
+#[derive(Debug)]
+pub struct Reconnect {
+    pub backoff: Backoff,
+    pub known: bool,
+}
+
+impl Default for Reconnect {
+    fn default() -> Self {
+        Reconnect { backoff: Backoff::new(Duration::from_secs(30)), known: false }
+    }
+}
+
+impl Reconnect {
+    /// After a connection failed with `err`: `lost` to the app if anything had been sent,
+    /// the source unavailable with why, then the backoff's wait. False when the app is gone.
+    pub async fn failed(
+        &mut self,
+        tx: &mut SourceTx,
+        lost: impl FnOnce() -> Update,
+        err: impl std::fmt::Display,
+    ) -> bool {
+        if std::mem::take(&mut self.known) && !tx.send(lost()).await {
+            return false;
+        }
+        tx.health(Health::Unavailable(err.to_string())).await;
+        tokio::time::sleep(self.backoff.next_delay()).await;
+        true
+    }
+}
+
 /// The wait before the next probe: `interval` while the source answers, backoff while
 /// it does not, an hour when it is disabled.
 pub fn next_probe_delay(h: &Health, backoff: &mut Backoff, interval: Duration) -> Duration {
@@ -190,5 +222,31 @@ mod tests {
         assert_eq!(delays, [1, 2, 4, 5, 5]);
         assert_eq!(next_probe_delay(&Health::Ok(String::new()), &mut b, i), i);
         assert_eq!(next_probe_delay(&fail, &mut b, i).as_secs(), 1);
+    }
+
+    /// A failed connection: what it had sent is said lost (once), the source unavailable
+    /// with why; a connection that sent nothing loses nothing; a gone app ends the loop.
+    #[tokio::test]
+    async fn a_failed_connection_says_what_was_lost_once() {
+        let (utx, mut rx) = mpsc::channel(8);
+        let mut tx = SourceTx::new(SourceId::Machined, utx);
+        let mut r = Reconnect { backoff: Backoff::new(Duration::from_millis(1)), known: true };
+        r.backoff.next = Duration::from_millis(1);
+        let lost = || Update::Guests(Box::new(crate::model::guests::GuestUpdate::MachinesLost));
+        assert!(r.failed(&mut tx, lost, "machined went away").await);
+        assert!(matches!(rx.recv().await, Some(Update::Guests(_))));
+        let h = rx.recv().await;
+        assert!(
+            matches!(&h, Some(Update::Health(SourceId::Machined, Health::Unavailable(w))) if w == "machined went away")
+        );
+        assert!(!r.known);
+        assert!(r.failed(&mut tx, lost, "still away").await);
+        assert!(
+            matches!(rx.recv().await, Some(Update::Health(_, Health::Unavailable(_)))),
+            "no second 'lost'"
+        );
+        drop(rx);
+        r.known = true;
+        assert!(!r.failed(&mut tx, lost, "x").await, "the app has gone");
     }
 }

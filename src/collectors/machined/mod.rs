@@ -12,7 +12,7 @@ pub mod cgroup;
 pub mod conf;
 pub mod sample;
 
-use super::{Backoff, SourceTx};
+use super::{Backoff, Reconnect, SourceTx};
 use crate::event::{Health, Update};
 use crate::model::guests::{EventDetail, EventKind, Guest, GuestUpdate, LifecycleEvent};
 use bus::MachinedError;
@@ -42,19 +42,16 @@ async fn connect(path: &Path) -> Result<Connection, MachinedError> {
 
 /// Follows machined until the app goes; reconnects with backoff while it cannot be asked.
 pub async fn run(mut tx: SourceTx, path: PathBuf, refresh: Duration) {
-    let mut backoff = Backoff::new(Duration::from_secs(30));
-    let mut known = false;
+    let mut r = Reconnect::default();
     let paths = Paths::from_env();
+    let lost = || Update::Guests(Box::new(GuestUpdate::MachinesLost));
     loop {
-        let Err(err) = follow(&mut tx, (&path, &paths), refresh, &mut backoff, &mut known).await else {
+        let Err(err) = follow(&mut tx, (&path, &paths), refresh, &mut r.backoff, &mut r.known).await else {
             return;
         };
-        if known && !tx.send(Update::Guests(Box::new(GuestUpdate::MachinesLost))).await {
+        if !r.failed(&mut tx, lost, err).await {
             return;
         }
-        known = false;
-        tx.health(Health::Unavailable(err.to_string())).await;
-        tokio::time::sleep(backoff.next_delay()).await;
     }
 }
 

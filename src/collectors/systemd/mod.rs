@@ -6,7 +6,7 @@
 
 pub mod bus;
 
-use super::{Backoff, SourceTx};
+use super::{Backoff, Reconnect, SourceTx};
 use crate::event::{Health, Update};
 use crate::model::units::{Unit, UnitsUpdate};
 use bus::{Listed, SystemdError};
@@ -64,16 +64,12 @@ fn summary(units: &[Unit]) -> String {
 
 /// Follows the units until the app goes; reconnects with backoff when the bus goes away.
 pub async fn run(mut tx: SourceTx, path: PathBuf) {
-    let mut backoff = Backoff::new(Duration::from_secs(30));
-    let mut known = false;
+    let mut r = Reconnect::default();
     loop {
-        let Err(err) = follow(&mut tx, &path, &mut backoff, &mut known).await else { return };
-        if known && !tx.send(Update::Units(UnitsUpdate::Lost)).await {
+        let Err(err) = follow(&mut tx, &path, &mut r.backoff, &mut r.known).await else { return };
+        if !r.failed(&mut tx, || Update::Units(UnitsUpdate::Lost), err).await {
             return;
         }
-        known = false;
-        tx.health(Health::Unavailable(err.to_string())).await;
-        tokio::time::sleep(backoff.next_delay()).await;
     }
 }
 
