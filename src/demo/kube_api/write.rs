@@ -23,17 +23,52 @@ fn conflict(msg: &str) -> Answer {
     (409, status(409, "Conflict", msg.into(), json!({})))
 }
 
-/// (API group, resource as RBAC names it, verb) of a write this server handles.
-fn rbac_of(method: &str, parts: &[&str]) -> Option<(&'static str, String, &'static str)> {
-    match (method, parts) {
-        ("PUT", ["apis", "subresources.kubevirt.io", "v1", "namespaces", _, plural, _, sub]) => {
-            Some(("subresources.kubevirt.io", format!("{plural}/{sub}"), "update"))
+/// The writes this server handles, read once from the method and path.
+enum Write<'a> {
+    /// `PUT` of a KubeVirt subresource (`start`, `stop`, `pause`, …).
+    Subresource {
+        ns: &'a str,
+        plural: &'a str,
+        name: &'a str,
+        sub: &'a str,
+    },
+    /// `POST` of a VirtualMachineInstanceMigration.
+    Migrate {
+        ns: &'a str,
+    },
+    /// `PATCH` of a node (cordon, uncordon).
+    Node {
+        name: &'a str,
+    },
+    Other,
+}
+
+impl<'a> Write<'a> {
+    fn parse(method: &str, parts: &[&'a str]) -> Write<'a> {
+        match (method, parts) {
+            ("PUT", ["apis", "subresources.kubevirt.io", "v1", "namespaces", ns, plural, name, sub]) => {
+                Write::Subresource { ns, plural, name, sub }
+            }
+            ("POST", ["apis", "kubevirt.io", "v1", "namespaces", ns, "virtualmachineinstancemigrations"]) => {
+                Write::Migrate { ns }
+            }
+            ("PATCH", ["api", "v1", "nodes", name]) => Write::Node { name },
+            _ => Write::Other,
         }
-        ("POST", ["apis", "kubevirt.io", "v1", "namespaces", _, "virtualmachineinstancemigrations"]) => {
-            Some(("kubevirt.io", "virtualmachineinstancemigrations".into(), "create"))
+    }
+
+    /// (API group, resource as RBAC names it, verb): what the token's grant must allow.
+    fn rbac(&self) -> Option<(&'static str, String, &'static str)> {
+        match self {
+            Write::Subresource { plural, sub, .. } => {
+                Some(("subresources.kubevirt.io", format!("{plural}/{sub}"), "update"))
+            }
+            Write::Migrate { .. } => {
+                Some(("kubevirt.io", "virtualmachineinstancemigrations".into(), "create"))
+            }
+            Write::Node { .. } => Some(("", "nodes".into(), "patch")),
+            Write::Other => None,
         }
-        ("PATCH", ["api", "v1", "nodes", _]) => Some(("", "nodes".into(), "patch")),
-        _ => None,
     }
 }
 
@@ -42,7 +77,8 @@ fn rbac_of(method: &str, parts: &[&str]) -> Option<(&'static str, String, &'stat
 pub(super) fn handle(inner: &Inner, req: &Request, kubevirt_absent: bool, grant: &Grant) -> Answer {
     let body: Value = serde_json::from_slice(&req.body).unwrap_or(Value::Null);
     let parts: Vec<&str> = req.path.trim_matches('/').split('/').collect();
-    if let Some((group, resource, verb)) = rbac_of(&req.method, &parts)
+    let write = Write::parse(&req.method, &parts);
+    if let Some((group, resource, verb)) = write.rbac()
         && !grant.allows_named(verb, &resource)
     {
         let msg = format!(
@@ -52,18 +88,12 @@ pub(super) fn handle(inner: &Inner, req: &Request, kubevirt_absent: bool, grant:
         return (403, status(403, "Forbidden", msg, json!({"group": group, "kind": resource})));
     }
     lock(&inner.state).writes.push((req.method.clone(), req.path.clone(), body.clone()));
-    match (req.method.as_str(), parts.as_slice()) {
-        ("PUT", ["apis", "subresources.kubevirt.io", "v1", "namespaces", ns, plural, name, sub])
-            if !kubevirt_absent =>
-        {
+    match write {
+        Write::Subresource { ns, plural, name, sub } if !kubevirt_absent => {
             subresource(inner, ns, plural, name, sub, &body)
         }
-        ("POST", ["apis", "kubevirt.io", "v1", "namespaces", ns, "virtualmachineinstancemigrations"])
-            if !kubevirt_absent =>
-        {
-            migrate(inner, ns, body)
-        }
-        ("PATCH", ["api", "v1", "nodes", name]) => {
+        Write::Migrate { ns } if !kubevirt_absent => migrate(inner, ns, body),
+        Write::Node { name } => {
             let Some(mut node) = inner.get(&NODES, None, name) else { return not_found(&NODES, name) };
             merge(&mut node, &body);
             inner.put(&NODES, node.clone());
