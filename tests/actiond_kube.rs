@@ -10,7 +10,7 @@ use hypervisor_tui::actiond::audit;
 use serde_json::{Value, json};
 use std::io::{Read, Write};
 use support::actiond::{Client, journal_records, refusal, serve, settings, token, under_pam_wrapper};
-use support::kube_api::{FakeApi, Grant, VMIMS, VMIS, VMS, committed_role};
+use support::kube_api::{FakeApi, VMIMS, VMIS, VMS, committed_role, grant_of};
 use support::systemd::SystemdContainer;
 
 fn act(cl: &mut Client, tok: &str, verb: &str, target: Value, reason: &str, confirm: &str) -> Value {
@@ -74,7 +74,7 @@ fn kubevirt_and_node_verbs_through_the_api_server() {
     let Some(c) = SystemdContainer::start_or_require() else { return };
     let api = FakeApi::with_fixtures();
     let role = committed_role("hypervisor-tui-actiond.yaml");
-    api.grant("actiond-token", Grant::rules(ACTIOND_SA, role.clone()));
+    api.grant("actiond-token", grant_of(ACTIOND_SA, &role));
     let tmp = tempfile::tempdir().unwrap();
     let mut s = settings(&fixture, &c.root().join("run/systemd/journal/socket"));
     s.kubeconfig = Some(api.kubeconfig_with_token(tmp.path(), "actiond-token").unwrap());
@@ -166,8 +166,8 @@ fn kubevirt_and_node_verbs_through_the_api_server() {
     assert_eq!(api.writes().len(), writes, "a refused verb reached the API server");
 
     // A role without one of its rules: the API server's refusal, in its words, and no change.
-    let less = role.iter().filter(|(v, r)| !(v == "create" && r == "virtualmachineinstancemigrations"));
-    api.grant("actiond-token", Grant::rules(ACTIOND_SA, less.cloned()));
+    let less = role.iter().filter(|(_, r, v)| !(v == "create" && r == "virtualmachineinstancemigrations"));
+    api.grant("actiond-token", grant_of(ACTIOND_SA, less));
     let why = refusal(&act(&mut cl, &tok, "guest.migrate", vm("db-01"), "drain", ""));
     assert!(why.contains("forbidden") && why.contains("(403)"), "{why}");
     assert_eq!(api.writes().len(), writes, "a forbidden write changed nothing");

@@ -5,61 +5,18 @@
 
 mod support;
 
-use hypervisor_tui::config::KubernetesConfig;
-use hypervisor_tui::event::{Health, SourceId, Update};
-use hypervisor_tui::model::Model;
+use hypervisor_tui::event::{Health, SourceId};
 use hypervisor_tui::model::cluster::objects::Kind;
 use serde_json::{Value, json};
 use std::path::Path;
 use std::time::Duration;
 use support::kube_api::{FakeApi, NODES, PODS, PVCS, SERVICES, VMIS, VMS, fixture_items};
-use tokio::sync::mpsc;
+use support::kube_console::Console;
 
-const WAIT: Duration = Duration::from_secs(20);
-
-/// The collector running against `api`, feeding a model.
-struct Console {
-    model: Model,
-    rx: mpsc::Receiver<Update>,
-    _dir: tempfile::TempDir,
-}
-
-impl Console {
-    fn start(api: &FakeApi) -> Console {
-        let dir = tempfile::tempdir().unwrap();
-        let cfg = KubernetesConfig {
-            enabled: true,
-            kubeconfig: Some(api.write_kubeconfig(dir.path())),
-            node_name: Some("hv1".into()),
-        };
-        let (tx, rx) = mpsc::channel(256);
-        tokio::spawn(hypervisor_tui::collectors::kube::run(cfg, tx));
-        Console { model: Model::default(), rx, _dir: dir }
-    }
-
-    /// Applies updates until `done` holds; panics with the model's state after `WAIT`.
-    async fn until(&mut self, what: &str, done: impl Fn(&Model) -> bool) {
-        let deadline = tokio::time::Instant::now() + WAIT;
-        while !done(&self.model) {
-            match tokio::time::timeout_at(deadline, self.rx.recv()).await {
-                Ok(Some(u)) => self.model.apply(u),
-                _ => panic!(
-                    "timed out waiting for {what}; k8s {:?} kubevirt {:?} synced {:?} missing {:?}",
-                    self.model.health(SourceId::Kubernetes),
-                    self.model.health(SourceId::Kubevirt),
-                    self.model.cluster.synced,
-                    self.model.cluster.missing
-                ),
-            }
-        }
-    }
-
-    async fn synced(&mut self) {
-        self.until("every kind listed", |m| {
-            Kind::ALL.iter().all(|k| m.cluster.synced.contains(k)) && m.health(SourceId::Kubernetes).is_ok()
-        })
-        .await;
-    }
+/// The collector against `api` through the admin kubeconfig, and the directory holding it.
+fn start(api: &FakeApi) -> (Console, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    (Console::start(&api.write_kubeconfig(dir.path())), dir)
 }
 
 fn pod(name: &str, phase: &str) -> Value {
@@ -74,7 +31,7 @@ fn pod(name: &str, phase: &str) -> Value {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn initial_sync_fills_the_model_from_real_shaped_objects() {
     let api = FakeApi::with_fixtures();
-    let mut c = Console::start(&api);
+    let (mut c, _dir) = start(&api);
     c.synced().await;
     let cl = &c.model.cluster;
     assert_eq!(cl.nodes.len(), fixture_items("nodes.json").len());
@@ -115,7 +72,7 @@ async fn initial_sync_fills_the_model_from_real_shaped_objects() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn adds_changes_and_deletes_reach_the_model() {
     let api = FakeApi::with_fixtures();
-    let mut c = Console::start(&api);
+    let (mut c, _dir) = start(&api);
     c.synced().await;
     api.put(&PODS, pod("new-pod", "Pending"));
     c.until("the new pod", |m| m.cluster.pods.get("default/new-pod").is_some_and(|p| p.phase == "Pending"))
@@ -159,7 +116,7 @@ async fn adds_changes_and_deletes_reach_the_model() {
 async fn a_forbidden_resource_is_named_and_retried() {
     let api = FakeApi::with_fixtures();
     api.forbid(&PODS, true);
-    let mut c = Console::start(&api);
+    let (mut c, _dir) = start(&api);
     c.until("pods forbidden", |m| {
         matches!(m.health(SourceId::Kubernetes), Health::Error(r) if r == "forbidden: pods (RBAC)")
             && m.cluster.missing.contains_key(&Kind::Pod)
@@ -179,7 +136,7 @@ async fn a_forbidden_resource_is_named_and_retried() {
 async fn missing_kubevirt_crds_are_a_clear_state() {
     let api = FakeApi::with_fixtures();
     api.set_kubevirt(false);
-    let mut c = Console::start(&api);
+    let (mut c, _dir) = start(&api);
     c.until("kubevirt absent", |m| {
         matches!(m.health(SourceId::Kubevirt), Health::Unavailable(r) if r.contains("CRDs absent"))
             && m.cluster.synced.contains(&Kind::Pod)
@@ -193,7 +150,7 @@ async fn missing_kubevirt_crds_are_a_clear_state() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_410_relists_and_nothing_is_lost() {
     let api = FakeApi::with_fixtures();
-    let mut c = Console::start(&api);
+    let (mut c, _dir) = start(&api);
     c.synced().await;
     let lists_before =
         api.requests().iter().filter(|r| r.starts_with("GET /api/v1/pods") && !r.contains("watch=")).count();
@@ -217,7 +174,7 @@ async fn a_410_relists_and_nothing_is_lost() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_dropped_watch_resumes_where_it_was_without_a_relist() {
     let api = FakeApi::with_fixtures();
-    let mut c = Console::start(&api);
+    let (mut c, _dir) = start(&api);
     c.synced().await;
     let lists = || {
         api.requests().iter().filter(|r| r.starts_with("GET /api/v1/pods") && !r.contains("watch=")).count()
@@ -233,7 +190,7 @@ async fn a_dropped_watch_resumes_where_it_was_without_a_relist() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_server_going_away_and_coming_back() {
     let api = FakeApi::with_fixtures();
-    let mut c = Console::start(&api);
+    let (mut c, _dir) = start(&api);
     c.synced().await;
     every_kind_watched(&api).await;
     api.stop();
@@ -269,7 +226,7 @@ async fn every_kind_watched(api: &FakeApi) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_api_restart_relists_at_once() {
     let api = FakeApi::with_fixtures();
-    let mut c = Console::start(&api);
+    let (mut c, _dir) = start(&api);
     c.synced().await;
     every_kind_watched(&api).await;
     api.stop();
@@ -295,7 +252,7 @@ async fn an_api_restart_relists_at_once() {
 async fn started_while_the_api_is_down() {
     let api = FakeApi::with_fixtures();
     api.stop();
-    let mut c = Console::start(&api);
+    let (mut c, _dir) = start(&api);
     c.until("API unreachable", |m| matches!(m.health(SourceId::Kubernetes), Health::Unavailable(_))).await;
     tokio::time::sleep(Duration::from_secs(10)).await;
     let back = std::time::Instant::now();

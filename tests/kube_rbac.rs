@@ -7,91 +7,36 @@
 
 mod support;
 
-use hypervisor_tui::config::KubernetesConfig;
-use hypervisor_tui::event::{Health, SourceId, Update};
-use hypervisor_tui::model::Model;
-use hypervisor_tui::model::cluster::objects::Kind;
+use hypervisor_tui::event::{Health, SourceId};
 use serde_json::{Value, json};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
-use support::kube_api::{ALL, FakeApi, Grant, PODS, Res, SERVICES, fixture_items};
+use support::kube_api::{ALL, FakeApi, Grant, PODS, Res, SERVICES, committed_role, fixture_items, grant_of};
+use support::kube_console::{Console, WAIT};
 use support::tmux::{BIN, Tmux};
-use tokio::sync::mpsc;
 
-const WAIT: Duration = Duration::from_secs(20);
 /// The user a token of the module's ServiceAccount authenticates as.
 const SA: &str = "system:serviceaccount:kube-system:hypervisor-tui";
 
-/// The (verb, resource) pairs of the committed console ClusterRole.
-fn committed_rules() -> Vec<(String, Res)> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("nixos/kubernetes/hypervisor-tui.yaml");
-    let docs: Vec<Value> = serde_saphyr::from_multiple(&std::fs::read_to_string(path).unwrap()).unwrap();
-    let role = docs.iter().find(|d| d["kind"] == "ClusterRole").expect("a ClusterRole");
-    let mut out = Vec::new();
-    for rule in role["rules"].as_array().unwrap() {
-        for g in rule["apiGroups"].as_array().unwrap() {
-            for r in rule["resources"].as_array().unwrap() {
-                let res = ALL
-                    .into_iter()
-                    .find(|x| x.group == g.as_str().unwrap() && x.plural == r.as_str().unwrap())
-                    .unwrap_or_else(|| panic!("the fake server does not serve {g}/{r}"));
-                for v in rule["verbs"].as_array().unwrap() {
-                    out.push((v.as_str().unwrap().to_string(), res));
-                }
-            }
-        }
-    }
-    out
-}
-
-/// The committed role's grant, less every verb on `denied`.
+/// The committed console ClusterRole's grant (nixos/kubernetes/hypervisor-tui.yaml), less
+/// every verb on `denied`.
 fn console_grant(denied: &[Res]) -> Grant {
-    let rules = committed_rules();
-    let kept: Vec<(&str, &Res)> =
-        rules.iter().filter(|(_, r)| !denied.contains(r)).map(|(v, r)| (v.as_str(), r)).collect();
-    Grant::only(SA, &kept)
+    let rules = committed_role("hypervisor-tui.yaml");
+    for (g, r, _) in &rules {
+        assert!(ALL.iter().any(|x| x.group == g && x.plural == r), "the fake server does not serve {g}/{r}");
+    }
+    grant_of(SA, rules.iter().filter(|(_, r, _)| !denied.iter().any(|d| d.plural == r)))
 }
 
-/// The collector running against `api` with the kubeconfig in `dir`, feeding a model.
-struct Console {
-    model: Model,
-    rx: mpsc::Receiver<Update>,
-}
-
-impl Console {
-    fn start(kubeconfig: &Path) -> Console {
-        let cfg = KubernetesConfig {
-            enabled: true,
-            kubeconfig: Some(kubeconfig.to_path_buf()),
-            node_name: Some("hv1".into()),
-        };
-        let (tx, rx) = mpsc::channel(256);
-        tokio::spawn(hypervisor_tui::collectors::kube::run(cfg, tx));
-        Console { model: Model::default(), rx }
-    }
-
-    async fn until(&mut self, what: &str, done: impl Fn(&Model) -> bool) {
-        let deadline = tokio::time::Instant::now() + WAIT;
-        while !done(&self.model) {
-            match tokio::time::timeout_at(deadline, self.rx.recv()).await {
-                Ok(Some(u)) => self.model.apply(u),
-                _ => panic!(
-                    "timed out waiting for {what}; k8s {:?} kubevirt {:?} synced {:?} missing {:?}",
-                    self.model.health(SourceId::Kubernetes),
-                    self.model.health(SourceId::Kubevirt),
-                    self.model.cluster.synced,
-                    self.model.cluster.missing
-                ),
-            }
-        }
-    }
-
-    async fn synced(&mut self) {
-        self.until("every kind listed", |m| {
-            Kind::ALL.iter().all(|k| m.cluster.synced.contains(k)) && m.health(SourceId::Kubernetes).is_ok()
-        })
-        .await;
-    }
+/// The collector with `token`, granted the committed role, once every kind is listed; the
+/// kubeconfig's directory and path beside it.
+async fn synced_with(api: &FakeApi, token: &str) -> (Console, tempfile::TempDir, PathBuf) {
+    api.grant(token, console_grant(&[]));
+    let dir = tempfile::tempdir().unwrap();
+    let kc = api.kubeconfig_with_token(dir.path(), token).unwrap();
+    let mut c = Console::start(&kc);
+    c.synced().await;
+    (c, dir, kc)
 }
 
 fn pod(name: &str) -> Value {
@@ -106,11 +51,7 @@ fn pod(name: &str) -> Value {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_committed_read_only_role_is_enough_for_every_kind() {
     let api = FakeApi::with_fixtures();
-    api.grant("t-read", console_grant(&[]));
-    let dir = tempfile::tempdir().unwrap();
-    let kc = api.kubeconfig_with_token(dir.path(), "t-read").unwrap();
-    let mut c = Console::start(&kc);
-    c.synced().await;
+    let (c, _dir, _) = synced_with(&api, "t-read").await;
     assert!(c.model.cluster.missing.is_empty(), "{:?}", c.model.cluster.missing);
     assert!(c.model.health(SourceId::Kubevirt).is_ok());
     assert_eq!(c.model.cluster.pods.len(), fixture_items("pods.json").len());
@@ -120,11 +61,7 @@ async fn the_committed_read_only_role_is_enough_for_every_kind() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_renewed_kubeconfig_is_used_before_the_old_token_is_revoked() {
     let api = FakeApi::with_fixtures();
-    api.grant("t1", console_grant(&[]));
-    let dir = tempfile::tempdir().unwrap();
-    let kc = api.kubeconfig_with_token(dir.path(), "t1").unwrap();
-    let mut c = Console::start(&kc);
-    c.synced().await;
+    let (mut c, dir, _) = synced_with(&api, "t1").await;
     // The token service renews: a new token in a new file, the old one still valid.
     api.grant("t2", console_grant(&[]));
     api.kubeconfig_with_token(dir.path(), "t2").unwrap();
@@ -148,11 +85,7 @@ async fn a_renewed_kubeconfig_is_used_before_the_old_token_is_revoked() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_rejected_token_is_named_and_the_renewed_one_picked_up() {
     let api = FakeApi::with_fixtures();
-    api.grant("t1", console_grant(&[]));
-    let dir = tempfile::tempdir().unwrap();
-    let kc = api.kubeconfig_with_token(dir.path(), "t1").unwrap();
-    let mut c = Console::start(&kc);
-    c.synced().await;
+    let (mut c, dir, kc) = synced_with(&api, "t1").await;
     // Expired before the renewal came (the token service was down): 401 everywhere.
     api.revoke("t1");
     c.until("the rejected token named", |m| {

@@ -73,9 +73,12 @@ impl FakeApi {
     }
 }
 
-/// The (verb, resource) pairs of the ClusterRole in a committed file of nixos/kubernetes/
-/// (resources as RBAC names them: `nodes`, `virtualmachines/start`).
-pub fn committed_role(file: &str) -> Vec<(String, String)> {
+/// One rule of a committed ClusterRole, expanded: (API group, resource, verb), resources
+/// as RBAC names them (`nodes`, `virtualmachines/start`).
+pub type RoleRule = (String, String, String);
+
+/// Every (group, resource, verb) the ClusterRole in a committed file of nixos/kubernetes/ grants.
+pub fn committed_role(file: &str) -> Vec<RoleRule> {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("nixos/kubernetes").join(file);
     let docs: Vec<Value> = serde_saphyr::from_multiple(&std::fs::read_to_string(path).unwrap()).unwrap();
     let role = docs.iter().find(|d| d["kind"] == "ClusterRole").expect("a ClusterRole");
@@ -84,9 +87,16 @@ pub fn committed_role(file: &str) -> Vec<(String, String)> {
     };
     let mut out = Vec::new();
     for rule in role["rules"].as_array().unwrap() {
-        for r in strings(&rule["resources"]) {
-            out.extend(strings(&rule["verbs"]).into_iter().map(|v| (v, r.clone())));
+        for g in strings(&rule["apiGroups"]) {
+            for r in strings(&rule["resources"]) {
+                out.extend(strings(&rule["verbs"]).into_iter().map(|v| (g.clone(), r.clone(), v)));
+            }
         }
     }
     out
+}
+
+/// A token's grant of exactly `rules`.
+pub fn grant_of<'a>(user: &str, rules: impl IntoIterator<Item = &'a RoleRule>) -> Grant {
+    Grant::rules(user, rules.into_iter().map(|(_, r, v)| (v.clone(), r.clone())))
 }

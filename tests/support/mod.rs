@@ -7,6 +7,8 @@ pub mod journal;
 pub mod journal_format;
 pub mod journal_mutate;
 pub mod kube_api;
+#[cfg(feature = "kubernetes")]
+pub mod kube_console;
 pub mod libvirtd;
 pub mod module;
 pub mod require;
