@@ -11,7 +11,7 @@ use crate::ui::fmt::sanitize;
 use crate::ui::theme::Theme;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// A count, coloured only when it is not zero.
 fn count<'a>(n: usize, style: Style) -> Span<'a> {
@@ -249,21 +249,26 @@ pub fn node_rows<'a>(model: &Model, theme: &Theme, max: usize) -> Vec<Line<'a>> 
     };
     let name_w = nodes[..shown].iter().map(|n| n.name.chars().count()).max().unwrap_or(0).min(24);
     let roles_w = nodes[..shown].iter().map(|n| roles(n).chars().count()).max().unwrap_or(0).min(24);
+    // VMIs and pods by node, counted in one pass each for every row.
+    let mut vmis_on: HashMap<&str, usize> = HashMap::new();
+    for k in model.guests.kubevirt().iter().filter_map(|g| g.kubevirt.as_ref()).filter(|k| k.has_vmi) {
+        *vmis_on.entry(k.node.as_str()).or_default() += 1;
+    }
+    // As `kubectl describe node` counts them: not terminated.
+    let pods_on = c.listed(Kind::Pod).then(|| {
+        let mut on: HashMap<&str, usize> = HashMap::new();
+        for p in c.pods.values().filter(|p| !matches!(p.phase.as_str(), "Succeeded" | "Failed")) {
+            *on.entry(p.node.as_str()).or_default() += 1;
+        }
+        on
+    });
     let mut out: Vec<Line> = nodes[..shown]
         .iter()
         .map(|n| {
-            let on_node = |g: &&crate::model::guests::Guest| {
-                g.kubevirt.as_ref().is_some_and(|k| k.has_vmi && k.node == n.name)
-            };
-            let vmis = model.guests.kubevirt().iter().filter(on_node).count();
-            let pods = if c.listed(Kind::Pod) {
-                // As `kubectl describe node` counts them: not terminated.
-                let active = |p: &&crate::model::cluster::objects::Pod| {
-                    p.node == n.name && !matches!(p.phase.as_str(), "Succeeded" | "Failed")
-                };
-                c.pods.values().filter(active).count().to_string()
-            } else {
-                "?".into()
+            let vmis = vmis_on.get(n.name.as_str()).copied().unwrap_or(0);
+            let pods = match &pods_on {
+                Some(on) => on.get(n.name.as_str()).copied().unwrap_or(0).to_string(),
+                None => "?".into(),
             };
             let (state, style) = match n.ready {
                 Some(true) => ("Ready", theme.ok()),
