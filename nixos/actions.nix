@@ -96,28 +96,11 @@ in
       requires = [ "hypervisor-tui-actiond.socket" ];
       after = [ "hypervisor-tui-actiond.socket" ];
       restartTriggers = [ config.environment.etc."hypervisor-tui/config.toml".source ];
-      serviceConfig = {
+      serviceConfig = import ./sandbox.nix // {
         ExecStart = "${cfg.package}/bin/hypervisor-tui --config /etc/hypervisor-tui/config.toml actiond";
         # Root: PAM must read /etc/shadow and libvirt's system socket is root's.
         User = "root";
-        NoNewPrivileges = true;
         CapabilityBoundingSet = [ "CAP_AUDIT_WRITE" ];
-        ProtectSystem = "strict";
-        ProtectHome = true;
-        PrivateTmp = true;
-        PrivateDevices = true;
-        ProtectKernelTunables = true;
-        ProtectKernelModules = true;
-        ProtectKernelLogs = true;
-        ProtectControlGroups = true;
-        ProtectClock = true;
-        ProtectHostname = true;
-        RestrictNamespaces = true;
-        RestrictRealtime = true;
-        RestrictSUIDSGID = true;
-        LockPersonality = true;
-        MemoryDenyWriteExecute = true;
-        SystemCallArchitectures = "native";
         SystemCallFilter = [
           "@system-service"
           "~@privileged"

@@ -139,7 +139,7 @@ let
       };
       # Retried until the cluster answers, however long that takes.
       unitConfig.StartLimitIntervalSec = 0;
-      serviceConfig = {
+      serviceConfig = import ./sandbox.nix // {
         Type = "oneshot";
         ExecStart = tokenScript id;
         Restart = "on-failure";
@@ -149,24 +149,7 @@ let
         User = "root";
         UMask = "0077";
         CapabilityBoundingSet = [ "CAP_CHOWN" ];
-        NoNewPrivileges = true;
-        ProtectSystem = "strict";
         ReadWritePaths = [ runDir ];
-        ProtectHome = true;
-        PrivateTmp = true;
-        PrivateDevices = true;
-        ProtectKernelTunables = true;
-        ProtectKernelModules = true;
-        ProtectKernelLogs = true;
-        ProtectControlGroups = true;
-        ProtectClock = true;
-        ProtectHostname = true;
-        RestrictNamespaces = true;
-        RestrictRealtime = true;
-        RestrictSUIDSGID = true;
-        LockPersonality = true;
-        MemoryDenyWriteExecute = true;
-        SystemCallArchitectures = "native";
         SystemCallFilter = [ "@system-service" ];
         # The API server (IP), the resolver; Go's net package asks netlink for addresses.
         RestrictAddressFamilies = [
