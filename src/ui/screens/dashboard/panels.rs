@@ -250,7 +250,7 @@ fn net_order(model: &Model, nets: &mut [&crate::model::host::NetRate]) {
         net.links.values().map(|l| (l.name.as_str(), l)).collect();
     let rank = |n: &crate::model::host::NetRate| {
         let link = by_name.get(n.iface.as_str());
-        let up = link.is_some_and(|l| l.operstate == "UP");
+        let up = link.is_some_and(|l| l.is_up());
         let uplink = link.is_some_and(|l| uplinks.contains(&l.index));
         (std::cmp::Reverse(up), std::cmp::Reverse(uplink))
     };

@@ -82,8 +82,7 @@ pub fn plain_text(f: &SystemFacts, now: i64) -> String {
     for (name, lines) in sections(f, now, &theme) {
         for (i, l) in lines.into_iter().enumerate() {
             let lead = if i == 0 { name.to_lowercase() } else { String::new() };
-            let text: String = l.spans.iter().map(|s| s.content.as_ref()).collect();
-            out += &format!("{lead:<9}{text}\n");
+            out += &format!("{lead:<9}{l}\n");
         }
     }
     out
