@@ -135,6 +135,11 @@ pub fn le64(b: &[u8], at: usize) -> u64 {
     b.get(at..at + 8).and_then(|s| s.try_into().ok()).map_or(0, u64::from_le_bytes)
 }
 
+/// The 128-bit id at `at` in `b` (zeros past its end).
+pub fn id128(b: &[u8], at: usize) -> [u8; 16] {
+    b.get(at..at + 16).and_then(|s| s.try_into().ok()).unwrap_or([0; 16])
+}
+
 /// The little-endian u32 at `at` in `b` (0 past its end).
 pub fn le32(b: &[u8], at: usize) -> u32 {
     b.get(at..at + 4).and_then(|s| s.try_into().ok()).map_or(0, u32::from_le_bytes)

@@ -1,6 +1,7 @@
 //! The journal file header: fixed fields, feature flags and the fields added later
 //! (read only when `header_size` says they are there).
 
+use super::file::{id128, le32, le64};
 use super::{FormatError, Result};
 
 pub const SIGNATURE: &[u8; 8] = b"LPKSHHRH";
@@ -45,18 +46,6 @@ pub struct Header {
     pub n_entry_arrays: Option<u64>,
 }
 
-fn u32_at(b: &[u8], at: usize) -> u32 {
-    b.get(at..at + 4).and_then(|s| s.try_into().ok()).map(u32::from_le_bytes).unwrap_or(0)
-}
-
-fn u64_at(b: &[u8], at: usize) -> u64 {
-    b.get(at..at + 8).and_then(|s| s.try_into().ok()).map(u64::from_le_bytes).unwrap_or(0)
-}
-
-fn id_at(b: &[u8], at: usize) -> [u8; 16] {
-    b.get(at..at + 16).and_then(|s| s.try_into().ok()).unwrap_or([0; 16])
-}
-
 impl Header {
     /// Parses the header at the start of `b` (the whole mapped file).
     pub fn parse(b: &[u8]) -> Result<Header> {
@@ -67,37 +56,37 @@ impl Header {
                 FormatError::HeaderSize(b.len() as u64)
             });
         }
-        let incompatible_flags = u32_at(b, 12);
+        let incompatible_flags = le32(b, 12);
         if incompatible_flags & !INCOMPAT_KNOWN != 0 {
             return Err(FormatError::Incompatible(incompatible_flags & !INCOMPAT_KNOWN));
         }
-        let header_size = u64_at(b, 88);
+        let header_size = le64(b, 88);
         if header_size < MIN_HEADER_SIZE || header_size > b.len() as u64 {
             return Err(FormatError::HeaderSize(header_size));
         }
-        let optional = |at: usize| (header_size >= at as u64 + 8).then(|| u64_at(b, at));
+        let optional = |at: usize| (header_size >= at as u64 + 8).then(|| le64(b, at));
         Ok(Header {
-            compatible_flags: u32_at(b, 8),
+            compatible_flags: le32(b, 8),
             incompatible_flags,
             state: b[16],
-            file_id: id_at(b, 24),
-            machine_id: id_at(b, 40),
-            tail_entry_boot_id: id_at(b, 56),
-            seqnum_id: id_at(b, 72),
+            file_id: id128(b, 24),
+            machine_id: id128(b, 40),
+            tail_entry_boot_id: id128(b, 56),
+            seqnum_id: id128(b, 72),
             header_size,
-            arena_size: u64_at(b, 96),
-            data_hash_table_offset: u64_at(b, 104),
-            data_hash_table_size: u64_at(b, 112),
-            field_hash_table_offset: u64_at(b, 120),
-            field_hash_table_size: u64_at(b, 128),
-            n_objects: u64_at(b, 144),
-            n_entries: u64_at(b, 152),
-            tail_entry_seqnum: u64_at(b, 160),
-            head_entry_seqnum: u64_at(b, 168),
-            entry_array_offset: u64_at(b, 176),
-            head_entry_realtime: u64_at(b, 184),
-            tail_entry_realtime: u64_at(b, 192),
-            tail_entry_monotonic: u64_at(b, 200),
+            arena_size: le64(b, 96),
+            data_hash_table_offset: le64(b, 104),
+            data_hash_table_size: le64(b, 112),
+            field_hash_table_offset: le64(b, 120),
+            field_hash_table_size: le64(b, 128),
+            n_objects: le64(b, 144),
+            n_entries: le64(b, 152),
+            tail_entry_seqnum: le64(b, 160),
+            head_entry_seqnum: le64(b, 168),
+            entry_array_offset: le64(b, 176),
+            head_entry_realtime: le64(b, 184),
+            tail_entry_realtime: le64(b, 192),
+            tail_entry_monotonic: le64(b, 200),
             n_data: optional(208),
             n_fields: optional(216),
             n_entry_arrays: optional(232),

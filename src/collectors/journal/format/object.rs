@@ -1,6 +1,6 @@
 //! DATA, FIELD and ENTRY objects, in the regular and the compact layouts.
 
-use super::file::{JournalFile, OBJECT_DATA, OBJECT_ENTRY, OBJECT_FIELD, le32, le64};
+use super::file::{JournalFile, OBJECT_DATA, OBJECT_ENTRY, OBJECT_FIELD, id128, le32, le64};
 use super::{Result, compress};
 use std::borrow::Cow;
 
@@ -104,14 +104,12 @@ pub struct Entry {
 impl Entry {
     pub fn read(f: &JournalFile, offset: u64) -> Result<Entry> {
         let (h, b) = f.object_bytes(offset, OBJECT_ENTRY, ENTRY_ITEMS)?;
-        let mut boot_id = [0u8; 16];
-        boot_id.copy_from_slice(b.get(40..56).unwrap_or(&[0; 16]));
         Ok(Entry {
             offset,
             seqnum: le64(b, 16),
             realtime: le64(b, 24),
             monotonic: le64(b, 32),
-            boot_id,
+            boot_id: id128(b, 40),
             xor_hash: le64(b, 56),
             n_items: (h.size - ENTRY_ITEMS) / item_size(f),
         })
