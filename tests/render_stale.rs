@@ -100,6 +100,26 @@ const URIS: [&str; 2] = ["qemu:///system", "qemu+ssh://hv-02/system"];
 
 const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
 
+/// On a tall F2 the node rows of a silent API server are dimmed under the Nodes line that
+/// says their age; live, they are not.
+#[test]
+fn stale_node_rows_are_dimmed_under_their_age() {
+    let dim = Theme::new(Glyphs::UNICODE, false).dim().fg;
+    for (m, stale) in [(stale(), true), (answered_at_t0(), false)] {
+        let theme = Theme::new(Glyphs::UNICODE, false);
+        let view = View { screen: Screen::Dashboard, allow_quit: true, ..View::default() };
+        let mut t = Terminal::new(TestBackend::new(200, 60)).unwrap();
+        t.draw(|f| ui::render(&m, &view, &theme, f)).unwrap();
+        let text = buffer_text(t.backend().buffer());
+        let (y, line) = text.lines().enumerate().find(|(_, l)| l.contains(" VMIs ")).expect("a node row");
+        // The column of " pods" in the row (in characters: the borders are multi-byte).
+        let x = line[..line.find(" pods").unwrap()].chars().count() + 1;
+        let cell = &t.backend().buffer()[(x as u16, y as u16)];
+        assert_eq!(cell.fg == dim.unwrap(), stale, "stale {stale}: {line}");
+        assert_eq!(text.contains("as of 11:59:23 (37s ago)"), stale, "{text}");
+    }
+}
+
 #[test]
 fn stale_sources_are_marked_with_their_age_never_drawn_as_live() {
     let m = stale();

@@ -298,6 +298,12 @@ pub fn node_rows<'a>(model: &Model, theme: &Theme, max: usize) -> Vec<Line<'a>> 
     if shown < nodes.len() {
         out.push(Line::styled(format!("   ... {} more nodes", nodes.len() - shown), theme.dim()));
     }
+    // Last-known rows of a silent API server are dimmed like the Nodes line above them,
+    // which says how old they are.
+    let now = model.now_unix();
+    if model.freshness.part_stale_since(kind_source(Kind::Node), Kind::Node.plural(), now).is_some() {
+        out = out.into_iter().map(|l| l.patch_style(theme.dim())).collect();
+    }
     out
 }
 
