@@ -32,7 +32,9 @@ fn f5_shows_a_unit_that_fails_and_enter_shows_its_journal() {
     assert!(!screen.contains("boom.service"), "{screen}");
 
     c.exec_ok(&["systemd-run", "--unit=boom", "sh", "-c", "echo boom-says-goodbye; exit 3"]);
-    let screen = t.wait_for("the failed unit", "boom.service");
+    // It shows among the running services first (sh runs for a moment): wait for the failure.
+    t.wait_for("the failed unit", "failed (exit-code)");
+    let screen = t.wait_for("the failed unit's row", "boom.service");
     assert!(screen.contains("failed (exit-code)"), "{screen}");
     assert!(screen.contains("unit boom.service failed"), "the alert:\n{screen}");
 
