@@ -7,7 +7,9 @@
 //!   `test:///default` that change state every second;
 //! - F2/F4: the synthetic cluster served by the fake API server on an ephemeral port of
 //!   127.0.0.1, through a kubeconfig there, moving every second;
-//! - F2/F3: the host's own /proc and netlink, read-only as always.
+//! - F2/F3: the host's own /proc and netlink, read-only as always;
+//! - F5: the host's own systemd bus and files, read-only; a host without them says so
+//!   (the README's F5 screen is `demo::system`'s fixed host, not a live source).
 //!
 //! Nothing here writes outside that directory or talks to anything but 127.0.0.1 and the
 //! test driver. Sources left out of the build say "not built in", as always.
