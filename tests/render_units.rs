@@ -136,3 +136,27 @@ fn without_the_bus_the_journal_alert_stays() {
     m.apply(Update::Units(UnitsUpdate::Lost));
     assert!(texts(&m).contains(&"nginx.service failed (see F1)".to_string()), "fallback again");
 }
+
+/// Every word of the screen, borders and padding left out: a wrapped cause reads whole.
+fn words(screen: &str) -> String {
+    let border = |c: char| matches!(c, '│' | '|');
+    let words = screen.split_whitespace().map(|t| t.trim_matches(border)).filter(|t| !t.is_empty());
+    words.collect::<Vec<_>>().join(" ")
+}
+
+#[test]
+fn without_the_bus_f5_gives_the_whole_cause_even_at_80_columns() {
+    let mut m = sample_model();
+    let why = "system bus not reachable (no socket at /run/dbus/system_bus_socket)";
+    m.apply(Update::Health(SourceId::Systemd, Health::Unavailable(why.into())));
+    let view = View { screen: Screen::System, ..View::default() };
+    for (glyphs, w, h) in [(Glyphs::UNICODE, 80, 24), (Glyphs::ASCII, 80, 24), (Glyphs::UNICODE, 60, 24)] {
+        let screen = draw(&m, &view, &Theme::new(glyphs, false), w, h);
+        assert!(words(&screen).contains(&format!("systemd unavailable {why}")), "{w}x{h}:\n{screen}");
+        assert!(!screen.contains('…') && !screen.contains("socket~"), "nothing cut:\n{screen}");
+        // The cause's second row hangs under the cause, not under the source's name.
+        let row = screen.lines().find(|l| l.contains("/run/dbus")).unwrap_or_default();
+        assert!(row.find("/run/dbus").unwrap_or(0) > 20 || row.contains("at /run/dbus"), "{screen}");
+        assert!(screen.contains("failed units are taken from the journal meanwhile"), "{screen}");
+    }
+}

@@ -16,6 +16,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use theme::Theme;
+use widgets::fit::fit;
 
 /// Most alert lines shown at once; the rest are counted.
 const MAX_ALERT_LINES: usize = 3;
@@ -72,18 +73,20 @@ fn render_alerts(alerts: &[crate::model::Alert], theme: &Theme, frame: &mut Fram
             } else {
                 String::new()
             };
-            Line::from(vec![
-                Span::styled(mark, style),
-                Span::styled(
-                    if theme.glyphs.ascii {
-                        fmt::ascii_fallback(&fmt::sanitize(&a.text))
-                    } else {
-                        fmt::sanitize(&a.text)
-                    },
-                    style,
-                ),
-                Span::raw(more),
-            ])
+            let text = if theme.glyphs.ascii {
+                fmt::ascii_fallback(&fmt::sanitize(&a.text))
+            } else {
+                fmt::sanitize(&a.text)
+            };
+            // Cut with a marker, never through "(+N more)": the count of hidden alerts stays.
+            let room = (area.width as usize).saturating_sub(more.chars().count());
+            let mut line = fit(
+                Line::from(vec![Span::styled(mark, style), Span::styled(text, style)]),
+                room,
+                theme.glyphs.ascii,
+            );
+            line.spans.push(Span::raw(more));
+            line
         })
         .collect();
     frame.render_widget(Paragraph::new(lines), area);

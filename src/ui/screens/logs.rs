@@ -1,7 +1,7 @@
 //! F1 Logs: the journal tail, coloured by severity, with search highlights,
 //! a pause marker, and the prompt and pickers of the filters.
 
-use super::{body_block, source_line};
+use super::{body_block, source_lines};
 use crate::event::SourceId;
 use crate::model::Model;
 use crate::model::log_buffer::{LogBuffer, LogLine, SearchProgress};
@@ -135,10 +135,8 @@ pub fn render(model: &Model, view: &View, theme: &Theme, frame: &mut Frame, area
     let [body, bottom] =
         Layout::vertical([Constraint::Fill(1), Constraint::Length(prompt_rows)]).areas(inner);
     if model.logs.is_empty() {
-        let lines = vec![
-            source_line(model, SourceId::Journal, theme),
-            Line::styled(" No entries to show yet (or none match the filter).", theme.dim()),
-        ];
+        let mut lines = source_lines(model, SourceId::Journal, theme, body.width);
+        lines.push(Line::styled(" No entries to show yet (or none match the filter).", theme.dim()));
         frame.render_widget(Paragraph::new(lines), body);
     } else {
         let (lines, overflow) = visible(&model.logs, v, theme, body.width, body.height as usize);

@@ -20,6 +20,15 @@ pub fn body_block<'a>(title: &'a str, theme: &Theme) -> Block<'a> {
     Block::bordered().border_set(theme.glyphs.border).title(Span::styled(format!(" {title} "), theme.title()))
 }
 
+/// Where the reason starts in a [`source_line`]: after the key and the health word.
+const REASON_COLUMN: usize = 24;
+
+/// [`source_line`] wrapped to `width`, the reason's rows under the reason: a cause is worth
+/// reading whole (a socket path, an API server's refusal).
+pub fn source_lines<'a>(model: &Model, id: SourceId, theme: &Theme, width: u16) -> Vec<Line<'a>> {
+    super::widgets::fit::wrap(source_line(model, id, theme), width as usize, REASON_COLUMN)
+}
+
 /// "libvirt: ok — 3 domains on 1 URI(s)", coloured by state.
 pub fn source_line<'a>(model: &Model, id: SourceId, theme: &Theme) -> Line<'a> {
     let h = model.health(id);

@@ -4,7 +4,7 @@ pub mod detail;
 mod machined;
 pub mod table;
 
-use super::{body_block, source_line};
+use super::{body_block, source_lines};
 use crate::event::{Health, SourceId};
 use crate::model::Model;
 use crate::model::cluster::objects::Kind;
@@ -13,12 +13,15 @@ use crate::model::guests::Guest;
 use crate::timefmt;
 use crate::ui::fmt::sanitize;
 use crate::ui::theme::Theme;
-use crate::ui::widgets::line_edit;
+use crate::ui::widgets::{fit, line_edit};
 use crate::view::MachinesView;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
+
+/// Rows the status line may wrap onto when sources are down (their causes are long).
+const STATUS_ROWS: u16 = 3;
 
 pub fn render(model: &Model, view: &MachinesView, theme: &Theme, frame: &mut Frame, area: Rect) {
     let block = body_block("Machines", theme);
@@ -29,9 +32,22 @@ pub fn render(model: &Model, view: &MachinesView, theme: &Theme, frame: &mut Fra
     }
     let rows = view.rows(&model.guests, model.now_unix());
     let pane = pane_height(inner.height, view.detail);
-    let [status, list, bottom] =
-        Layout::vertical([Constraint::Length(1), Constraint::Fill(1), Constraint::Length(pane)]).areas(inner);
-    frame.render_widget(Paragraph::new(status_line(model, view, rows.len(), theme)), status);
+    // The counts, and every source that is down with why: wrapped, a few rows at most.
+    let status_rows = STATUS_ROWS.min(inner.height.saturating_sub(pane) / 4).max(1);
+    let status_lines = fit::wrap_max(
+        status_line(model, view, rows.len(), theme),
+        inner.width as usize,
+        1,
+        status_rows as usize,
+        theme.glyphs.ascii,
+    );
+    let [status, list, bottom] = Layout::vertical([
+        Constraint::Length(status_lines.len() as u16),
+        Constraint::Fill(1),
+        Constraint::Length(pane),
+    ])
+    .areas(inner);
+    frame.render_widget(Paragraph::new(status_lines), status);
     if model.guests.is_empty() {
         render_empty(model, theme, frame, list);
     } else {
@@ -159,11 +175,10 @@ fn render_empty(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
     } else {
         " Guests unknown: no source of guests answers."
     };
-    let lines = vec![
-        Line::styled(first, theme.warn()),
-        source_line(model, SourceId::Libvirt, theme),
-        source_line(model, SourceId::Kubevirt, theme),
-    ];
+    let mut lines = vec![Line::styled(first, theme.warn())];
+    for id in [SourceId::Libvirt, SourceId::Kubevirt] {
+        lines.extend(source_lines(model, id, theme, area.width));
+    }
     frame.render_widget(Paragraph::new(lines), area);
 }
 

@@ -5,7 +5,7 @@ mod boxes;
 mod kube;
 mod table;
 
-use super::{body_block, source_line};
+use super::{body_block, source_lines};
 use crate::event::SourceId;
 use crate::model::Model;
 use crate::model::network::{Link, Network};
@@ -23,7 +23,8 @@ pub fn render(model: &Model, view: &NetView, theme: &Theme, frame: &mut Frame, a
     frame.render_widget(block, area);
     let net = &model.network;
     if !net.loaded {
-        frame.render_widget(Paragraph::new(source_line(model, SourceId::Netlink, theme)), inner);
+        frame
+            .render_widget(Paragraph::new(source_lines(model, SourceId::Netlink, theme, inner.width)), inner);
         return;
     }
     let mut banner = banner_lines(net, inner.width as usize, theme);

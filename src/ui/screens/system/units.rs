@@ -5,7 +5,7 @@ use crate::event::SourceId;
 use crate::model::Model;
 use crate::model::units::Unit;
 use crate::ui::fmt::sanitize;
-use crate::ui::screens::source_line;
+use crate::ui::screens::source_lines;
 use crate::ui::theme::Theme;
 use crate::ui::widgets::{fit::fit, line_edit};
 use crate::view::SystemView;
@@ -27,7 +27,7 @@ pub fn render(model: &Model, view: &SystemView, theme: &Theme, frame: &mut Frame
     let width = area.width as usize;
     let mut lines = vec![title(model, view, theme)];
     if !model.units.is_known() {
-        lines.push(source_line(model, SourceId::Systemd, theme));
+        lines.extend(source_lines(model, SourceId::Systemd, theme, area.width));
         lines.push(Line::styled(" failed units are taken from the journal meanwhile (F1)", theme.dim()));
         let lines: Vec<Line> = lines.into_iter().map(|l| fit(l, width, theme.glyphs.ascii)).collect();
         frame.render_widget(Paragraph::new(lines), area);

@@ -8,6 +8,7 @@ use super::body_block;
 use crate::model::Model;
 use crate::model::system::SystemFacts;
 use crate::ui::theme::{Glyphs, Theme};
+use crate::ui::widgets::fit;
 use lines::{Detail, hardware, nixos, storage, time};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -46,7 +47,21 @@ fn grid(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
 
 fn panel(frame: &mut Frame, area: Rect, title: &str, lines: Vec<Line<'static>>, theme: &Theme) {
     let block = body_block(title, theme);
+    let lines = shape(lines, block.inner(area), 2, theme);
     frame.render_widget(Paragraph::new(lines).block(block), area);
+}
+
+/// `lines` wrapped into `inner` (rows after the first of a line `indent` further in) when
+/// they all fit so; else each cut to the width with a marker, so the rows say as much.
+fn shape(lines: Vec<Line<'static>>, inner: Rect, indent: usize, theme: &Theme) -> Vec<Line<'static>> {
+    let width = inner.width as usize;
+    let wrapped: Vec<Line<'static>> =
+        lines.iter().flat_map(|l| fit::wrap(l.clone(), width, indent)).collect();
+    if wrapped.len() <= inner.height as usize {
+        wrapped
+    } else {
+        lines.into_iter().map(|l| fit::fit(l, width, theme.glyphs.ascii)).collect()
+    }
 }
 
 /// Each fact's name and its brief lines (the compact block, and `snapshot`'s text form).
@@ -60,19 +75,24 @@ fn sections(f: &SystemFacts, now: i64, theme: &Theme) -> [(&'static str, Vec<Lin
 }
 
 /// One block, each fact led by its name, one line each (two for storage and hardware
-/// when there is trouble): 8 rows hold it all; lines too long are cut, not wrapped.
+/// when there is trouble): 8 rows hold it all. Lines too long wrap under their text when
+/// the block has the rows for it, else they are cut with a marker.
 fn compact(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
     let mut out: Vec<Line<'static>> = Vec::new();
     for (name, lines) in sections(&model.system, model.now_unix(), theme) {
         for (i, mut l) in lines.into_iter().enumerate() {
-            let lead = if i == 0 { format!("{name:<9}") } else { " ".repeat(9) };
+            let lead = if i == 0 { format!("{name:<LEAD$}") } else { " ".repeat(LEAD) };
             l.spans.insert(0, ratatui::text::Span::styled(lead, theme.title()));
             out.push(l);
         }
     }
     let block = body_block("Host facts", theme);
+    let out = shape(out, block.inner(area), LEAD + 2, theme);
     frame.render_widget(Paragraph::new(out).block(block), area);
 }
+
+/// The width of a fact's name in the compact block (and in `snapshot`'s text form).
+const LEAD: usize = 9;
 
 /// The same lines as plain ASCII text, each fact led by its name in lower case (the text
 /// form of `snapshot`, read on any terminal or in a mail).
@@ -82,7 +102,7 @@ pub fn plain_text(f: &SystemFacts, now: i64) -> String {
     for (name, lines) in sections(f, now, &theme) {
         for (i, l) in lines.into_iter().enumerate() {
             let lead = if i == 0 { name.to_lowercase() } else { String::new() };
-            out += &format!("{lead:<9}{l}\n");
+            out += &format!("{lead:<LEAD$}{l}\n");
         }
     }
     out
