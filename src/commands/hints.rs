@@ -24,6 +24,10 @@ pub fn nixos_hint(id: SourceId, h: &Health) -> Option<String> {
         SourceId::Journal => {
             Some(format!("{PREFIX}.settings.journal.directory names another journal directory"))
         }
+        SourceId::Libvirt if reason.contains("transport failed") => Some(format!(
+            "{PREFIX}.settings.libvirt.uris: a remote URI's ssh runs as the console user ({PREFIX}.user), \
+             with that user's key and known_hosts"
+        )),
         SourceId::Libvirt if reason.contains("not running") || reason.contains("no socket") => Some(format!(
             "virtualisation.libvirtd.enable = true (its read-only socket needs no group), or \
              {PREFIX}.settings.libvirt.uris = [ ] to stop asking"
@@ -85,6 +89,14 @@ mod tests {
         let down =
             Health::Unavailable("qemu:///system: libvirtd not running (no socket at /run/libvirt/x)".into());
         assert!(nixos_hint(SourceId::Libvirt, &down).unwrap().starts_with("virtualisation.libvirtd.enable"));
+        let remote = Health::Unavailable(
+            "qemu+ssh://hv-02/system: transport failed: ssh: connect to host hv-02 port 22: No route to host"
+                .into(),
+        );
+        assert!(
+            nixos_hint(SourceId::Libvirt, &remote).unwrap().contains("known_hosts"),
+            "not libvirtd.enable"
+        );
         let denied = Health::Error("/var/log/journal: Permission denied (os error 13)".into());
         assert!(nixos_hint(SourceId::Journal, &denied).unwrap().contains("systemd-journal"));
         assert_eq!(nixos_hint(SourceId::Hardware, &Health::Unavailable("no /sys/class/hwmon".into())), None);

@@ -13,6 +13,10 @@ pub enum LibvirtError {
     /// A socket nobody listens on (ECONNREFUSED): the daemon died or is restarting.
     #[error("libvirtd not running (nothing listens on {socket})")]
     Refused { socket: String, detail: String },
+    /// A remote URI's transport (ssh, or `ext`'s command) ended before libvirtd answered: the
+    /// last words it wrote on stderr, which libvirt passes on ("ssh: Could not resolve …").
+    #[error("transport failed: {why}")]
+    Transport { why: String, detail: String },
     /// Connected once, but the daemon stopped answering (keepalive timeout).
     #[error("libvirtd not answering ({} s)", super::worker::GIVE_UP_S)]
     NotAnswering { detail: String },
@@ -42,6 +46,7 @@ impl LibvirtError {
         match self {
             LibvirtError::NotRunning { detail, .. }
             | LibvirtError::Refused { detail, .. }
+            | LibvirtError::Transport { detail, .. }
             | LibvirtError::NotAnswering { detail }
             | LibvirtError::Lost { detail }
             | LibvirtError::PermissionDenied { detail, .. }
@@ -76,6 +81,13 @@ pub fn classify(code: ErrorNumber, domain: ErrorDomain, message: &str, detail: S
             LibvirtError::AuthDenied { detail }
         }
         N::SystemError | N::NoConnect if transport || message.contains("connect socket") => {
+            // First the stream's end: what a remote transport wrote may name any errno.
+            if ["Cannot recv data", "Cannot write data", "End of file"].iter().any(|m| message.contains(m)) {
+                return match transport_words(message) {
+                    Some(why) => LibvirtError::Transport { why, detail },
+                    None => LibvirtError::Lost { detail },
+                };
+            }
             let socket = quoted(message).unwrap_or_default().to_string();
             if message.contains("No such file or directory") {
                 LibvirtError::NotRunning { socket, detail }
@@ -83,11 +95,6 @@ pub fn classify(code: ErrorNumber, domain: ErrorDomain, message: &str, detail: S
                 LibvirtError::Refused { socket, detail }
             } else if message.contains("Permission denied") {
                 LibvirtError::PermissionDenied { path: socket, detail }
-            } else if message.contains("Cannot recv data")
-                || message.contains("Cannot write data")
-                || message.contains("End of file")
-            {
-                LibvirtError::Lost { detail }
             } else {
                 other(code, domain, message)
             }
@@ -106,6 +113,17 @@ fn other(code: ErrorNumber, domain: ErrorDomain, message: &str) -> LibvirtError 
         domain: domain.to_raw() as i32,
         message: message.into(),
     }
+}
+
+/// What a transport command wrote on stderr, as libvirt passes it on:
+/// "Cannot recv data: <stderr>: Connection reset by peer". Its last line that is not a
+/// warning (ssh warns of identity files before it says why it gave up); None without any.
+fn transport_words(message: &str) -> Option<String> {
+    let (_, rest) = message.split_once("data: ")?;
+    let (stderr, _errno) = rest.rsplit_once(": ")?;
+    let lines: Vec<&str> = stderr.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+    let why = lines.iter().rev().find(|l| !l.starts_with("Warning:")).or(lines.last())?;
+    Some(why.to_string())
 }
 
 /// The path libvirt quotes: "Failed to connect socket to '/run/libvirt/libvirt-sock-ro': …".

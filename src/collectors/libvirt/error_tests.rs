@@ -80,6 +80,43 @@ fn a_socket_in_a_closed_directory_is_permission_denied() {
     assert!(e.detail().contains("Permission denied"), "{}", e.detail());
 }
 
+/// The error libvirt gives when a remote URI's transport is `script` (an `ext` command in
+/// the place of ssh), which writes `stderr` and exits.
+fn transport_error(stderr: &str) -> LibvirtError {
+    crate::collectors::libvirt::silence_default_errors();
+    let dir = tempfile::tempdir().unwrap();
+    let script = dir.path().join("transport");
+    std::fs::write(&script, format!("#!/bin/sh\nprintf '%s' '{stderr}' >&2\nexit 255\n")).unwrap();
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let uri = format!("qemu+ext:///system?command={}", script.display());
+    match Connect::open_read_only(Some(&uri)) {
+        Ok(mut c) => {
+            let _ = c.close();
+            panic!("{uri} opened");
+        }
+        Err(e) => e.into(),
+    }
+}
+
+#[test]
+fn a_remote_transport_that_gives_up_says_why_in_its_own_words() {
+    // ssh warns about a missing identity file ("No such file or directory": not a missing
+    // socket), then says why it gave up.
+    let e = transport_error(
+        "Warning: Identity file /root/.ssh/id_x not accessible: No such file or directory.\n\
+         ssh: Could not resolve hostname hv-99: Name or service not known\n",
+    );
+    assert!(matches!(e, LibvirtError::Transport { .. }), "{e:?}");
+    assert_eq!(
+        e.to_string(),
+        "transport failed: ssh: Could not resolve hostname hv-99: Name or service not known"
+    );
+    assert!(e.detail().contains("Identity file"), "the whole text for `check`: {}", e.detail());
+    // A transport that ends without a word: the connection is lost, nothing more is known.
+    let e = transport_error("");
+    assert!(matches!(e, LibvirtError::Lost { .. }), "{e:?}");
+}
+
 #[test]
 fn other_errors_keep_libvirts_words_and_numbers() {
     let mut c = Connect::open_read_only(Some("test:///default")).unwrap();

@@ -44,7 +44,7 @@ pub fn fit<'a>(line: Line<'a>, width: usize, ascii: bool) -> Line<'a> {
 }
 
 /// `line` in rows of at most `width` cells, broken at spaces (a word longer than a row is
-/// broken inside); rows after the first start with `indent` spaces. Styles are kept, and a
+/// broken inside, from where it starts); rows after the first start with `indent` spaces. Styles are kept, and a
 /// wide character counts its two cells.
 pub fn wrap<'a>(line: Line<'a>, width: usize, indent: usize) -> Vec<Line<'a>> {
     if line.width() <= width {
@@ -73,9 +73,13 @@ pub fn wrap<'a>(line: Line<'a>, width: usize, indent: usize) -> Vec<Line<'a>> {
         let (take, skip) = if fits == rest.len() {
             (fits, fits)
         } else {
-            // The last space at or just past the edge, after the row's own leading spaces.
+            // The last space at or just past the edge, after the row's own leading spaces;
+            // inside the next word when no row could hold it whole anyway (a long URI).
             let first = rest.iter().position(|(c, ..)| *c != ' ').unwrap_or(0);
-            match rest[..=fits].iter().rposition(|(c, ..)| *c == ' ').filter(|q| *q > first) {
+            let next_row = width.saturating_sub(indent);
+            let too_long = |q: usize| rest[q + 1..].iter().take_while(|(c, ..)| *c != ' ').count() > next_row;
+            let space = rest[..=fits].iter().rposition(|(c, ..)| *c == ' ');
+            match space.filter(|q| *q > first && !too_long(*q)) {
                 Some(q) => (q, q + 1),
                 None => (fits, fits),
             }
@@ -162,7 +166,8 @@ mod tests {
         assert_eq!(rows[0].spans[1].style, red, "the label keeps its colour");
         assert!(rows.iter().all(|r| r.width() <= 52));
         let narrow: Vec<String> = wrap(l.clone(), 40, 24).iter().map(text).collect();
-        assert_eq!(narrow[1], format!("{hang}/run/dbus/system"), "a long word is broken inside");
+        assert_eq!(narrow[0], " systemd    unavailable no socket at /ru", "too long for any row: begun here");
+        assert_eq!(narrow[1], format!("{hang}n/dbus/system_bu"), "and broken inside");
         assert_eq!(wrap(l.clone(), 200, 24).len(), 1, "a line that fits is left alone");
         // Nothing is lost: the words are the same.
         let words = |s: &str| s.split_whitespace().map(str::to_string).collect::<Vec<_>>();
@@ -174,7 +179,20 @@ mod tests {
         let rows: Vec<String> = wrap(Line::raw("abcdefghijkl"), 5, 2).iter().map(text).collect();
         assert_eq!(rows, vec!["abcde", "fghij", "kl"], "no indent wider than the row allows");
         let rows: Vec<String> = wrap(Line::raw("ab cdefghijklmnop"), 10, 1).iter().map(text).collect();
-        assert_eq!(rows, vec!["ab", " cdefghijk", " lmnop"]);
+        assert_eq!(rows, vec!["ab cdefghi", " jklmnop"], "a word no row holds starts on the first");
+        let rows: Vec<String> = wrap(Line::raw("ab cdefghijk"), 10, 1).iter().map(text).collect();
+        assert_eq!(rows, vec!["ab", " cdefghijk"], "one the next row holds starts there");
+    }
+
+    #[test]
+    fn a_long_uri_is_broken_inside_rather_than_leave_a_row_empty() {
+        let l = Line::raw(
+            " libvirt    unavailable qemu+ssh://some-remote-hypervisor.example.org/system?keyfile=/k: gone",
+        );
+        let rows: Vec<String> = wrap(l.clone(), 60, 24).iter().map(text).collect();
+        assert_eq!(rows[0], " libvirt    unavailable qemu+ssh://some-remote-hypervisor.ex", "{rows:?}");
+        let squeezed = |s: &str| s.split_whitespace().collect::<String>();
+        assert_eq!(squeezed(&rows.concat()), squeezed(&text(&l)), "nothing lost");
     }
 
     #[test]
