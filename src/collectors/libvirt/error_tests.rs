@@ -8,9 +8,13 @@ use virt::connect::Connect;
 
 /// The error libvirt gives for a read-only open of `socket` (as a qemu+unix URI).
 fn open_error(socket: &Path) -> LibvirtError {
+    uri_error(&format!("qemu+unix:///system?socket={}", socket.display()))
+}
+
+/// The error libvirt gives for a read-only open of `uri`.
+fn uri_error(uri: &str) -> LibvirtError {
     crate::collectors::libvirt::silence_default_errors();
-    let uri = format!("qemu+unix:///system?socket={}", socket.display());
-    match Connect::open_read_only(Some(&uri)) {
+    match Connect::open_read_only(Some(uri)) {
         Ok(mut c) => {
             let _ = c.close();
             panic!("{uri} opened");
@@ -83,19 +87,11 @@ fn a_socket_in_a_closed_directory_is_permission_denied() {
 /// The error libvirt gives when a remote URI's transport is `script` (an `ext` command in
 /// the place of ssh), which writes `stderr` and exits.
 fn transport_error(stderr: &str) -> LibvirtError {
-    crate::collectors::libvirt::silence_default_errors();
     let dir = tempfile::tempdir().unwrap();
     let script = dir.path().join("transport");
     std::fs::write(&script, format!("#!/bin/sh\nprintf '%s' '{stderr}' >&2\nexit 255\n")).unwrap();
     std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
-    let uri = format!("qemu+ext:///system?command={}", script.display());
-    match Connect::open_read_only(Some(&uri)) {
-        Ok(mut c) => {
-            let _ = c.close();
-            panic!("{uri} opened");
-        }
-        Err(e) => e.into(),
-    }
+    uri_error(&format!("qemu+ext:///system?command={}", script.display()))
 }
 
 #[test]
