@@ -148,6 +148,14 @@ fn f3_shows_kubernetes_networking() {
         assert!(text.contains(needle), "{needle} missing:\n{text}");
     }
     insta::assert_snapshot!("cluster_f3_200x60", text);
+    // At 80 columns the banner lines take a second row rather than lose their ends.
+    let text = draw(&m, screen(Screen::Network), 80, 24);
+    let words: Vec<&str> =
+        text.split_whitespace().map(|t| t.trim_matches('│')).filter(|t| !t.is_empty()).collect();
+    let words = words.join(" ");
+    for needle in ["Service CIDR 10.43.0.0/16 (k3s default)", "LoadBalancer"] {
+        assert!(words.contains(needle), "{needle} missing at 80x24:\n{text}");
+    }
 }
 
 #[test]

@@ -11,6 +11,7 @@ use crate::model::Model;
 use crate::model::network::{Link, Network};
 use crate::ui::fmt::sanitize;
 use crate::ui::theme::Theme;
+use crate::ui::widgets::fit;
 use crate::view::NetView;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -27,8 +28,13 @@ pub fn render(model: &Model, view: &NetView, theme: &Theme, frame: &mut Frame, a
             .render_widget(Paragraph::new(source_lines(model, SourceId::Netlink, theme, inner.width)), inner);
         return;
     }
-    let mut banner = banner_lines(net, inner.width as usize, theme);
+    let mut banner = banner_lines(net, theme);
     banner.extend(kube::lines(model, theme));
+    // Each banner line may take a second row at most (addresses, CIDRs and where they come from).
+    let banner: Vec<Line> = banner
+        .into_iter()
+        .flat_map(|l| fit::wrap_max(l, inner.width as usize, 1, 2, theme.glyphs.ascii))
+        .collect();
     let nics = boxes::physical(net);
     let box_rows = boxes::rows_for(nics.len(), inner.height.saturating_sub(banner.len() as u16));
     let [top, mid, bottom] = Layout::vertical([
@@ -51,7 +57,7 @@ pub fn addr_list(net: &Network, l: &Link) -> String {
 
 /// Management banner: the default-route link's addresses and the configured URLs; then
 /// default gateways and DNS servers.
-fn banner_lines<'a>(net: &Network, width: usize, theme: &Theme) -> Vec<Line<'a>> {
+fn banner_lines<'a>(net: &Network, theme: &Theme) -> Vec<Line<'a>> {
     let reach = match net.default_link() {
         Some(l) => {
             let addrs: Vec<String> =
@@ -85,6 +91,5 @@ fn banner_lines<'a>(net: &Network, width: usize, theme: &Theme) -> Vec<Line<'a>>
         Span::styled("  DNS ", theme.title()),
         Span::raw(dns),
     ]);
-    let _ = width;
     vec![Line::from(first), second]
 }
