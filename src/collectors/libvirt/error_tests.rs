@@ -84,12 +84,17 @@ fn a_socket_in_a_closed_directory_is_permission_denied() {
     assert!(e.detail().contains("Permission denied"), "{}", e.detail());
 }
 
-/// The error libvirt gives when a remote URI's transport is `script` (an `ext` command in
-/// the place of ssh), which writes `stderr` and exits.
+/// The error libvirt gives when a remote URI's transport is a script (an `ext` command in
+/// the place of ssh) that writes `stderr` and exits once libvirt has sent its first bytes
+/// (exiting before them gives "Cannot write data: Broken pipe", which carries no stderr).
 fn transport_error(stderr: &str) -> LibvirtError {
     let dir = tempfile::tempdir().unwrap();
     let script = dir.path().join("transport");
-    std::fs::write(&script, format!("#!/bin/sh\nprintf '%s' '{stderr}' >&2\nexit 255\n")).unwrap();
+    std::fs::write(
+        &script,
+        format!("#!/bin/sh\nhead -c 1 >/dev/null\nprintf '%s' '{stderr}' >&2\nexit 255\n"),
+    )
+    .unwrap();
     std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
     uri_error(&format!("qemu+ext:///system?command={}", script.display()))
 }
