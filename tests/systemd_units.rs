@@ -14,15 +14,16 @@ use tokio::sync::mpsc;
 /// several builds are not idle.
 const BOUND: Duration = Duration::from_secs(20);
 
-/// Applies updates until `done` holds for the units, or the bound passes.
+/// Applies updates until `done` holds for the units and the source's health, or the bound
+/// passes.
 async fn until(
     rx: &mut mpsc::Receiver<Update>,
     units: &mut Units,
     health: &mut Health,
-    done: impl Fn(&Units) -> bool,
+    done: impl Fn(&Units, &Health) -> bool,
 ) -> bool {
     let deadline = Instant::now() + BOUND;
-    while !done(units) {
+    while !done(units, health) {
         let left = deadline.saturating_duration_since(Instant::now());
         match tokio::time::timeout(left, rx.recv()).await {
             Ok(Some(Update::Units(u))) => units.apply(u),
@@ -40,14 +41,14 @@ async fn a_failed_unit_appears_live_and_leaves_after_reset() {
     let (tx, mut rx) = mpsc::channel(64);
     let task = tokio::spawn(systemd::run(SourceTx::new(SourceId::Systemd, tx), c.bus_path()));
     let (mut units, mut health) = (Units::default(), Health::Starting);
-    assert!(until(&mut rx, &mut units, &mut health, |u| u.is_known()).await, "no unit list: {health}");
+    assert!(until(&mut rx, &mut units, &mut health, |u, _| u.is_known()).await, "no unit list: {health}");
     assert!(health.is_ok(), "{health}");
     assert!(units.running_services().any(|u| u.name == "systemd-journald.service"), "{:?}", units.all());
     assert_eq!(units.failed().count(), 0);
 
     c.exec_ok(&["systemd-run", "--unit=boom", "false"]);
     let started = Instant::now();
-    let failed = |u: &Units| u.failed().any(|x| x.name == "boom.service");
+    let failed = |u: &Units, _: &Health| u.failed().any(|x| x.name == "boom.service");
     assert!(until(&mut rx, &mut units, &mut health, failed).await, "boom.service never showed as failed");
     // Reported, not asserted (timings belong in benchmarks): the goal is 1 s.
     eprintln!("boom.service showed as failed {:?} after systemd-run returned", started.elapsed());
@@ -58,16 +59,46 @@ async fn a_failed_unit_appears_live_and_leaves_after_reset() {
 
     c.exec_ok(&["systemctl", "reset-failed", "boom.service"]);
     assert!(
-        until(&mut rx, &mut units, &mut health, |u| !failed(u)).await,
+        until(&mut rx, &mut units, &mut health, |u, h| !failed(u, h)).await,
         "boom.service stayed failed after reset-failed"
     );
 
     drop(c);
-    let lost = |u: &Units| !u.is_known();
+    let lost = |u: &Units, _: &Health| !u.is_known();
     assert!(
         until(&mut rx, &mut units, &mut health, lost).await,
         "the bus went away but the units stayed known"
     );
+    task.abort();
+}
+
+/// systemd frozen (SIGSTOP on the container's PID 1; the bus itself still answers): its
+/// units leave F5 with why, within a ping and a call's bound, and come back with it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_frozen_systemd_is_not_answering_and_its_units_are_not_shown_as_live() {
+    let Some(c) = SystemdContainer::start_or_require() else { return };
+    let (tx, mut rx) = mpsc::channel(64);
+    let task = tokio::spawn(systemd::run(SourceTx::new(SourceId::Systemd, tx), c.bus_path()));
+    let (mut units, mut health) = (Units::default(), Health::Starting);
+    assert!(until(&mut rx, &mut units, &mut health, |u, _| u.is_known()).await, "no unit list: {health}");
+
+    let pid1 = c.leader_pid().to_string();
+    let signal = |sig: &str| {
+        assert!(std::process::Command::new("kill").args([sig, &pid1]).status().unwrap().success())
+    };
+    signal("-STOP");
+    let frozen = Instant::now();
+    let silent = |u: &Units, h: &Health| !u.is_known() && matches!(h, Health::Unavailable(_));
+    let noticed = until(&mut rx, &mut units, &mut health, silent).await;
+    let took = frozen.elapsed();
+    signal("-CONT");
+    assert!(noticed, "a frozen systemd's units stayed on F5 as live: {health}");
+    assert!(health.reason().contains("systemd not answering"), "{health}");
+    eprintln!("a frozen systemd was noticed after {took:?} ({health})");
+
+    let back = |u: &Units, h: &Health| u.is_known() && h.is_ok();
+    assert!(until(&mut rx, &mut units, &mut health, back).await, "not back after SIGCONT: {health}");
+    assert!(units.running_services().any(|u| u.name == "systemd-journald.service"), "{:?}", units.all());
     task.abort();
 }
 

@@ -3,6 +3,7 @@
 
 use crate::model::units::Unit;
 use std::path::Path;
+use std::time::Duration;
 use zbus::connection::Builder;
 use zbus::{Connection, MessageStream, OwnedObjectPath, OwnedVariant};
 
@@ -11,6 +12,11 @@ const MANAGER_PATH: &str = "/org/freedesktop/systemd1";
 const MANAGER: &str = "org.freedesktop.systemd1.Manager";
 const UNIT: &str = "org.freedesktop.systemd1.Unit";
 const PROPERTIES: &str = "org.freedesktop.DBus.Properties";
+const PEER: &str = "org.freedesktop.DBus.Peer";
+
+/// A call the bus or systemd does not answer within this ends the connection: a hung
+/// manager's units go from F5 (the journal's failed units stand in), never shown as live.
+pub const CALL_BOUND: Duration = Duration::from_secs(5);
 
 /// Why the bus or systemd could not be asked, in words for the header and `check`.
 #[derive(Debug, thiserror::Error)]
@@ -27,6 +33,18 @@ pub enum SystemdError {
     Closed(String),
     #[error("systemd did not answer {call}: {source}")]
     Call { call: &'static str, source: zbus::Error },
+    #[error("systemd not answering ({call} took over {secs} s)")]
+    NotAnswering { call: &'static str, secs: u64 },
+}
+
+/// `f`, or `NotAnswering` once it has taken [`CALL_BOUND`].
+async fn bounded<T>(
+    call: &'static str,
+    f: impl Future<Output = Result<T, SystemdError>>,
+) -> Result<T, SystemdError> {
+    tokio::time::timeout(CALL_BOUND, f)
+        .await
+        .map_err(|_| SystemdError::NotAnswering { call, secs: CALL_BOUND.as_secs() })?
 }
 
 /// Connects to the bus socket at `path` (a plain path: the system bus is one socket).
@@ -37,7 +55,13 @@ pub async fn connect(path: &Path) -> Result<Connection, SystemdError> {
         std::io::ErrorKind::PermissionDenied => SystemdError::Denied(shown.clone()),
         _ => SystemdError::Connect { path: shown.clone(), source: e },
     })?;
-    Builder::unix_stream(stream).build().await.map_err(|e| SystemdError::Handshake { path: shown, source: e })
+    let built = async {
+        Builder::unix_stream(stream)
+            .build()
+            .await
+            .map_err(|e| SystemdError::Handshake { path: shown, source: e })
+    };
+    bounded("Hello", built).await
 }
 
 async fn call<B>(
@@ -50,18 +74,24 @@ async fn call<B>(
 where
     B: serde::Serialize + zbus::DynamicType,
 {
-    conn.call_method(Some(SYSTEMD), path, Some(iface), method, body)
-        .await
-        .map_err(|e| SystemdError::Call { call: method, source: e })
+    let reply = async {
+        conn.call_method(Some(SYSTEMD), path, Some(iface), method, body)
+            .await
+            .map_err(|e| SystemdError::Call { call: method, source: e })
+    };
+    bounded(method, reply).await
 }
 
 /// Asks systemd to send unit signals (it sends none to a client that has not subscribed),
 /// and returns the stream of every signal it sends.
 pub async fn subscribe(conn: &Connection) -> Result<MessageStream, SystemdError> {
     let rule = format!("type='signal',sender='{SYSTEMD}'");
-    let stream = MessageStream::for_match_rule(rule.as_str(), conn, None)
-        .await
-        .map_err(|e| SystemdError::Call { call: "AddMatch", source: e })?;
+    let matched = async {
+        MessageStream::for_match_rule(rule.as_str(), conn, None)
+            .await
+            .map_err(|e| SystemdError::Call { call: "AddMatch", source: e })
+    };
+    let stream = bounded("AddMatch", matched).await?;
     call(conn, MANAGER_PATH, MANAGER, "Subscribe", &()).await?;
     Ok(stream)
 }
@@ -87,6 +117,11 @@ pub async fn list_units(conn: &Connection) -> Result<Vec<Listed>, SystemdError> 
             path,
         })
         .collect())
+}
+
+/// Asks systemd whether it still answers (every D-Bus peer answers `Ping`).
+pub async fn ping(conn: &Connection) -> Result<(), SystemdError> {
+    call(conn, MANAGER_PATH, PEER, "Ping", &()).await.map(drop)
 }
 
 async fn property(conn: &Connection, path: &str, iface: &str, name: &str) -> Option<OwnedVariant> {

@@ -29,6 +29,11 @@ pub fn bus_path() -> PathBuf {
 const SETTLE: Duration = Duration::from_millis(100);
 /// A listing even without signals, in case one was missed.
 const RELIST: Duration = Duration::from_secs(60);
+/// While no signal comes, systemd is pinged this often: a hung manager is said within
+/// `PING_EVERY + bus::CALL_BOUND`, not left on F5 as the truth.
+const PING_EVERY: Duration = Duration::from_secs(5);
+/// A whole listing (ListUnits and the details of units whose state changed) takes at most this.
+const LIST_BOUND: Duration = Duration::from_secs(15);
 
 /// What was read of a unit's details in a given state; read again when its state changes.
 type Details = HashMap<(String, String, String), (Option<i64>, Option<String>)>;
@@ -86,7 +91,9 @@ async fn follow(
     let mut cache = Details::new();
     let mut last: Option<Vec<Unit>> = None;
     loop {
-        let units = list(&conn, &mut cache).await?;
+        let units = tokio::time::timeout(LIST_BOUND, list(&conn, &mut cache)).await.map_err(|_| {
+            SystemdError::NotAnswering { call: "listing units", secs: LIST_BOUND.as_secs() }
+        })??;
         tx.health(Health::Ok(summary(&units))).await;
         backoff.reset();
         *known = true;
@@ -97,8 +104,16 @@ async fn follow(
                 return Ok(());
             }
         }
-        if let Ok(None) = tokio::time::timeout(RELIST, signals.next()).await {
-            return Err(SystemdError::Closed(path.display().to_string()));
+        let mut quiet = Duration::ZERO;
+        while quiet < RELIST {
+            match tokio::time::timeout(PING_EVERY, signals.next()).await {
+                Ok(None) => return Err(SystemdError::Closed(path.display().to_string())),
+                Ok(Some(_)) => break,
+                Err(_) => {
+                    bus::ping(&conn).await?;
+                    quiet += PING_EVERY;
+                }
+            }
         }
         tokio::time::sleep(SETTLE).await;
         // Everything that arrived meanwhile is covered by the next listing.
