@@ -136,6 +136,10 @@ fn stale_sources_are_marked_with_their_age_never_drawn_as_live() {
         assert!(f4.contains("AGE"), "the stale rows' age column: {w}x{h}\n{f4}");
         let hv2 = f4.lines().find(|l| l.starts_with("│vm-00001")).unwrap();
         assert!(hv2.contains("37s"), "a row of the silent URI says how old it is: {hv2}");
+        if w >= 120 {
+            // SOURCE, the last column below 150, takes the room the others leave.
+            assert!(hv2.contains("qemu+ssh://hv-02/system "), "the whole URI: {hv2}");
+        }
         let live = f4.lines().find(|l| l.starts_with("│vm-00000")).unwrap();
         assert!(!live.contains("37s"), "a row of the answering URI has no age: {live}");
         insta::assert_snapshot!(format!("stale_f4_{w}x{h}"), f4);

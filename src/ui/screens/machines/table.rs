@@ -130,14 +130,15 @@ fn row<'a>(g: &Guest, theme: &Theme, c: Columns, now: i64, stale_since: Option<i
 }
 
 /// Name and source columns as wide as the visible values need (within bounds); on wide
-/// screens the IP column takes the rest.
+/// screens the IP column takes the rest, on others the source may.
 fn widths(shown: &[&Guest], width: u16, c: Columns) -> Vec<Constraint> {
     let (wide, kube) = (c.wide, c.kube);
     let fit = |f: &dyn Fn(&Guest) -> usize, lo: usize, hi: usize| {
         shown.iter().map(|g| f(g)).max().unwrap_or(0).clamp(lo, hi) as u16
     };
     let name = fit(&|g| sanitize(&g.name).chars().count(), 8, if wide { 40 } else { 24 });
-    let source = fit(&|g| source_text(g).chars().count(), 6, if wide { 40 } else { 20 });
+    // Below 150 columns SOURCE is the last column: it may take what the others leave.
+    let source = fit(&|g| source_text(g).chars().count(), 6, if wide { 40 } else { usize::from(width) });
     let mut fixed = vec![if wide { 18 } else { 13 }];
     if c.aged {
         fixed.push(6);
