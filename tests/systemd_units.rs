@@ -35,13 +35,21 @@ async fn until(
     true
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_failed_unit_appears_live_and_leaves_after_reset() {
-    let Some(c) = SystemdContainer::start_or_require() else { return };
+/// The collector on the container's bus, once it has listed the units.
+async fn followed(
+    c: &SystemdContainer,
+) -> (mpsc::Receiver<Update>, tokio::task::JoinHandle<()>, Units, Health) {
     let (tx, mut rx) = mpsc::channel(64);
     let task = tokio::spawn(systemd::run(SourceTx::new(SourceId::Systemd, tx), c.bus_path()));
     let (mut units, mut health) = (Units::default(), Health::Starting);
     assert!(until(&mut rx, &mut units, &mut health, |u, _| u.is_known()).await, "no unit list: {health}");
+    (rx, task, units, health)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failed_unit_appears_live_and_leaves_after_reset() {
+    let Some(c) = SystemdContainer::start_or_require() else { return };
+    let (mut rx, task, mut units, mut health) = followed(&c).await;
     assert!(health.is_ok(), "{health}");
     assert!(units.running_services().any(|u| u.name == "systemd-journald.service"), "{:?}", units.all());
     assert_eq!(units.failed().count(), 0);
@@ -77,10 +85,7 @@ async fn a_failed_unit_appears_live_and_leaves_after_reset() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_frozen_systemd_is_not_answering_and_its_units_are_not_shown_as_live() {
     let Some(c) = SystemdContainer::start_or_require() else { return };
-    let (tx, mut rx) = mpsc::channel(64);
-    let task = tokio::spawn(systemd::run(SourceTx::new(SourceId::Systemd, tx), c.bus_path()));
-    let (mut units, mut health) = (Units::default(), Health::Starting);
-    assert!(until(&mut rx, &mut units, &mut health, |u, _| u.is_known()).await, "no unit list: {health}");
+    let (mut rx, task, mut units, mut health) = followed(&c).await;
 
     let pid1 = c.leader_pid().to_string();
     let signal = |sig: &str| {
