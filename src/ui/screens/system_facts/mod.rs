@@ -31,18 +31,34 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
 }
 
 fn grid(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
-    let [top, bottom] =
-        Layout::vertical([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(area);
+    let now = model.now_unix();
+    let f = &model.system;
+    let (nix_l, time_l) = (nixos(&f.nixos, now, theme, Detail::Full), time(&f.time, theme, Detail::Full));
+    let (disk_l, hw_l) =
+        (storage(&f.storage, theme, Detail::Full), hardware(&f.hardware, theme, Detail::Full));
+    // Each row of panels as tall as its longer panel needs (borders included), the spare
+    // rows to the lower one; when both do not fit, shared in proportion to their needs.
+    let need = |a: &[Line], b: &[Line]| a.len().max(b.len()) as u16 + 2;
+    let top_rows = split(area.height, need(&nix_l, &time_l), need(&disk_l, &hw_l));
+    let [top, bottom] = Layout::vertical([Constraint::Length(top_rows), Constraint::Fill(1)]).areas(area);
     let [nix, clock] =
         Layout::horizontal([Constraint::Percentage(60), Constraint::Percentage(40)]).areas(top);
     let [disks, hw] =
         Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(bottom);
-    let now = model.now_unix();
-    let f = &model.system;
-    panel(frame, nix, "NixOS", nixos(&f.nixos, now, theme, Detail::Full), theme);
-    panel(frame, clock, "Time", time(&f.time, theme, Detail::Full), theme);
-    panel(frame, disks, "Storage", storage(&f.storage, theme, Detail::Full), theme);
-    panel(frame, hw, "Hardware", hardware(&f.hardware, theme, Detail::Full), theme);
+    panel(frame, nix, "NixOS", nix_l, theme);
+    panel(frame, clock, "Time", time_l, theme);
+    panel(frame, disks, "Storage", disk_l, theme);
+    panel(frame, hw, "Hardware", hw_l, theme);
+}
+
+/// Rows for the upper of two stacked panels needing `top` and `bottom` rows out of `height`.
+fn split(height: u16, top: u16, bottom: u16) -> u16 {
+    if top + bottom <= height {
+        top
+    } else {
+        let shared = u32::from(height) * u32::from(top) / u32::from((top + bottom).max(1));
+        (shared as u16).clamp(height.min(3), height.saturating_sub(3).max(height.min(3)))
+    }
 }
 
 fn panel(frame: &mut Frame, area: Rect, title: &str, lines: Vec<Line<'static>>, theme: &Theme) {
@@ -106,4 +122,17 @@ pub fn plain_text(f: &SystemFacts, now: i64) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_upper_panels_get_what_they_need_and_share_when_short() {
+        use super::split;
+        assert_eq!(split(40, 8, 6), 8, "room for both: the upper as tall as it needs");
+        assert_eq!(split(10, 8, 8), 5, "short: shared by need");
+        assert_eq!(split(10, 12, 2), 7, "never so tall the lower panels lose their rows");
+        assert_eq!(split(4, 8, 8), 3);
+        assert_eq!(split(0, 8, 8), 0);
+    }
 }
