@@ -1,6 +1,6 @@
-//! Lines cut to a width at a word boundary, never mid-word: what does not fit is dropped
-//! with a marker (`…`, or `~` in the ASCII set); or wrapped onto more rows at word
-//! boundaries, for a cause that is worth reading whole.
+//! Lines cut to a width at a word boundary (inside a long last word rather than drop it):
+//! what does not fit is dropped with a marker (`…`, or `~` in the ASCII set); or wrapped
+//! onto more rows at word boundaries, for a cause that is worth reading whole.
 
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
@@ -8,11 +8,15 @@ use ratatui::text::{Line, Span};
 /// Cells a cut at a space may leave empty before [`fit`] cuts inside the word instead.
 const WORD_CUT_WASTE: usize = 10;
 
+/// What stands for the text a cut dropped.
+fn marker(ascii: bool) -> &'static str {
+    if ascii { "~" } else { "…" }
+}
+
 /// `line` cut to `width` cells: at the last space before the edge, with `marker` after it;
 /// inside the last word when a space would leave more than a third of the row (and more
 /// than [`WORD_CUT_WASTE`] cells) empty: a long URI or path says more cut than dropped.
 pub fn fit<'a>(line: Line<'a>, width: usize, ascii: bool) -> Line<'a> {
-    let marker = if ascii { "~" } else { "…" };
     if line.width() <= width {
         return line;
     }
@@ -39,13 +43,13 @@ pub fn fit<'a>(line: Line<'a>, width: usize, ascii: bool) -> Line<'a> {
             left = 0;
         }
     }
-    out.push(Span::raw(marker));
+    out.push(Span::raw(marker(ascii)));
     Line::from(out).style(line.style)
 }
 
 /// `line` in rows of at most `width` cells, broken at spaces (a word longer than a row is
-/// broken inside, from where it starts); rows after the first start with `indent` spaces. Styles are kept, and a
-/// wide character counts its two cells.
+/// broken inside, from where it starts); rows after the first start with `indent` spaces.
+/// Styles are kept, and a wide character counts its two cells.
 pub fn wrap<'a>(line: Line<'a>, width: usize, indent: usize) -> Vec<Line<'a>> {
     if line.width() <= width {
         return vec![line];
@@ -111,11 +115,10 @@ pub fn wrap_max<'a>(line: Line<'a>, width: usize, indent: usize, max: usize, asc
     if rows.len() > max.max(1) {
         rows.truncate(max.max(1));
         let last = rows.pop().unwrap_or_default();
-        let marker = if ascii { "~" } else { "…" };
         let w = last.width();
         rows.push(if w < width {
             let mut l = last;
-            l.spans.push(Span::raw(marker));
+            l.spans.push(Span::raw(marker(ascii)));
             l
         } else {
             fit(last, w.saturating_sub(1), ascii)
